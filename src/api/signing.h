@@ -1,0 +1,30 @@
+#pragma once
+// CoinW's two request-signing schemes (see shared/coinw-api.md). Pure functions,
+// so both are checked byte for byte against the published test vectors.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "api/url.h"
+
+namespace coinw::api {
+
+std::string hmac_sha256_base64(std::string_view secret, std::string_view message);
+std::string md5_upper_hex(std::string_view message);
+
+// Futures scheme: timestamp + METHOD + path + ("?" + raw query) + body.
+std::string futures_prehash(int64_t timestamp_ms, std::string_view method, std::string_view path,
+                            const QueryParams& query, std::string_view body);
+std::string futures_sign(std::string_view secret, int64_t timestamp_ms, std::string_view method,
+                         std::string_view path, const QueryParams& query, std::string_view body);
+
+// Spot scheme: params (without `command` and `sign`) plus api_key, sorted by
+// name, joined raw, then `&secret_key=<secret>`.
+std::string spot_string_to_sign(const QueryParams& params, std::string_view api_key,
+                                std::string_view secret);
+std::string spot_sign(const QueryParams& params, std::string_view api_key, std::string_view secret);
+
+// Compares without early exit, so signature checks leak no timing.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+}  // namespace coinw::api

@@ -1,0 +1,49 @@
+#pragma once
+// The HTTP seam: the client speaks to a Transport, so tests can record requests
+// byte for byte and replay responses without a network.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/errors.h"
+#include "api/url.h"
+
+namespace coinw::api {
+
+struct HttpRequest {
+  std::string method;  // "GET" or "POST"
+  std::string path;    // without query
+  QueryParams query;   // sent percent-encoded, in this order
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+  std::optional<std::string> retry_after;  // raw Retry-After header, when present
+};
+
+// Fails only for transport-level problems (timeout, network, tls); an HTTP
+// error status is a response, classified later from its body.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
+};
+
+struct TransportOptions {
+  std::string base_url = "https://api.coinw.com";
+  std::string ca_file;  // empty: the system CA store
+  bool verify_tls = true;
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds read_timeout{10000};
+  size_t max_body_bytes = 64 * 1024 * 1024;
+};
+
+// cpp-httplib with OpenSSL: keep-alive, certificate verification, timeouts.
+// Throws std::invalid_argument for a base URL it cannot use (a config error).
+std::unique_ptr<Transport> make_http_transport(const TransportOptions& options);
+
+}  // namespace coinw::api

@@ -1,0 +1,57 @@
+#include "api/signing.h"
+
+#include <gtest/gtest.h>
+
+namespace coinw::api {
+namespace {
+
+// Vectors from shared/coinw-api.md.
+TEST(FuturesSigning, PagedQueryVector) {
+  QueryParams q{{"pageNo", "1"}, {"pageSize", "100"}, {"quote", "usdt"}};
+  const char* path = "/api/v3/patener/openapi/v1/partner/invitation/user/assets";
+  EXPECT_EQ(futures_prehash(1700000000000, "GET", path, q, ""),
+            "1700000000000GET/api/v3/patener/openapi/v1/partner/invitation/user/assets"
+            "?pageNo=1&pageSize=100&quote=usdt");
+  EXPECT_EQ(futures_sign("testsecret", 1700000000000, "GET", path, q, ""),
+            "H8bYfyKbw3DM1m4MS9ybPgsmR+vtx6rbRuexmElMiEo=");
+}
+
+TEST(FuturesSigning, NoQueryHasNoQuestionMark) {
+  const char* path = "/api/v3/patener/openapi/v1/partner/invitation/user/assets";
+  EXPECT_EQ(futures_prehash(1700000000000, "GET", path, {}, ""),
+            "1700000000000GET/api/v3/patener/openapi/v1/partner/invitation/user/assets");
+  EXPECT_EQ(futures_sign("testsecret", 1700000000000, "GET", path, {}, ""),
+            "pyLY9knZWdHh2vLrOLEFI0IusL+/KQ05PGanRC0fCXQ=");
+}
+
+TEST(FuturesSigning, QueryIsSignedInSendOrderWithRawValues) {
+  QueryParams q{{"quote", "usdt"}, {"startTime", "2024-01-01 00:00:00"}};
+  EXPECT_EQ(futures_prehash(1, "GET", "/p", q, ""), "1GET/p?quote=usdt&startTime=2024-01-01 00:00:00");
+}
+
+TEST(SpotSigning, ApiKeyOnlyVector) {
+  EXPECT_EQ(spot_string_to_sign({}, "testkey", "testsecret"), "api_key=testkey&secret_key=testsecret");
+  EXPECT_EQ(spot_sign({}, "testkey", "testsecret"), "26C011E5BFD2CF39F1CFE64CC3FC8293");
+}
+
+TEST(SpotSigning, SortsParamsAndDropsCommandAndSign) {
+  QueryParams p{{"symbol", "LTCBTC"}, {"command", "x"}, {"sign", "y"}};
+  EXPECT_EQ(spot_string_to_sign(p, "XXX", "XXX"), "api_key=XXX&symbol=LTCBTC&secret_key=XXX");
+  EXPECT_EQ(spot_sign(p, "XXX", "XXX"), "AD26D501953EC615636AC668146268B4");
+}
+
+TEST(Url, EncodesReservedAndRoundTrips) {
+  QueryParams q{{"startTime", "2024-01-01 00:00:00"}, {"a&b", "c=d/é"}};
+  std::string enc = join_encoded(q);
+  EXPECT_EQ(enc, "startTime=2024-01-01%2000%3A00%3A00&a%26b=c%3Dd%2F%C3%A9");
+  EXPECT_EQ(split_query(enc), q);
+}
+
+TEST(ConstantTimeEqual, ComparesContent) {
+  EXPECT_TRUE(constant_time_equal("abc", "abc"));
+  EXPECT_FALSE(constant_time_equal("abc", "abd"));
+  EXPECT_FALSE(constant_time_equal("abc", "ab"));
+}
+
+}  // namespace
+}  // namespace coinw::api
