@@ -1,0 +1,437 @@
+#include <httplib.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "api/signing.h"
+#include "sim/admin.h"
+#include "sim/endpoints.h"
+#include "sim/faults.h"
+#include "sim/rate_window.h"
+#include "sim/simulator.h"
+#include "sim/timefmt.h"
+
+namespace coinw::sim {
+namespace {
+
+constexpr const char* kInviteePath = "/api/v3/patener/openapi/v1/partner/invitation/user/assets";
+constexpr const char* kSpotPath = "/api/v1/private";
+constexpr const char* kJson = "application/json";
+
+enum class Endpoint { invitee_assets, sub_account_list };
+
+std::optional<int64_t> parse_millis(const std::string& s) {
+  if (s.empty() || s.size() > 15) return std::nullopt;
+  int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+const std::string* first_param(const api::QueryParams& params, std::string_view name) {
+  for (const auto& [k, v] : params)
+    if (k == name) return &v;
+  return nullptr;
+}
+
+struct Reply {
+  int status = 200;
+  std::string body;
+  const char* content_type = kJson;
+};
+
+}  // namespace
+
+nlohmann::json Counters::to_json() const {
+  auto ep = [](const EndpointCounters& c) {
+    return nlohmann::json{{"requests", c.requests}, {"violations", c.violations}};
+  };
+  nlohmann::json by_kind = nlohmann::json::object();
+  for (auto k : kAllFaultKinds) {
+    auto it = faults_by_kind.find(fault_name(k));
+    by_kind[fault_name(k)] = it == faults_by_kind.end() ? 0 : it->second;
+  }
+  return {{"endpoints", {{"invitee_assets", ep(invitee_assets)}, {"sub_account_list", ep(sub_account_list)}}},
+          {"bad_signatures", bad_signatures},
+          {"auth_failures", auth_failures},
+          {"rate_limited", rate_limited},
+          {"faults_injected", faults_injected},
+          {"faults_by_kind", std::move(by_kind)}};
+}
+
+struct Simulator::Impl {
+  Options opt;
+  int offset_s = 0;
+
+  mutable std::mutex mu;  // guards everything below up to `server`
+  Dataset data;
+  Counters counters;
+  KeyedWindows invitee_windows, sub_account_windows, spot_ip_windows, spot_user_windows;
+  FaultInjector faults;
+  uint64_t delay_rng;
+
+  std::unique_ptr<httplib::Server> server;
+  std::thread thread;
+  int bound_port = 0;
+
+  // Lets stop() cut short handlers that sleep (delay, `slow` fault).
+  std::mutex sleep_mu;
+  std::condition_variable sleep_cv;
+  bool stopping = false;
+
+  explicit Impl(Options o)
+      : opt(std::move(o)),
+        data(opt.seed, opt.invitees, opt.sub_accounts),
+        invitee_windows(opt.limits.invitee_per_s),
+        sub_account_windows(opt.limits.sub_account_per_s),
+        spot_ip_windows(opt.limits.spot_ip_per_s),
+        spot_user_windows(opt.limits.spot_user_per_s),
+        faults(opt.seed ^ 0xFA017ULL),
+        delay_rng(opt.seed ^ 0xDE1A7ULL) {}
+
+  void sleep_ms(int ms) {
+    std::unique_lock lock(sleep_mu);
+    sleep_cv.wait_for(lock, std::chrono::milliseconds(ms), [&] { return stopping; });
+  }
+
+  Rendering rendering(const httplib::Request& req) const {
+    return {offset_s, opt.quirks, hash_text(req.target)};
+  }
+
+  // The arrival: delay, window accounting and the fault decision, in that order.
+  // Every arrival counts toward the windows; injected faults are never violations.
+  struct Arrival {
+    bool limited = false;
+    std::optional<FaultKind> fault;
+    uint64_t fault_seq = 0;
+  };
+  Arrival arrive(Endpoint ep, const httplib::Request& req, const std::string& api_key) {
+    if (opt.delay_max_ms > 0) {
+      int delay;
+      {
+        std::lock_guard lock(mu);
+        delay = static_cast<int>(random_between(delay_rng, 0, opt.delay_max_ms));
+      }
+      sleep_ms(delay);
+    }
+    std::lock_guard lock(mu);
+    auto now = SteadyClock::now();  // taken under the lock, so arrivals are ordered
+    auto& c = ep == Endpoint::invitee_assets ? counters.invitee_assets : counters.sub_account_list;
+    ++c.requests;
+    Arrival a;
+    if (ep == Endpoint::invitee_assets) {
+      a.limited = !invitee_windows.arrive(api_key, now);
+    } else {
+      // Record in every window, even after one refuses.
+      bool ok = sub_account_windows.arrive(api_key, now);
+      ok = spot_ip_windows.arrive(req.remote_addr, now) && ok;
+      ok = spot_user_windows.arrive(api_key, now) && ok;
+      a.limited = !ok;
+    }
+    a.fault = faults.next();
+    if (a.fault) {
+      ++counters.faults_injected;
+      a.fault_seq = ++counters.faults_by_kind[fault_name(*a.fault)];
+      if (*a.fault == FaultKind::storm) ++counters.rate_limited;
+    } else if (a.limited) {
+      ++c.violations;
+      ++counters.rate_limited;
+    }
+    return a;
+  }
+
+  Reply invitee_assets(const httplib::Request& req) {
+    auto r = rendering(req);
+    auto q = req.target.find('?');
+    std::string path = req.target.substr(0, q);
+    auto params = api::split_query(q == std::string::npos ? "" : std::string_view(req.target).substr(q + 1));
+
+    auto refuse = [&](uint64_t Counters::*counter, const char* code, const char* msg) {
+      std::lock_guard lock(mu);
+      ++(counters.*counter);
+      return Reply{200, futures_error_body(code, msg, r)};
+    };
+    auto key = req.get_header_value("api_key");
+    if (!api::constant_time_equal(key, opt.api_key))
+      return refuse(&Counters::auth_failures, kAuthError, "authentication error: invalid api_key");
+    auto ts = parse_millis(req.get_header_value("timestamp"));
+    if (!ts) return refuse(&Counters::auth_failures, kAuthError, "authentication error: invalid timestamp");
+    auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch()).count();
+    // The real code for a stale timestamp is undocumented; 6000 (auth) is our choice.
+    if (*ts < now_ms - opt.timestamp_window_ms || *ts > now_ms + opt.timestamp_window_ms)
+      return refuse(&Counters::auth_failures, kAuthError, "timestamp expired");
+    auto expected = api::futures_sign(opt.secret_key, *ts, req.method, path, params, req.body);
+    if (!api::constant_time_equal(req.get_header_value("sign"), expected))
+      return refuse(&Counters::bad_signatures, kBadSign, "invalid signature");
+
+    auto parsed = parse_invitee_query(params, opt.default_page_size, opt.page_size_cap, offset_s);
+    if (auto* err = std::get_if<ParamError>(&parsed)) return {200, futures_error_body(err->code, err->msg, r)};
+    std::lock_guard lock(mu);
+    return {200, invitee_assets_body(data, std::get<InviteeQuery>(parsed), r)};
+  }
+
+  Reply sub_account_list(const httplib::Request& req, const api::QueryParams& params) {
+    auto r = rendering(req);
+    auto refuse = [&](uint64_t Counters::*counter, const char* code, const char* msg) {
+      std::lock_guard lock(mu);
+      ++(counters.*counter);
+      return Reply{200, spot_error_body(code, msg, r)};
+    };
+    const std::string* key = first_param(params, "api_key");
+    if (!key || !api::constant_time_equal(*key, opt.api_key))
+      return refuse(&Counters::auth_failures, kSpotKeyError, "api_key error");
+    const std::string* sign = first_param(params, "sign");
+    if (!sign || !api::constant_time_equal(*sign, api::spot_sign(params, *key, opt.secret_key)))
+      return refuse(&Counters::bad_signatures, kSpotSignError, "signature error");
+    std::lock_guard lock(mu);
+    return {200, sub_account_list_body(data, r)};
+  }
+
+  // Runs one API request through arrival, faults and the endpoint itself.
+  void serve(Endpoint ep, const httplib::Request& req, httplib::Response& res,
+             const std::function<Reply()>& answer, const std::string& api_key) {
+    bool spot = ep == Endpoint::sub_account_list;
+    auto a = arrive(ep, req, api_key);
+    auto limited_body = [&] {
+      return spot ? spot_error_body(kRateLimited, "API access frequently", rendering(req))
+                  : futures_error_body(kRateLimited, "API access frequently", rendering(req));
+    };
+    if (!a.fault) {
+      Reply reply = a.limited ? Reply{200, limited_body()} : answer();
+      res.status = reply.status;
+      res.set_content(reply.body, reply.content_type);
+      return;
+    }
+    switch (*a.fault) {
+      case FaultKind::storm:
+        res.set_content(limited_body(), kJson);
+        return;
+      case FaultKind::http500:
+        res.status = 500;
+        // Alternate between a JSON and a plain-text body: gateways produce both.
+        if (a.fault_seq % 2)
+          res.set_content(R"({"code":"500","msg":"internal error"})", kJson);
+        else
+          res.set_content("Internal Server Error", "text/plain");
+        return;
+      case FaultKind::html:
+        res.status = 502;
+        res.set_content(
+            "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+            "<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n",
+            "text/html");
+        return;
+      case FaultKind::malformed:
+        res.set_content(R"({"code":"0","msg":"success","data":{"total":1,"list":[{"uid":'x',}]})", kJson);
+        return;
+      case FaultKind::empty:
+        res.set_content("", kJson);
+        return;
+      case FaultKind::slow: {
+        int ms;
+        {
+          std::lock_guard lock(mu);
+          ms = faults.config().slow_ms;
+        }
+        sleep_ms(ms);
+        Reply reply = answer();
+        res.status = reply.status;
+        res.set_content(reply.body, reply.content_type);
+        return;
+      }
+      case FaultKind::truncated: {
+        Reply reply = answer();
+        res.set_content(reply.body.substr(0, reply.body.size() / 2), kJson);
+        return;
+      }
+      case FaultKind::drop: {
+        // Declares the full length, sends half, then fails: httplib closes the socket.
+        auto body = std::make_shared<std::string>(answer().body);
+        res.set_content_provider(body->size(), kJson,
+                                 [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                                   size_t half = body->size() / 2;
+                                   if (offset >= half) return false;
+                                   sink.write(body->data() + offset, std::min(length, half - offset));
+                                   return true;
+                                 });
+        return;
+      }
+    }
+  }
+};
+
+Simulator::Simulator(Options options) {
+  if (options.invitees < 0 || options.sub_accounts < 0)
+    throw std::invalid_argument("invitees and sub-accounts must be >= 0");
+  if (options.page_size_cap < 1 || options.default_page_size < 1)
+    throw std::invalid_argument("page sizes must be >= 1");
+  if (options.timestamp_window_ms < 0 || options.delay_max_ms < 0)
+    throw std::invalid_argument("timestamp window and delay must be >= 0");
+  if (options.tls_cert.empty() != options.tls_key.empty())
+    throw std::invalid_argument("TLS needs both a certificate and a key");
+  auto offset = parse_utc_offset(options.time_zone_offset);
+  if (!offset) throw std::invalid_argument("time zone offset must look like +08:00");
+  auto faults = options.faults;
+  impl_ = std::make_unique<Impl>(std::move(options));
+  impl_->offset_s = *offset;
+  impl_->faults.configure(faults);
+}
+
+Simulator::~Simulator() { stop(); }
+
+void Simulator::start() {
+  auto& im = *impl_;
+  if (im.server) throw std::logic_error("simulator already started");
+  {
+    std::lock_guard lock(im.sleep_mu);
+    im.stopping = false;
+  }
+  if (!im.opt.tls_cert.empty()) {
+    for (const auto& f : {im.opt.tls_cert, im.opt.tls_key})
+      if (!std::filesystem::exists(f)) throw std::runtime_error("TLS file not found: " + f);
+    im.server = std::make_unique<httplib::SSLServer>(im.opt.tls_cert.c_str(), im.opt.tls_key.c_str());
+  } else {
+    im.server = std::make_unique<httplib::Server>();
+  }
+  auto& srv = *im.server;
+  if (!srv.is_valid()) {
+    im.server.reset();
+    throw std::runtime_error("cannot load TLS certificate/key");
+  }
+  // Enough workers that a few `slow` faults do not starve everything else, and a
+  // short keep-alive so stop() does not wait on idle connections.
+  srv.new_task_queue = [] { return new httplib::ThreadPool(16); };
+  srv.set_keep_alive_timeout(1);
+
+  srv.Get(kInviteePath, [&im](const httplib::Request& req, httplib::Response& res) {
+    im.serve(Endpoint::invitee_assets, req, res, [&] { return im.invitee_assets(req); },
+             req.get_header_value("api_key"));
+  });
+  srv.Post(kSpotPath, [&im](const httplib::Request& req, httplib::Response& res) {
+    auto q = req.target.find('?');
+    auto params = api::split_query(q == std::string::npos ? "" : std::string_view(req.target).substr(q + 1));
+    const std::string* command = first_param(params, "command");
+    if (!command || *command != "subAccount_list") {
+      // Only the one command is simulated; CoinW answers unknown ones with code 500.
+      res.set_content(spot_error_body(kInternal, "unsupported command", im.rendering(req)), kJson);
+      return;
+    }
+    const std::string* key = first_param(params, "api_key");
+    im.serve(Endpoint::sub_account_list, req, res, [&] { return im.sub_account_list(req, params); },
+             key ? *key : "");
+  });
+  register_admin_routes(srv, *this);
+  // Registered last, so they only catch what nothing else matched.
+  auto not_found = [](const httplib::Request&, httplib::Response& res) {
+    res.status = 404;
+    res.set_content(R"({"code":404,"msg":"Not Found"})", kJson);
+  };
+  srv.Get(".*", not_found);
+  srv.Post(".*", not_found);
+  srv.Put(".*", not_found);
+  srv.Delete(".*", not_found);
+  srv.Patch(".*", not_found);
+  srv.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    res.status = 500;
+    res.set_content(R"({"code":"500","msg":"internal error"})", kJson);
+  });
+
+  int port = im.opt.port == 0 ? srv.bind_to_any_port(im.opt.host) : im.opt.port;
+  if (port < 0 || (im.opt.port != 0 && !srv.bind_to_port(im.opt.host, port))) {
+    im.server.reset();
+    throw std::runtime_error("cannot listen on " + im.opt.host + ":" + std::to_string(im.opt.port));
+  }
+  im.bound_port = port;
+  im.thread = std::thread([&srv] { srv.listen_after_bind(); });
+  // stop() is only safe once the accept loop runs.
+  while (!srv.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+void Simulator::stop() {
+  auto& im = *impl_;
+  if (!im.server) return;
+  {
+    std::lock_guard lock(im.sleep_mu);
+    im.stopping = true;
+  }
+  im.sleep_cv.notify_all();
+  im.server->stop();
+  if (im.thread.joinable()) im.thread.join();
+  im.server.reset();
+}
+
+int Simulator::port() const { return impl_->bound_port; }
+
+std::string Simulator::url() const {
+  return std::string(impl_->opt.tls_cert.empty() ? "http://" : "https://") + impl_->opt.host + ":" +
+         std::to_string(impl_->bound_port);
+}
+
+Counters Simulator::counters() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->counters;
+}
+
+void Simulator::reset_counters() {
+  std::lock_guard lock(impl_->mu);
+  impl_->counters = {};
+}
+
+bool Simulator::freeze(int64_t spot_uid, bool frozen) {
+  std::lock_guard lock(impl_->mu);
+  auto* s = impl_->data.find_sub_account(spot_uid);
+  if (s) s->frozen = frozen;
+  return s != nullptr;
+}
+
+bool Simulator::set_trade(int64_t spot_uid, std::optional<bool> spot, std::optional<bool> contract) {
+  std::lock_guard lock(impl_->mu);
+  auto* s = impl_->data.find_sub_account(spot_uid);
+  if (!s) return false;
+  if (spot) s->spot_trade = *spot;
+  if (contract) s->contract_trade = *contract;
+  return true;
+}
+
+bool Simulator::set_balance(Quote quote, int64_t uid, int64_t units) {
+  std::lock_guard lock(impl_->mu);
+  auto* inv = impl_->data.find_invitee(quote, uid);
+  if (!inv) return false;
+  inv->balance = units;
+  inv->update_time = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+  return true;
+}
+
+void Simulator::add_invitees(Quote quote, int count) {
+  std::lock_guard lock(impl_->mu);
+  impl_->data.add_invitees(quote, count);
+}
+
+void Simulator::set_faults(const Faults& faults) {
+  std::lock_guard lock(impl_->mu);
+  impl_->faults.configure(faults);
+}
+
+Faults Simulator::faults() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->faults.config();
+}
+
+nlohmann::json Simulator::dataset_json() const {
+  std::lock_guard lock(impl_->mu);
+  auto j = impl_->data.to_json(impl_->offset_s);
+  j["timeZoneOffset"] = impl_->opt.time_zone_offset;
+  j["pageSizeCap"] = impl_->opt.page_size_cap;
+  j["defaultPageSize"] = impl_->opt.default_page_size;
+  return j;
+}
+
+}  // namespace coinw::sim

@@ -1,0 +1,129 @@
+#include "sim/admin.h"
+
+#include <charconv>
+#include <sstream>
+#include <stdexcept>
+
+#include "sim/simulator.h"
+
+namespace coinw::sim {
+namespace {
+
+using nlohmann::json;
+constexpr const char* kJson = "application/json";
+
+void reply(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(body.dump(), kJson);
+}
+
+void fail(httplib::Response& res, int status, const std::string& error) {
+  reply(res, status, {{"ok", false}, {"error", error}});
+}
+
+template <typename T>
+std::optional<T> parse_number(const std::string& s) {
+  T v{};
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<bool> parse_flag(const httplib::Request& req, const char* name, bool& bad) {
+  if (!req.has_param(name)) return std::nullopt;
+  auto v = req.get_param_value(name);
+  if (v == "0" || v == "1") return v == "1";
+  bad = true;
+  return std::nullopt;
+}
+
+// The quote parameter defaults to usdt, like the real endpoint.
+std::optional<Quote> quote_param(const httplib::Request& req) {
+  return req.has_param("quote") ? parse_quote(req.get_param_value("quote")) : Quote::usdt;
+}
+
+int64_t path_uid(const httplib::Request& req) {
+  return parse_number<int64_t>(req.matches[1]).value_or(-1);
+}
+
+}  // namespace
+
+void register_admin_routes(httplib::Server& srv, Simulator& sim) {
+  srv.Get("/admin/counters", [&sim](const httplib::Request&, httplib::Response& res) {
+    reply(res, 200, sim.counters().to_json());
+  });
+  srv.Post("/admin/counters/reset", [&sim](const httplib::Request&, httplib::Response& res) {
+    sim.reset_counters();
+    reply(res, 200, {{"ok", true}});
+  });
+  srv.Get("/admin/dataset", [&sim](const httplib::Request&, httplib::Response& res) {
+    reply(res, 200, sim.dataset_json());
+  });
+
+  for (bool frozen : {true, false}) {
+    std::string pattern = std::string(R"(/admin/sub-accounts/(\d+)/)") + (frozen ? "freeze" : "unfreeze");
+    srv.Post(pattern, [&sim, frozen](const httplib::Request& req, httplib::Response& res) {
+      if (!sim.freeze(path_uid(req), frozen)) return fail(res, 404, "unknown sub-account");
+      reply(res, 200, {{"ok", true}});
+    });
+  }
+  srv.Post(R"(/admin/sub-accounts/(\d+)/trade)", [&sim](const httplib::Request& req, httplib::Response& res) {
+    bool bad = false;
+    auto spot = parse_flag(req, "spot", bad);
+    auto contract = parse_flag(req, "contract", bad);
+    if (bad) return fail(res, 400, "spot and contract must be 0 or 1");
+    if (!sim.set_trade(path_uid(req), spot, contract)) return fail(res, 404, "unknown sub-account");
+    reply(res, 200, {{"ok", true}});
+  });
+
+  srv.Post(R"(/admin/invitees/(\d+)/balance)", [&sim](const httplib::Request& req, httplib::Response& res) {
+    auto quote = quote_param(req);
+    auto value = parse_amount(req.get_param_value("value"));
+    if (!quote) return fail(res, 400, "quote must be usdt or usdc");
+    if (!value) return fail(res, 400, "value must be a decimal with at most 8 decimals");
+    if (!sim.set_balance(*quote, path_uid(req), *value)) return fail(res, 404, "unknown invitee");
+    reply(res, 200, {{"ok", true}});
+  });
+  srv.Post("/admin/invitees", [&sim](const httplib::Request& req, httplib::Response& res) {
+    auto quote = quote_param(req);
+    auto count = parse_number<int>(req.get_param_value("count"));
+    if (!quote) return fail(res, 400, "quote must be usdt or usdc");
+    if (!count || *count < 1 || *count > 100000) return fail(res, 400, "count must be 1..100000");
+    sim.add_invitees(*quote, *count);
+    reply(res, 200, {{"ok", true}});
+  });
+
+  srv.Post("/admin/faults", [&sim](const httplib::Request& req, httplib::Response& res) {
+    Faults f = sim.faults();
+    if (req.has_param("rate")) {
+      auto rate = parse_number<double>(req.get_param_value("rate"));
+      if (!rate) return fail(res, 400, "rate must be a number");
+      f.rate = *rate;
+    }
+    if (req.has_param("kinds")) {
+      f.kinds.clear();
+      std::stringstream ss(req.get_param_value("kinds"));
+      for (std::string kind; std::getline(ss, kind, ',');)
+        if (!kind.empty()) f.kinds.push_back(kind);
+    }
+    for (auto [name, slot] : {std::pair{"slow_ms", &f.slow_ms}, std::pair{"storm_length", &f.storm_length}}) {
+      if (!req.has_param(name)) continue;
+      auto v = parse_number<int>(req.get_param_value(name));
+      if (!v) return fail(res, 400, std::string(name) + " must be an integer");
+      *slot = *v;
+    }
+    if (req.has_param("rate") && f.rate == 0) f.kinds.clear();  // rate=0 clears the configuration
+    try {
+      sim.set_faults(f);
+    } catch (const std::invalid_argument& e) {
+      return fail(res, 400, e.what());
+    }
+    reply(res, 200, {{"ok", true},
+                     {"rate", f.rate},
+                     {"kinds", f.kinds},
+                     {"slow_ms", f.slow_ms},
+                     {"storm_length", f.storm_length}});
+  });
+}
+
+}  // namespace coinw::sim

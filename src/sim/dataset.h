@@ -1,0 +1,86 @@
+#pragma once
+// The simulator's accounts: invitees with a deposit/withdrawal history per quote,
+// and sub-accounts. Generated from a seed with our own PRNG (std distributions
+// differ between standard libraries), so the same seed gives the same bytes anywhere.
+// Not thread-safe: the Simulator guards it.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace coinw::sim {
+
+enum class Quote { usdt, usdc };
+std::optional<Quote> parse_quote(std::string_view text);  // exact lower case, like the docs
+const char* quote_name(Quote q);
+
+// Amounts are integers in units of 1e-8, so totals are exact and print with 8 decimals.
+std::string format_amount(int64_t units);
+// Accepts "123", "123.45", "-0.5" (at most 8 decimals).
+std::optional<int64_t> parse_amount(std::string_view text);
+
+struct Movement {
+  int64_t time;  // epoch seconds
+  bool deposit;  // false: withdrawal
+  int64_t amount;
+};
+
+struct Invitee {
+  int64_t uid;
+  int64_t registered;              // epoch seconds
+  std::vector<Movement> history;   // ascending time
+  int64_t balance;                 // currentBalance: history net plus trading result
+  int64_t update_time;             // epoch seconds
+  const Movement* first_deposit() const;
+};
+
+struct Totals {
+  int64_t deposit = 0;
+  int64_t withdrawal = 0;
+};
+// Sums the history inside [from, to] (either end open when absent).
+Totals totals(const Invitee& inv, std::optional<int64_t> from, std::optional<int64_t> to);
+
+struct SubAccount {
+  int64_t spot_uid;
+  std::string user_code;
+  std::string nick_name;
+  bool frozen;
+  bool spot_trade;
+  bool contract_trade;
+};
+
+class Dataset {
+ public:
+  Dataset(uint64_t seed, int invitees_per_quote, int sub_accounts);
+
+  const std::vector<Invitee>& invitees(Quote q) const { return q == Quote::usdt ? usdt_ : usdc_; }
+  const std::vector<SubAccount>& sub_accounts() const { return subs_; }
+  Invitee* find_invitee(Quote q, int64_t uid);
+  SubAccount* find_sub_account(int64_t spot_uid);
+
+  // New invitees get uids above every existing one, so they sort last.
+  void add_invitees(Quote q, int n);
+
+  // Exact values (amounts as decimal strings, times formatted in `offset_s`), for tests.
+  nlohmann::json to_json(int offset_s) const;
+
+ private:
+  Invitee make_invitee(uint64_t& rng, int64_t uid) const;
+
+  uint64_t seed_;
+  std::vector<Invitee> usdt_, usdc_;
+  std::vector<SubAccount> subs_;
+  int64_t max_uid_ = 0;
+  int added_batches_ = 0;
+};
+
+// splitmix64: tiny, well mixed, identical on every platform.
+uint64_t next_random(uint64_t& state);
+// Uniform-enough integer in [lo, hi] (modulo bias is irrelevant here).
+int64_t random_between(uint64_t& state, int64_t lo, int64_t hi);
+
+}  // namespace coinw::sim

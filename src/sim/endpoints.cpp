@@ -1,0 +1,188 @@
+#include "sim/endpoints.h"
+
+#include <algorithm>
+
+#include "sim/timefmt.h"
+
+namespace coinw::sim {
+namespace {
+
+using nlohmann::json;
+
+// Bits of a quirk variant; each row or envelope uses a different hash, so a page
+// mixes representations the way an inconsistent server would.
+enum : uint64_t {
+  kNumericCode = 1,      // envelope: "code": 0 instead of "0"
+  kMessageField = 2,     // envelope: "message" instead of "msg"
+  kExtraEnvelope = 4,    // envelope: unknown top-level field
+  kStringUid = 1,        // row: uid as a string
+  kNumericAmount = 2,    // row: amounts as JSON numbers
+  kNullOptional = 4,     // row: null for zero withdrawals, absent first-deposit fields
+  kExtraRow = 8,         // row: unknown fields
+};
+
+uint64_t mix(uint64_t x) {
+  uint64_t s = x;
+  return next_random(s);
+}
+
+std::optional<int64_t> parse_count(std::string_view s) {
+  if (s.empty() || s.size() > 9) return std::nullopt;
+  int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+const std::string* find_param(const api::QueryParams& params, std::string_view name) {
+  for (const auto& [k, v] : params)
+    if (k == name) return &v;
+  return nullptr;
+}
+
+json envelope(std::string_view code, std::string_view msg, const Rendering& r) {
+  uint64_t v = r.quirks ? r.variant : 0;
+  json j;
+  if (v & kNumericCode)
+    j["code"] = std::stoll(std::string(code));
+  else
+    j["code"] = code;
+  j[(v & kMessageField) ? "message" : "msg"] = msg;
+  if (v & kExtraEnvelope) j["traceId"] = "sim-" + std::to_string(v % 100000);
+  return j;
+}
+
+json amount(int64_t units, bool numeric) {
+  if (numeric) return static_cast<double>(units) / 1e8;
+  return format_amount(units);
+}
+
+json invitee_row(const Invitee& inv, const InviteeQuery& q, const Rendering& r) {
+  uint64_t v = r.quirks ? mix(inv.uid) : 0;
+  bool num = v & kNumericAmount;
+  auto t = totals(inv, q.start, q.end);
+  const Movement* first = inv.first_deposit();
+  json row;
+  row["uid"] = (v & kStringUid) ? json(std::to_string(inv.uid)) : json(inv.uid);
+  row["totalDeposit"] = amount(t.deposit, num);
+  row["totalWithdrawal"] = (v & kNullOptional) && t.withdrawal == 0 ? json() : amount(t.withdrawal, num);
+  row["currentBalance"] = amount(inv.balance, num);
+  if (first) {
+    row["firstDepositAmount"] = amount(first->amount, num);
+    row["firstDepositTime"] = format_time(first->time, r.offset_s);
+  } else if (!(v & kNullOptional)) {
+    row["firstDepositAmount"] = nullptr;
+    row["firstDepositTime"] = nullptr;
+  }
+  row["updateTime"] = format_time(inv.update_time, r.offset_s);
+  if (v & kExtraRow) {
+    row["inviteLevel"] = 1;
+    row["tags"] = json::array({"sim"});
+  }
+  return row;
+}
+
+}  // namespace
+
+uint64_t hash_text(std::string_view text) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a
+  for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
+  return h;
+}
+
+PageSlice page_slice(size_t total, int64_t page_no, int64_t page_size) {
+  if (page_no < 1 || page_size < 1) return {};
+  // Divide first so huge page numbers cannot overflow.
+  if (static_cast<uint64_t>(page_no - 1) >= (total + page_size - 1) / static_cast<uint64_t>(page_size))
+    return {total, total};
+  size_t begin = static_cast<size_t>(page_no - 1) * static_cast<size_t>(page_size);
+  return {begin, std::min(total, begin + static_cast<size_t>(page_size))};
+}
+
+std::variant<InviteeQuery, ParamError> parse_invitee_query(const api::QueryParams& params,
+                                                           int default_page_size, int page_size_cap,
+                                                           int offset_s) {
+  InviteeQuery q;
+  q.page_size = default_page_size;
+  if (auto* s = find_param(params, "uid")) {
+    auto v = parse_count(*s);
+    if (!v || *v < 1) return ParamError{kBadParam, "uid must be a positive integer"};
+    q.uid = v;
+  }
+  for (auto [name, slot] : {std::pair{"startTime", &q.start}, std::pair{"endTime", &q.end}}) {
+    if (auto* s = find_param(params, name)) {
+      auto t = parse_time(*s, offset_s);
+      if (!t) return ParamError{kBadParam, std::string(name) + " must be yyyy-MM-dd HH:mm:ss"};
+      *slot = t;
+    }
+  }
+  if (q.start && q.end && *q.start > *q.end)
+    return ParamError{kBadParam, "startTime is after endTime"};
+  if (auto* s = find_param(params, "quote")) {
+    auto quote = parse_quote(*s);
+    if (!quote) return ParamError{kBadQuote, "quote must be usdt or usdc"};
+    q.quote = *quote;
+  }
+  if (auto* s = find_param(params, "pageNo")) {
+    auto v = parse_count(*s);
+    if (!v || *v < 1) return ParamError{kBadParam, "pageNo must be a positive integer"};
+    q.page_no = *v;
+  }
+  if (auto* s = find_param(params, "pageSize")) {
+    auto v = parse_count(*s);
+    if (!v || *v < 1) return ParamError{kBadParam, "pageSize must be a positive integer"};
+    q.page_size = std::min<int64_t>(*v, page_size_cap);  // the cap is silent, as the docs imply
+  }
+  return q;
+}
+
+std::string invitee_assets_body(const Dataset& data, const InviteeQuery& q, const Rendering& r) {
+  const auto& all = data.invitees(q.quote);
+  std::vector<const Invitee*> matched;
+  for (const auto& inv : all)
+    if (!q.uid || inv.uid == *q.uid) matched.push_back(&inv);
+  auto page = page_slice(matched.size(), q.page_no, q.page_size);
+  json list = json::array();
+  for (size_t i = page.begin; i < page.end; ++i) list.push_back(invitee_row(*matched[i], q, r));
+  json j = envelope("0", "success", r);
+  j["data"] = {{"total", matched.size()}, {"list", std::move(list)}};
+  return j.dump();
+}
+
+std::string sub_account_list_body(const Dataset& data, const Rendering& r) {
+  json rows = json::array();
+  for (const auto& s : data.sub_accounts()) {
+    uint64_t v = r.quirks ? mix(static_cast<uint64_t>(s.spot_uid)) : 0;
+    json row;
+    row["spotUid"] = (v & kStringUid) ? json(std::to_string(s.spot_uid)) : json(s.spot_uid);
+    row["userCode"] = s.user_code;
+    row["nickName"] = (v & kNullOptional) ? json() : json(s.nick_name);
+    // Flags as strings is the numeric-amount quirk's counterpart here.
+    auto flag = [&](bool b) { return (v & kNumericAmount) ? json(b ? "1" : "0") : json(b ? 1 : 0); };
+    row["frozenFlag"] = flag(s.frozen);
+    row["spotTradeFlag"] = flag(s.spot_trade);
+    row["contractTradeFlag"] = flag(s.contract_trade);
+    if (v & kExtraRow) row["createdBy"] = "sim";
+    rows.push_back(std::move(row));
+  }
+  json j = envelope("200", "SUCCESS", r);
+  j["data"] = std::move(rows);
+  j["success"] = true;
+  j["failed"] = false;
+  return j.dump();
+}
+
+std::string futures_error_body(std::string_view code, std::string_view msg, const Rendering& r) {
+  return envelope(code, msg, r).dump();
+}
+
+std::string spot_error_body(std::string_view code, std::string_view msg, const Rendering& r) {
+  json j = envelope(code, msg, r);
+  j["success"] = false;
+  j["failed"] = true;
+  return j.dump();
+}
+
+}  // namespace coinw::sim

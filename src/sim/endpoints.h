@@ -1,0 +1,60 @@
+#pragma once
+// Bodies of the two simulated CoinW endpoints, independent of HTTP: parameter
+// checks, paging and JSON rendering (including quirks mode).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "api/url.h"
+#include "sim/dataset.h"
+
+namespace coinw::sim {
+
+// Error codes from the facts sheet (docs section 3).
+inline constexpr const char* kAuthError = "6000";
+inline constexpr const char* kBadSign = "6001";
+inline constexpr const char* kBadParam = "9016";
+inline constexpr const char* kBadQuote = "402";
+inline constexpr const char* kRateLimited = "29001";
+inline constexpr const char* kSpotKeyError = "10006";
+inline constexpr const char* kSpotSignError = "10007";
+inline constexpr const char* kInternal = "500";
+
+struct PageSlice {
+  size_t begin = 0, end = 0;
+};
+// Rows [begin, end) of page `page_no` (1-based); empty past the last page.
+PageSlice page_slice(size_t total, int64_t page_no, int64_t page_size);
+
+struct InviteeQuery {
+  std::optional<int64_t> uid;
+  std::optional<int64_t> start, end;  // epoch seconds, inclusive
+  Quote quote = Quote::usdt;
+  int64_t page_no = 1;
+  int64_t page_size = 20;  // already capped
+};
+struct ParamError {
+  std::string code, msg;
+};
+// First occurrence of each parameter wins; unknown parameters are ignored.
+std::variant<InviteeQuery, ParamError> parse_invitee_query(const api::QueryParams& params,
+                                                           int default_page_size, int page_size_cap,
+                                                           int offset_s);
+
+// `variant` picks the quirks (per request for the envelope; rows use their uid),
+// so a repeated request gets the same bytes.
+struct Rendering {
+  int offset_s = 0;
+  bool quirks = false;
+  uint64_t variant = 0;
+};
+std::string invitee_assets_body(const Dataset& data, const InviteeQuery& q, const Rendering& r);
+std::string sub_account_list_body(const Dataset& data, const Rendering& r);
+std::string futures_error_body(std::string_view code, std::string_view msg, const Rendering& r);
+std::string spot_error_body(std::string_view code, std::string_view msg, const Rendering& r);
+
+uint64_t hash_text(std::string_view text);
+
+}  // namespace coinw::sim

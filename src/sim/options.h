@@ -1,0 +1,42 @@
+#pragma once
+// Settings of the CoinW simulator (see simulator.h); the CLI maps flags onto these.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace coinw::sim {
+
+// Requests per second in a strict sliding 1-second window; <= 0 disables a limit.
+struct Limits {
+  int invitee_per_s = 5;       // per api key, invitee asset endpoint
+  int sub_account_per_s = 3;   // per api key, sub-account list
+  int spot_ip_per_s = 100;     // all spot endpoints, per client IP
+  int spot_user_per_s = 300;   // all spot endpoints, per api key
+};
+
+struct Faults {
+  double rate = 0;                 // probability per API request, 0..1
+  std::vector<std::string> kinds;  // http500 html malformed truncated empty slow drop storm
+  int slow_ms = 15000;             // `slow`: delay before the normal answer
+  int storm_length = 20;           // `storm`: this many consecutive 29001 answers
+};
+
+struct Options {
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0: ephemeral, read back with Simulator::port()
+  std::string tls_cert, tls_key;  // both set: HTTPS
+  std::string api_key = "demo-key", secret_key = "demo-secret";
+  uint64_t seed = 42;
+  int invitees = 250;  // per quote
+  int sub_accounts = 12;
+  int page_size_cap = 100;
+  int default_page_size = 20;
+  int timestamp_window_ms = 30000;  // futures `timestamp` header must be this close to now
+  Limits limits;
+  int delay_max_ms = 0;  // uniform 0..max network delay before a request "arrives"
+  Faults faults;
+  bool quirks = false;   // vary representations the docs leave open
+  std::string time_zone_offset = "+00:00";  // zone of the emitted time strings
+};
+
+}  // namespace coinw::sim

@@ -1,0 +1,69 @@
+#pragma once
+// coinw-sim: an HTTP(S) server on loopback that answers like CoinW's affiliate
+// invitee-asset endpoint (futures HMAC scheme) and spot sub-account list (MD5
+// scheme), with strict rate limits, fault injection and admin endpoints for tests.
+// All members are thread-safe; httplib runs handlers on a thread pool.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/dataset.h"
+#include "sim/options.h"
+
+namespace coinw::sim {
+
+struct EndpointCounters {
+  uint64_t requests = 0;    // every arrival, refused or not
+  uint64_t violations = 0;  // arrivals over a real limit (injected storms excluded)
+};
+
+struct Counters {
+  EndpointCounters invitee_assets, sub_account_list;
+  uint64_t bad_signatures = 0;
+  uint64_t auth_failures = 0;  // wrong/missing key, bad or expired timestamp
+  uint64_t rate_limited = 0;   // 29001 answers: violations plus injected storm answers
+  uint64_t faults_injected = 0;
+  std::map<std::string, uint64_t> faults_by_kind;
+  nlohmann::json to_json() const;
+};
+
+class Simulator {
+ public:
+  // Builds the dataset; throws std::invalid_argument on bad options.
+  explicit Simulator(Options options);
+  ~Simulator();  // stops
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  // Returns once listening; throws std::runtime_error on bind or TLS failure.
+  void start();
+  // Idempotent; wakes handlers sleeping in `slow` faults or delays.
+  void stop();
+  int port() const;
+  std::string url() const;  // e.g. "https://127.0.0.1:8790"
+
+  Counters counters() const;
+  void reset_counters();
+
+  // Data mutators (also behind /admin/); false when the uid is unknown.
+  bool freeze(int64_t spot_uid, bool frozen);
+  bool set_trade(int64_t spot_uid, std::optional<bool> spot, std::optional<bool> contract);
+  bool set_balance(Quote quote, int64_t uid, int64_t units);  // also moves updateTime to now
+  void add_invitees(Quote quote, int count);
+  void set_faults(const Faults& faults);  // throws std::invalid_argument
+  Faults faults() const;
+
+  // Exact dataset values plus the settings needed to interpret them.
+  nlohmann::json dataset_json() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace coinw::sim
