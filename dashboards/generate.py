@@ -1,0 +1,453 @@
+#!/usr/bin/env python3
+"""Generates the Grafana dashboards in this directory.
+
+The JSON files are committed and are what Grafana imports; this script exists so
+that the three dashboards share one set of conventions (datasource variable,
+account filter, units, thresholds) instead of drifting apart through hand edits.
+Edit here, run `python3 dashboards/generate.py`, commit both.
+Checked by tests/rules/lint_dashboards.py.
+"""
+import json
+import pathlib
+import sys
+
+DS = {"type": "prometheus", "uid": "${datasource}"}
+ACC = 'account=~"$account"'
+ACC_Q = 'account=~"$account",quote=~"$quote"'
+
+
+# --- building blocks ---------------------------------------------------------
+
+def steps(*pairs):
+    """Threshold steps: steps("green", (10, "yellow"), (100, "red"))."""
+    base, *rest = pairs
+    return {"mode": "absolute",
+            "steps": [{"color": base, "value": None}] + [{"color": c, "value": v} for v, c in rest]}
+
+
+NEUTRAL = steps("blue")
+BAD_IF_POSITIVE = steps("green", (1, "red"))
+
+
+def target(expr, legend="", instant=False, fmt="time_series", ref=None):
+    t = {"datasource": DS, "expr": expr, "legendFormat": legend or "__auto",
+         "range": not instant, "instant": instant, "format": fmt, "refId": ref}
+    return t
+
+
+def mapping(values):
+    """values: {raw: (text, color)} as a Grafana value mapping."""
+    return [{"type": "value", "options": {str(k): {"text": t, "color": c, "index": i}
+                                          for i, (k, (t, c)) in enumerate(values.items())}}]
+
+
+OK_BAD = mapping({1: ("OK", "green"), 0: ("FAILING", "red")})
+FROZEN = mapping({1: ("Frozen", "red"), 0: ("Normal", "green")})
+ENABLED = mapping({1: ("Enabled", "green"), 0: ("Disabled", "red")})
+UP_DOWN = mapping({1: ("Up", "green"), 0: ("Down", "red")})
+
+
+def panel(kind, title, targets, unit, thresholds=NEUTRAL, w=6, h=6, description="",
+          mappings=None, options=None, custom=None, overrides=None, transformations=None,
+          decimals=None, no_value=None, interval=None, min_=None, max_=None):
+    for i, t in enumerate(targets):
+        t["refId"] = t["refId"] or chr(ord("A") + i)
+    defaults = {"unit": unit, "thresholds": thresholds, "mappings": mappings or [],
+                "color": {"mode": "thresholds" if kind in ("stat", "bargauge", "table") else "palette-classic"}}
+    if decimals is not None:
+        defaults["decimals"] = decimals
+    if no_value is not None:
+        defaults["noValue"] = no_value
+    if min_ is not None:
+        defaults["min"] = min_
+    if max_ is not None:
+        defaults["max"] = max_
+    if custom:
+        defaults["custom"] = custom
+    p = {"type": kind, "title": title, "description": description, "datasource": DS,
+         "targets": targets, "fieldConfig": {"defaults": defaults, "overrides": overrides or []},
+         "options": options or {}, "_w": w, "_h": h}
+    if transformations:
+        p["transformations"] = transformations
+    if interval:
+        p["interval"] = interval
+    return p
+
+
+def stat(title, targets, unit, **kw):
+    kw.setdefault("options", {"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False},
+                              "colorMode": "value", "graphMode": "area", "textMode": "auto",
+                              "justifyMode": "auto", "orientation": "auto"})
+    return panel("stat", title, targets, unit, **kw)
+
+
+def timeseries(title, targets, unit, bars=False, stack=False, **kw):
+    custom = {"drawStyle": "bars" if bars else "line", "lineWidth": 1, "fillOpacity": 80 if bars else 10,
+              "showPoints": "never", "spanNulls": False,
+              "stacking": {"mode": "normal" if stack else "none", "group": "A"},
+              "thresholdsStyle": {"mode": "off"}}
+    kw.setdefault("custom", custom)
+    kw.setdefault("options", {"legend": {"displayMode": "table", "placement": "bottom", "calcs": ["lastNotNull", "max"]},
+                              "tooltip": {"mode": "multi", "sort": "desc"}})
+    kw.setdefault("w", 12)
+    kw.setdefault("h", 8)
+    return panel("timeseries", title, targets, unit, **kw)
+
+
+def table(title, targets, unit, hide=(), rename=None, sort=None, **kw):
+    exclude = {"Time": True, "__name__": True, "job": True, "instance": True}
+    exclude.update({k: True for k in hide})
+    transformations = []
+    if len(targets) > 1:
+        transformations.append({"id": "merge", "options": {}})
+    transformations.append({"id": "organize", "options": {"excludeByName": exclude,
+                                                          "renameByName": rename or {}}})
+    kw.setdefault("options", {"showHeader": True, "cellHeight": "sm",
+                              "footer": {"show": False, "reducer": ["sum"], "countRows": False},
+                              "sortBy": [{"displayName": sort, "desc": True}] if sort else []})
+    kw.setdefault("w", 12)
+    kw.setdefault("h", 9)
+    return panel("table", title, targets, unit, transformations=transformations, **kw)
+
+
+def bargauge(title, targets, unit, **kw):
+    kw.setdefault("options", {"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False},
+                              "orientation": "horizontal", "displayMode": "basic", "showUnfilled": True,
+                              "valueMode": "color", "namePlacement": "left"})
+    return panel("bargauge", title, targets, unit, **kw)
+
+
+def row(title):
+    return {"type": "row", "title": title, "collapsed": False, "panels": [], "_w": 24, "_h": 1}
+
+
+def override_by_name(name, props):
+    return {"matcher": {"id": "byName", "options": name},
+            "properties": [{"id": k, "value": v} for k, v in props.items()]}
+
+
+def cell_colors(mappings):
+    return {"mappings": mappings, "custom.cellOptions": {"type": "color-background", "mode": "basic"}}
+
+
+# --- variables -----------------------------------------------------------------
+
+def datasource_var():
+    return {"type": "datasource", "name": "datasource", "label": "Data source", "query": "prometheus",
+            "current": {}, "hide": 0, "refresh": 1, "regex": "", "options": [], "includeAll": False, "multi": False}
+
+
+def query_var(name, label, query, multi=True):
+    return {"type": "query", "name": name, "label": label, "datasource": DS,
+            "query": {"query": query, "refId": "PrometheusVariableQueryEditor-VariableQuery", "qryType": 1},
+            "definition": query, "refresh": 2, "sort": 1, "regex": "", "hide": 0,
+            "multi": multi, "includeAll": multi, "allValue": ".*" if multi else None,
+            "current": {"selected": True, "text": ["All"], "value": ["$__all"]} if multi else {},
+            "options": []}
+
+
+def custom_var(name, label, values, default):
+    return {"type": "custom", "name": name, "label": label, "query": ",".join(values), "hide": 0,
+            "multi": False, "includeAll": False,
+            "current": {"selected": True, "text": default, "value": default},
+            "options": [{"selected": v == default, "text": v, "value": v} for v in values]}
+
+
+# --- layout and assembly -----------------------------------------------------
+
+def layout(panels):
+    """Flows panels left to right in a 24-column grid, starting a new line when full."""
+    x = y = line_h = 0
+    out = []
+    for pid, p in enumerate(panels, start=1):
+        w, h = p.pop("_w"), p.pop("_h")
+        if x + w > 24 or p["type"] == "row":
+            x, y, line_h = 0, y + line_h, 0
+        p["id"] = pid
+        p["gridPos"] = {"x": x, "y": y, "w": w, "h": h}
+        x += w
+        line_h = max(line_h, h)
+        if p["type"] == "row":
+            x, y, line_h = 0, y + h, 0
+        out.append(p)
+    return out
+
+
+def dashboard(uid, title, description, tags, variables, panels, links_to):
+    return {
+        "uid": uid, "title": title, "description": description, "tags": ["coinw"] + tags,
+        "editable": True, "graphTooltip": 1, "timezone": "", "refresh": "1m",
+        "schemaVersion": 39, "fiscalYearStartMonth": 0, "liveNow": False, "weekStart": "",
+        "time": {"from": "now-24h", "to": "now"}, "timepicker": {},
+        "annotations": {"list": [{"builtIn": 1, "datasource": {"type": "grafana", "uid": "-- Grafana --"},
+                                  "enable": True, "hide": True, "iconColor": "rgba(0, 211, 255, 1)",
+                                  "name": "Annotations & Alerts", "type": "dashboard"}]},
+        "links": [{"type": "dashboards", "tags": ["coinw"], "asDropdown": True, "title": "CoinW",
+                   "includeVars": True, "keepTime": True, "icon": "external link", "targetBlank": False,
+                   "tooltip": "", "url": ""}] if links_to else [],
+        "templating": {"list": variables},
+        "panels": layout(panels),
+    }
+
+
+# --- Affiliate overview --------------------------------------------------------
+
+def affiliate():
+    money = "currencyUSD"
+    by_q = lambda m: f"sum by (quote) ({m}{{{ACC_Q}}})"
+    # The exporter reports 0 for invitees who never deposited.
+    recent = f"coinw_invitee_first_deposit_timestamp_seconds{{{ACC_Q}}} > 0"
+    panels = [
+        row("Overview"),
+        stat("Invitees", [target(by_q("coinw_invitees"), "{{quote}}")], "short", w=4,
+             description="Direct invitees as reported by CoinW, per quote currency."),
+        stat("Depositors", [target(by_q("coinw_invitees_depositors"), "{{quote}}")], "short", w=4,
+             description="Invitees who have ever deposited."),
+        stat("Total deposits", [target(by_q("coinw_invitees_deposits"), "{{quote}}")], money, w=4, decimals=2),
+        stat("Total withdrawals", [target(by_q("coinw_invitees_withdrawals"), "{{quote}}")], money, w=4, decimals=2),
+        stat("Net flow", [target(f"{by_q('coinw_invitees_deposits')} - {by_q('coinw_invitees_withdrawals')}",
+                                 "{{quote}}")], money, w=4, decimals=2,
+             thresholds=steps("red", (0, "green")),
+             description="Deposits minus withdrawals over all invitees; negative means more money left than came in."),
+        stat("Invitee balances", [target(by_q("coinw_invitees_balance"), "{{quote}}")], money, w=4, decimals=2),
+
+        row("Trends"),
+        timeseries("Deposits, withdrawals and balances",
+                   [target(by_q("coinw_invitees_deposits"), "deposits {{quote}}"),
+                    target(by_q("coinw_invitees_withdrawals"), "withdrawals {{quote}}"),
+                    target(by_q("coinw_invitees_balance"), "balance {{quote}}")], money),
+        timeseries("Net flow per account",
+                   [target(f"sum by (account, quote) (coinw_invitees_deposits{{{ACC_Q}}})"
+                           f" - sum by (account, quote) (coinw_invitees_withdrawals{{{ACC_Q}}})",
+                           "{{account}} {{quote}}")], money, thresholds=steps("red", (0, "green"))),
+        timeseries("New first depositors",
+                   [target(f"sum by (quote) (clamp_min(delta(coinw_invitees_depositors{{{ACC_Q}}}[$__interval]), 0))",
+                           "{{quote}}")], "short", bars=True, interval="5m", decimals=0,
+                   description="Growth of the depositor count per interval (minimum 5m)."),
+        timeseries("Invitees", [target(f"sum by (account, quote) (coinw_invitees{{{ACC_Q}}})",
+                                       "{{account}} {{quote}}")], "short", decimals=0),
+        stat("First deposits in time range",
+             [target(f"count by (quote) (coinw_invitee_first_deposit_timestamp_seconds{{{ACC_Q}}} > time() - $__range_s)"
+                     " or on() vector(0)", "{{quote}}")], "short", w=6, h=8, decimals=0,
+             description="Invitees whose first deposit falls in the selected time range."),
+        bargauge("Invitee balance distribution", [
+            target(f"count(coinw_invitee_current_balance{{{ACC_Q}}} {cond}) or on() vector(0)", legend, instant=True)
+            for cond, legend in [("<= 0", "0"), ("> 0 <= 10", "0 – 10"), ("> 10 <= 100", "10 – 100"),
+                                 ("> 100 <= 1000", "100 – 1k"), ("> 1000 <= 10000", "1k – 10k"),
+                                 ("> 10000 <= 100000", "10k – 100k"), ("> 100000", "> 100k")]],
+                 "short", w=18, h=8, decimals=0,
+                 description="Number of invitees per balance bucket (quote currency)."),
+
+        row("Top invitees"),
+        table("Top invitees by balance",
+              [target(f"sort_desc(topk($topn, coinw_invitee_current_balance{{{ACC_Q}}}))", instant=True, fmt="table")],
+              money, rename={"Value": "Balance", "uid": "UID"}, sort="Balance", decimals=2),
+        table("Top invitees by total deposit",
+              [target(f"sort_desc(topk($topn, coinw_invitee_total_deposit{{{ACC_Q}}}))", instant=True, fmt="table")],
+              money, rename={"Value": "Total deposit", "uid": "UID"}, sort="Total deposit", decimals=2),
+        table("Top invitees by net withdrawal",
+              [target(f"sort_desc(topk($topn, coinw_invitee_total_withdrawal{{{ACC_Q}}}"
+                      f" - coinw_invitee_total_deposit{{{ACC_Q}}}))", instant=True, fmt="table")],
+              money, rename={"Value": "Withdrawn minus deposited", "uid": "UID"},
+              sort="Withdrawn minus deposited", decimals=2, thresholds=steps("green", (0.01, "orange"))),
+        table("Most recent first deposits",
+              [target(f"1000 * max by (account, quote, uid) (topk($topn, {recent}))",
+                      instant=True, fmt="table", ref="A"),
+               target(f"max by (account, quote, uid) (coinw_invitee_first_deposit_amount{{{ACC_Q}}}"
+                      f" and on (account, quote, uid) topk($topn, {recent}))",
+                      instant=True, fmt="table", ref="B")],
+              "dateTimeAsIso", rename={"Value #A": "First deposit", "Value #B": "Amount", "uid": "UID"},
+              sort="First deposit",
+              overrides=[override_by_name("Amount", {"unit": money, "decimals": 2})]),
+
+        row("Freshness"),
+        stat("Last successful refresh",
+             [target(f"time() - max by (account) (coinw_collector_last_success_timestamp_seconds"
+                     f"{{{ACC},collector=\"invitee_assets\"}})", "{{account}}")],
+             "s", w=8, thresholds=steps("green", (300, "yellow"), (900, "red")),
+             description="Age of the invitee data; CoinwDataStale fires above 15 minutes."),
+        stat("Last complete pass over all invitees",
+             [target(f"time() - max by (account) (coinw_collector_last_full_refresh_timestamp_seconds"
+                     f"{{{ACC},collector=\"invitee_assets\"}})", "{{account}}")],
+             "s", w=8, thresholds=steps("green", (3600, "yellow"), (10800, "red")),
+             description="Large networks are refreshed over several scrapes; this is when the last full pass ended."),
+        stat("Oldest invitee balance",
+             [target(f"time() - min by (account, quote) (coinw_invitee_balance_update_timestamp_seconds{{{ACC_Q}}} > 0)",
+                     "{{account}} {{quote}}")],
+             "s", w=8, thresholds=steps("green", (86400, "yellow"), (7 * 86400, "orange")),
+             description="Time since CoinW last updated the balance of the least recently updated invitee."),
+    ]
+    variables = [datasource_var(),
+                 query_var("account", "Account", "label_values(coinw_invitees, account)"),
+                 query_var("quote", "Quote", 'label_values(coinw_invitees{account=~"$account"}, quote)'),
+                 custom_var("topn", "Top N", ["5", "10", "20", "50", "100"], "10")]
+    return dashboard("coinw-affiliate", "CoinW / Affiliate overview",
+                     "Deposits, withdrawals and balances of direct invitees, per affiliate account.",
+                     ["affiliate"], variables, panels, True)
+
+
+# --- Sub-accounts --------------------------------------------------------------
+
+def subaccounts():
+    info = f"max by (account, uid, user_code, nick_name) (coinw_sub_account_info{{{ACC}}})"
+    joined = lambda m: f"max by (account, uid) ({m}{{{ACC}}}) * on (account, uid) group_left (user_code, nick_name) {info}"
+    disabled_any = (f"coinw_sub_account_spot_trade_enabled{{{ACC}}} == 0"
+                    f" or coinw_sub_account_contract_trade_enabled{{{ACC}}} == 0")
+    panels = [
+        row("Overview"),
+        stat("Sub-accounts", [target(f"sum(coinw_sub_accounts{{{ACC}}})", "sub-accounts")], "short", w=5, decimals=0),
+        stat("Frozen", [target(f"sum(coinw_sub_account_frozen{{{ACC}}}) or on() vector(0)", "frozen")],
+             "short", w=5, decimals=0, thresholds=BAD_IF_POSITIVE),
+        stat("Spot trading disabled",
+             [target(f"count(coinw_sub_account_spot_trade_enabled{{{ACC}}} == 0) or on() vector(0)", "spot")],
+             "short", w=5, decimals=0, thresholds=steps("green", (1, "orange"))),
+        stat("Contract trading disabled",
+             [target(f"count(coinw_sub_account_contract_trade_enabled{{{ACC}}} == 0) or on() vector(0)", "contract")],
+             "short", w=5, decimals=0, thresholds=steps("green", (1, "orange"))),
+        stat("Data age",
+             [target(f"time() - max(coinw_collector_last_success_timestamp_seconds{{{ACC},collector=\"sub_accounts\"}})",
+                     "age")], "s", w=4, thresholds=steps("green", (120, "yellow"), (900, "red"))),
+
+        row("Sub-accounts"),
+        table("All sub-accounts",
+              [target(joined("coinw_sub_account_frozen"), instant=True, fmt="table", ref="A"),
+               target(joined("coinw_sub_account_spot_trade_enabled"), instant=True, fmt="table", ref="B"),
+               target(joined("coinw_sub_account_contract_trade_enabled"), instant=True, fmt="table", ref="C")],
+              "none", w=24, h=12,
+              rename={"account": "Master account", "uid": "UID", "user_code": "User code", "nick_name": "Nickname",
+                      "Value #A": "State", "Value #B": "Spot trading", "Value #C": "Contract trading"},
+              overrides=[override_by_name("State", cell_colors(FROZEN)),
+                         override_by_name("Spot trading", cell_colors(ENABLED)),
+                         override_by_name("Contract trading", cell_colors(ENABLED))],
+              description="Every sub-account with its state; nicknames are masked unless the exporter is told otherwise."),
+
+        row("Changes"),
+        timeseries("Frozen and trading-disabled sub-accounts",
+                   [target(f"sum by (account) (coinw_sub_account_frozen{{{ACC}}})", "frozen {{account}}"),
+                    target(f"count by (account) ({disabled_any})", "trading disabled {{account}}")],
+                   "short", decimals=0, thresholds=BAD_IF_POSITIVE),
+        timeseries("State changes",
+                   [target(f"sum by (account) (changes(coinw_sub_account_frozen{{{ACC}}}[$__interval]))",
+                           "frozen/unfrozen {{account}}"),
+                    target(f"sum by (account) (changes(coinw_sub_account_spot_trade_enabled{{{ACC}}}[$__interval]))",
+                           "spot flag {{account}}"),
+                    target(f"sum by (account) (changes(coinw_sub_account_contract_trade_enabled{{{ACC}}}[$__interval]))",
+                           "contract flag {{account}}")],
+                   "short", bars=True, stack=True, interval="5m", decimals=0,
+                   description="Number of state flips per interval (minimum 5m)."),
+        table("Sub-accounts that changed state in the time range",
+              [target(f"sum by (account, uid) (changes(coinw_sub_account_frozen{{{ACC}}}[$__range])"
+                      f" + changes(coinw_sub_account_spot_trade_enabled{{{ACC}}}[$__range])"
+                      f" + changes(coinw_sub_account_contract_trade_enabled{{{ACC}}}[$__range])) > 0",
+                      instant=True, fmt="table")],
+              "short", w=24, h=8, rename={"Value": "Changes", "uid": "UID"}, sort="Changes",
+              no_value="No state changes in the selected range"),
+    ]
+    variables = [datasource_var(),
+                 query_var("account", "Account", "label_values(coinw_sub_accounts, account)")]
+    return dashboard("coinw-subaccounts", "CoinW / Sub-accounts",
+                     "State of every sub-account of the configured master accounts.",
+                     ["sub-accounts"], variables, panels, True)
+
+
+# --- Exporter health -----------------------------------------------------------
+
+def exporter():
+    ri = "$__rate_interval"
+    panels = [
+        row("Exporter"),
+        stat("Targets up", [target('up{job="coinw"}', "{{instance}}")], "none", w=6,
+             mappings=UP_DOWN, thresholds=steps("red", (1, "green"))),
+        table("Build", [target('coinw_exporter_build_info{job="coinw"}', instant=True, fmt="table")],
+              "none", w=6, h=6, hide=("Value",), rename={"instance": "Instance"}),
+        stat("Last config reload", [target('coinw_exporter_config_last_reload_successful{job="coinw"}', "{{instance}}")],
+             "none", w=6, mappings=mapping({1: ("Succeeded", "green"), 0: ("Failed", "red")}),
+             thresholds=steps("red", (1, "green"))),
+        stat("Config loaded since",
+             [target('time() - coinw_exporter_config_last_reload_success_timestamp_seconds{job="coinw"}', "{{instance}}")],
+             "s", w=6),
+        timeseries("Scrape duration", [target('scrape_duration_seconds{job="coinw"}', "{{instance}}")], "s",
+                   thresholds=steps("green", (24, "yellow"), (30, "red")),
+                   description="The exporter spends at most the scrape timeout (30s in the example config)."),
+        timeseries("Target up", [target('up{job="coinw"}', "{{instance}}")], "none", min_=0, max_=1,
+                   mappings=UP_DOWN, thresholds=steps("red", (1, "green"))),
+
+        row("Collectors"),
+        stat("Collector status", [target(f"coinw_collector_success{{{ACC}}}", "{{account}} {{collector}}")],
+             "none", w=8, mappings=OK_BAD, thresholds=steps("red", (1, "green"))),
+        stat("Data age", [target(f"time() - coinw_collector_last_success_timestamp_seconds{{{ACC}}}",
+                                 "{{account}} {{collector}}")],
+             "s", w=8, thresholds=steps("green", (300, "yellow"), (900, "red"))),
+        stat("Last complete invitee pass",
+             [target(f"time() - coinw_collector_last_full_refresh_timestamp_seconds{{{ACC},collector=\"invitee_assets\"}}",
+                     "{{account}}")], "s", w=8, thresholds=steps("green", (3600, "yellow"), (10800, "red"))),
+        timeseries("Collector duration", [target(f"coinw_collector_duration_seconds{{{ACC}}}", "{{account}} {{collector}}")],
+                   "s", thresholds=steps("green", (20, "yellow"), (30, "red"))),
+        timeseries("Collector success", [target(f"coinw_collector_success{{{ACC}}}", "{{account}} {{collector}}")],
+                   "none", min_=0, max_=1, mappings=OK_BAD, thresholds=steps("red", (1, "green"))),
+
+        row("CoinW API"),
+        timeseries("Requests", [target(f"sum by (account, endpoint) (rate(coinw_api_requests_total{{{ACC}}}[{ri}]))",
+                                       "{{account}} {{endpoint}}")], "reqps"),
+        timeseries("Failures by reason",
+                   [target(f"sum by (endpoint, reason) (rate(coinw_api_failures_total{{{ACC}}}[{ri}]))",
+                           "{{endpoint}} {{reason}}")], "reqps", bars=False, stack=True,
+                   thresholds=BAD_IF_POSITIVE),
+        timeseries("Failure ratio",
+                   [target(f"sum by (account, endpoint) (rate(coinw_api_failures_total{{{ACC}}}[{ri}]))"
+                           f" / sum by (account, endpoint) (rate(coinw_api_requests_total{{{ACC}}}[{ri}]))",
+                           "{{account}} {{endpoint}}")], "percentunit", min_=0,
+                   thresholds=steps("green", (0.05, "yellow"), (0.25, "red"))),
+        timeseries("Request latency",
+                   [target(f"histogram_quantile({q}, sum by (le, endpoint) (rate(coinw_api_request_duration_seconds_bucket{{{ACC}}}[{ri}])))",
+                           f"p{int(q * 100)} {{{{endpoint}}}}") for q in (0.5, 0.95, 0.99)],
+                   "s", thresholds=steps("green", (2, "yellow"), (10, "red"))),
+        timeseries("Invalid rows skipped",
+                   [target(f"sum by (account, endpoint) (increase(coinw_api_invalid_rows_total{{{ACC}}}[{ri}]))",
+                           "{{account}} {{endpoint}}")], "short", bars=True, thresholds=BAD_IF_POSITIVE,
+                   description="Rows of CoinW responses that could not be parsed and were left out."),
+        stat("Failures in time range",
+             [target(f"sum by (reason) (increase(coinw_api_failures_total{{{ACC}}}[$__range])) > 0 or on() vector(0)",
+                     "{{reason}}")], "short", w=12, h=8, decimals=0, thresholds=BAD_IF_POSITIVE),
+
+        row("Rate limiting"),
+        timeseries("Time waiting for the local rate limiter",
+                   [target(f"sum by (account, endpoint) (rate(coinw_rate_limiter_wait_seconds_total{{{ACC}}}[{ri}]))",
+                           "{{account}} {{endpoint}}")], "percentunit", min_=0,
+                   thresholds=steps("green", (0.5, "yellow"), (0.9, "red")),
+                   description="Share of wall time spent waiting for our own limiter; near 100% means the refresh cannot keep up."),
+        timeseries("Pauses after CoinW rate limiting (29001/429)",
+                   [target(f"sum by (account, endpoint) (increase(coinw_rate_limit_pauses_total{{{ACC}}}[{ri}]))",
+                           "pauses {{account}} {{endpoint}}"),
+                    target(f"max by (account, endpoint) (coinw_rate_limit_paused{{{ACC}}})",
+                           "paused now {{account}} {{endpoint}}")], "short", thresholds=BAD_IF_POSITIVE),
+    ]
+    variables = [datasource_var(),
+                 query_var("account", "Account", "label_values(coinw_collector_success, account)")]
+    return dashboard("coinw-exporter", "CoinW / Exporter health",
+                     "Health of coinw-exporter: collectors, CoinW API calls, rate limiting and scrapes.",
+                     ["exporter"], variables, panels, True)
+
+
+def main(argv):
+    """Writes the dashboards; with --check, only reports files that differ."""
+    check = "--check" in argv
+    here = pathlib.Path(__file__).resolve().parent
+    stale = []
+    for name, build in (("coinw-affiliate", affiliate), ("coinw-subaccounts", subaccounts),
+                        ("coinw-exporter", exporter)):
+        path = here / f"{name}.json"
+        text = json.dumps(build(), indent=2, ensure_ascii=False) + "\n"
+        if check:
+            if not path.exists() or path.read_text() != text:
+                stale.append(path.name)
+        else:
+            path.write_text(text)
+            print(f"wrote {path}")
+    if stale:
+        print("out of date, run python3 dashboards/generate.py:", ", ".join(stale))
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

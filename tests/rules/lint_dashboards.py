@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Lints the Grafana dashboards (and the metric names in the alert rules).
+
+    python3 tests/rules/lint_dashboards.py dashboards/ [--rules config/alerts.yml] [--promtool /usr/bin/promtool]
+
+Checks, per dashboard: valid JSON; a fixed `coinw-*` uid unique across files;
+no top-level id/version/iteration (they break imports into another Grafana);
+a prometheus `datasource` variable and a multi-value `account` variable with
+"All"; every panel and query on the `${datasource}` variable; a unit and
+thresholds on every panel; every metric name in a query or variable belongs to
+the exporter's metric contract below; every per-account metric is filtered by
+`$account`. With --promtool, every query (variables substituted) must parse.
+
+Standard library only. Exits non-zero and lists every problem on failure.
+"""
+import argparse
+import json
+import pathlib
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "e2e"))
+import dashboard_queries  # noqa: E402
+
+# The exporter's metric contract. Every series carries `account` unless listed
+# in NO_ACCOUNT_LABEL.
+CONTRACT = {
+    # business
+    "coinw_invitee_total_deposit", "coinw_invitee_total_withdrawal", "coinw_invitee_current_balance",
+    "coinw_invitee_first_deposit_amount", "coinw_invitee_first_deposit_timestamp_seconds",
+    "coinw_invitee_balance_update_timestamp_seconds", "coinw_invitees", "coinw_invitees_deposits",
+    "coinw_invitees_withdrawals", "coinw_invitees_balance", "coinw_invitees_depositors",
+    "coinw_sub_account_frozen", "coinw_sub_account_spot_trade_enabled",
+    "coinw_sub_account_contract_trade_enabled", "coinw_sub_account_info", "coinw_sub_accounts",
+    # health
+    "coinw_collector_success", "coinw_collector_duration_seconds",
+    "coinw_collector_last_success_timestamp_seconds", "coinw_collector_last_full_refresh_timestamp_seconds",
+    "coinw_api_requests_total", "coinw_api_failures_total", "coinw_api_invalid_rows_total",
+    "coinw_rate_limiter_wait_seconds_total", "coinw_rate_limit_pauses_total", "coinw_rate_limit_paused",
+    "coinw_exporter_build_info", "coinw_exporter_config_last_reload_successful",
+    "coinw_exporter_config_last_reload_success_timestamp_seconds",
+    # written by Prometheus for the scrape job
+    "up", "scrape_duration_seconds",
+}
+HISTOGRAMS = {"coinw_api_request_duration_seconds"}
+NO_ACCOUNT_LABEL = {"coinw_exporter_build_info", "coinw_exporter_config_last_reload_successful",
+                    "coinw_exporter_config_last_reload_success_timestamp_seconds",
+                    "up", "scrape_duration_seconds"}
+KNOWN = CONTRACT | {h + s for h in HISTOGRAMS for s in ("_bucket", "_sum", "_count")}
+
+PROMQL_KEYWORDS = {"by", "without", "on", "ignoring", "group_left", "group_right", "bool", "and", "or",
+                   "unless", "offset", "inf", "nan", "atan2", "start", "end"}
+UNITLESS_PANELS = {"row", "text", "news", "dashlist", "alertlist"}
+
+
+def metric_selectors(expr):
+    """Yields (metric_name, matchers_text) for every vector selector in a PromQL expression."""
+    # Mask string literals and range/subquery brackets so that label values and
+    # durations cannot look like metric names; keep matcher text for the checks.
+    matchers = []
+
+    def keep_braces(m):
+        matchers.append(m.group(0))
+        return " {%d} " % (len(matchers) - 1)
+    text = re.sub(r"\{[^{}]*\}", keep_braces, expr)
+    text = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`', '""', text)
+    text = re.sub(r"\[[^\]]*\]", "[]", text)
+    text = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", r"\1", text)
+    text = re.sub(r"\$\{[^}]*\}|\$\w+|\[\[\w+\]\]", "0", text)
+    for m in re.finditer(r"(?<![\w.:$])([a-zA-Z_:][\w:]*)(\s*\(|\s*\{(\d+)\}|\s+(?:by|without)\b)?", text):
+        name, follow, idx = m.group(1), m.group(2) or "", m.group(3)
+        # A name followed by `(` or by a grouping clause is a function or aggregation.
+        if follow.strip().startswith(("(", "by", "without")) or name.lower() in PROMQL_KEYWORDS:
+            continue
+        if re.fullmatch(r"\d+(e\d+)?", name):
+            continue
+        yield name, matchers[int(idx)] if idx is not None else ""
+
+
+def check_expr(where, expr, problems, require_account=True):
+    for name, matchers in metric_selectors(expr):
+        if name not in KNOWN:
+            problems.append(f"{where}: metric {name!r} is not in the exporter's metric contract")
+            continue
+        base = next((h for h in HISTOGRAMS if name.startswith(h)), name)
+        if require_account and base not in NO_ACCOUNT_LABEL and 'account=~"$account"' not in matchers:
+            problems.append(f"{where}: {name} is not filtered by account=~\"$account\"")
+
+
+def lint_dashboard(path, seen_uids, problems):
+    try:
+        dash = json.loads(path.read_text())
+    except (OSError, ValueError) as e:
+        problems.append(f"{path}: not valid JSON: {e}")
+        return None
+    name = path.name
+    uid = dash.get("uid")
+    if not isinstance(uid, str) or not re.fullmatch(r"coinw-[a-z0-9-]+", uid):
+        problems.append(f"{name}: uid must be a fixed string like coinw-affiliate, got {uid!r}")
+    elif uid in seen_uids:
+        problems.append(f"{name}: uid {uid} is also used by {seen_uids[uid]}")
+    else:
+        seen_uids[uid] = name
+    for key in ("id", "version", "iteration"):
+        if key in dash:
+            problems.append(f"{name}: top-level {key!r} must not be set (it breaks imports)")
+    if not dash.get("title"):
+        problems.append(f"{name}: no title")
+    if not isinstance(dash.get("schemaVersion"), int) or dash["schemaVersion"] < 36:
+        problems.append(f"{name}: schemaVersion should be a recent integer (~39)")
+
+    variables = {v.get("name"): v for v in dash.get("templating", {}).get("list", [])}
+    ds = variables.get("datasource")
+    if not ds or ds.get("type") != "datasource" or ds.get("query") != "prometheus":
+        problems.append(f"{name}: needs a `datasource` variable of type datasource, query prometheus")
+    acc = variables.get("account")
+    if not acc or acc.get("type") != "query" or not acc.get("multi") or not acc.get("includeAll"):
+        problems.append(f"{name}: needs an `account` query variable with multi and includeAll")
+    for vname, v in variables.items():
+        if v.get("type") == "query":
+            q = v.get("query")
+            q = q.get("query", "") if isinstance(q, dict) else (q or "")
+            m = re.fullmatch(r"\s*label_values\((.*),\s*(\w+)\s*\)\s*", q)
+            if not m:
+                problems.append(f"{name}: variable {vname}: expected label_values(selector, label), got {q!r}")
+            else:
+                check_expr(f"{name}: variable {vname}", m.group(1), problems, require_account=(vname != "account"))
+            if (v.get("datasource") or {}).get("uid") != "${datasource}":
+                problems.append(f"{name}: variable {vname} must use the ${{datasource}} variable")
+
+    panels = list(dashboard_queries._panels(dash.get("panels")))
+    if not panels:
+        problems.append(f"{name}: no panels")
+    ids = [p.get("id") for p in panels]
+    if len(ids) != len(set(ids)):
+        problems.append(f"{name}: duplicate panel ids")
+    for p in panels:
+        where = f"{name}: panel {p.get('title')!r}"
+        if "gridPos" not in p:
+            problems.append(f"{where}: no gridPos")
+        if p.get("type") in UNITLESS_PANELS:
+            continue
+        if (p.get("datasource") or {}).get("uid") != "${datasource}":
+            problems.append(f"{where}: datasource must be ${{datasource}}")
+        defaults = p.get("fieldConfig", {}).get("defaults", {})
+        if not defaults.get("unit"):
+            problems.append(f"{where}: no unit")
+        if not (defaults.get("thresholds") or {}).get("steps"):
+            problems.append(f"{where}: no thresholds")
+        targets = p.get("targets") or []
+        if not targets:
+            problems.append(f"{where}: no queries")
+        for t in targets:
+            if (t.get("datasource") or {}).get("uid") != "${datasource}":
+                problems.append(f"{where} {t.get('refId')}: query datasource must be ${{datasource}}")
+            if not t.get("expr"):
+                problems.append(f"{where} {t.get('refId')}: empty expr")
+                continue
+            check_expr(f"{where} {t.get('refId')}", t["expr"], problems)
+    return dash
+
+
+def lint_rules(path, problems):
+    """Checks metric names in `expr:` of a Prometheus rules file (no YAML parser needed)."""
+    text = path.read_text()
+    for m in re.finditer(r"^(\s*)expr:\s*(\|[-+]?|>[-+]?)?\s*(.*)$", text, re.M):
+        indent, block, first = len(m.group(1)), m.group(2), m.group(3)
+        expr = first
+        if block:
+            lines = []
+            for line in text[m.end():].splitlines()[1:]:
+                if line.strip() and len(line) - len(line.lstrip()) <= indent:
+                    break
+                lines.append(line)
+            expr = "\n".join(lines)
+        check_expr(f"{path.name}: expr {expr.strip()[:60]!r}", expr.strip().strip("'"), problems,
+                   require_account=False)
+
+
+def promtool_parse(promtool, queries, problems):
+    """Makes promtool parse every substituted query by wrapping them in recording rules."""
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as f:
+        f.write("groups:\n  - name: dashboard-queries\n    rules:\n")
+        for i, q in enumerate(queries):
+            f.write(f"      - record: dashboard_query_{i}\n        expr: {json.dumps(q['expr'])}\n")
+        name = f.name
+    try:
+        res = subprocess.run([promtool, "check", "rules", "--lint=none", name],
+                             capture_output=True, text=True)
+    finally:
+        pathlib.Path(name).unlink()
+    if res.returncode != 0:
+        problems.append("promtool could not parse the dashboard queries:\n" + res.stdout + res.stderr)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("paths", nargs="+", help="dashboard JSON files or directories")
+    ap.add_argument("--rules", action="append", default=[], help="alert rule file whose metrics to check")
+    ap.add_argument("--promtool", help="promtool binary; when given, every query must parse")
+    args = ap.parse_args(argv)
+
+    problems, seen = [], {}
+    files = list(dashboard_queries._dashboard_files(args.paths))
+    if not files:
+        problems.append(f"no dashboards found in {args.paths}")
+    for f in files:
+        lint_dashboard(f, seen, problems)
+    for r in args.rules:
+        lint_rules(pathlib.Path(r), problems)
+    if args.promtool and not problems:
+        promtool_parse(args.promtool, dashboard_queries.collect_queries(args.paths, "demo", "usdt"), problems)
+
+    for p in problems:
+        print("FAIL", p)
+    print(f"{len(files)} dashboard(s), {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
