@@ -98,7 +98,7 @@ def substitute(expr, values):
 
 
 def collect_queries(paths, account=None, quote=None, builtins=None):
-    """Returns a list of dicts: dashboard, uid, panel, panel_id, ref_id, instant, expr, raw_expr."""
+    """Returns a list of dicts: dashboard, uid, panel, panel_id, ref_id, instant, expr, raw_expr, may_be_empty."""
     builtins = {**DEFAULT_BUILTINS, **(builtins or {})}
     out = []
     for path in _dashboard_files(paths):
@@ -118,6 +118,9 @@ def collect_queries(paths, account=None, quote=None, builtins=None):
                     # Grafana runs a query as instant when only `instant` is set.
                     "instant": bool(t.get("instant")) and not t.get("range"),
                     "expr": substitute(raw, values),
+                    # Panels that say what "no data" means (a noValue text) are
+                    # allowed to be empty, e.g. "no state changes in the range".
+                    "may_be_empty": "noValue" in panel.get("fieldConfig", {}).get("defaults", {}),
                     "raw_expr": raw,
                 })
     return out
@@ -149,7 +152,8 @@ def main(argv=None):
     else:
         for q in queries:
             kind = "instant" if q["instant"] else "range"
-            print(f"{q['uid']}\t{q['panel']}\t{q['ref_id']}\t{kind}\t{q['expr']}")
+            empty = "may-be-empty" if q["may_be_empty"] else "data"
+            print(f"{q['uid']}\t{q['panel']}\t{q['ref_id']}\t{kind}\t{empty}\t{q['expr']}")
     return 0 if queries else 1
 
 
