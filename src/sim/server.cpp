@@ -309,6 +309,12 @@ void Simulator::start() {
   // short keep-alive so stop() does not wait on idle connections.
   srv.new_task_queue = [] { return new httplib::ThreadPool(16); };
   srv.set_keep_alive_timeout(1);
+  // httplib's default adds SO_REUSEPORT, which would let a second simulator share
+  // the port silently; a busy port must be an error.
+  srv.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
 
   srv.Get(kInviteePath, [&im](const httplib::Request& req, httplib::Response& res) {
     im.serve(Endpoint::invitee_assets, req, res, [&] { return im.invitee_assets(req); },

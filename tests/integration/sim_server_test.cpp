@@ -1,0 +1,378 @@
+// The simulator as a peer sees it: a real server on an ephemeral loopback port and
+// a plain httplib client signing with src/api/signing.h.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "api/signing.h"
+#include "sim/simulator.h"
+
+namespace coinw::sim {
+namespace {
+
+using nlohmann::json;
+constexpr const char* kInvitee = "/api/v3/patener/openapi/v1/partner/invitation/user/assets";
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class SimServerTest : public ::testing::Test {
+ protected:
+  void start(Options o = {}) {
+    o.invitees = 150;
+    sim_ = std::make_unique<Simulator>(o);
+    sim_->start();
+    cli_ = std::make_unique<httplib::Client>("127.0.0.1", sim_->port());
+    cli_->set_read_timeout(std::chrono::seconds(3));
+  }
+
+  httplib::Result futures_get(const api::QueryParams& params, int64_t ts = now_ms(),
+                              const std::string& secret = "demo-secret") {
+    std::string sign = api::futures_sign(secret, ts, "GET", kInvitee, params, "");
+    std::string target = kInvitee;
+    if (!params.empty()) target += "?" + api::join_encoded(params);
+    return cli_->Get(target, {{"api_key", "demo-key"}, {"timestamp", std::to_string(ts)}, {"sign", sign}});
+  }
+
+  httplib::Result spot_post(const std::string& key = "demo-key", const std::string& secret = "demo-secret") {
+    api::QueryParams params = {{"command", "subAccount_list"}, {"api_key", key}};
+    std::string target = "/api/v1/private?command=subAccount_list&api_key=" + key +
+                         "&sign=" + api::spot_sign(params, key, secret);
+    return cli_->Post(target, "", "application/json");
+  }
+
+  static json body(const httplib::Result& r) { return json::parse(r->body); }
+
+  std::unique_ptr<Simulator> sim_;
+  std::unique_ptr<httplib::Client> cli_;
+};
+
+TEST_F(SimServerTest, SignedFuturesRequestReturnsTheRightPage) {
+  start();
+  auto r = futures_get({{"pageNo", "2"}, {"pageSize", "7"}, {"quote", "usdc"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  auto j = body(r);
+  EXPECT_EQ(j["code"], "0");
+  EXPECT_EQ(j["data"]["total"], 150);
+  auto expected = sim_->dataset_json()["invitees"]["usdc"];
+  ASSERT_EQ(j["data"]["list"].size(), 7u);
+  for (size_t i = 0; i < 7; ++i) {
+    const auto& row = j["data"]["list"][i];
+    const auto& want = expected[7 + i];
+    EXPECT_EQ(row["uid"], want["uid"]);
+    for (const char* f : {"totalDeposit", "totalWithdrawal", "currentBalance", "firstDepositAmount",
+                          "firstDepositTime", "updateTime"})
+      EXPECT_EQ(row[f], want[f]) << f;
+  }
+  EXPECT_EQ(sim_->counters().invitee_assets.requests, 1u);
+}
+
+TEST_F(SimServerTest, TimeWindowLimitsTotalsButNotBalance) {
+  Options o;
+  o.time_zone_offset = "+08:00";
+  start(o);
+  // Pick an invitee with several movements and cut the window between two of them.
+  json inv, data = sim_->dataset_json();
+  for (const auto& row : data["invitees"]["usdt"])
+    if (row["history"].size() >= 3) inv = row;
+  ASSERT_FALSE(inv.is_null());
+  std::string from = inv["history"][1]["time"], to = inv["history"].back()["time"];
+  int64_t dep = 0, wd = 0;
+  for (const auto& m : inv["history"]) {
+    std::string t = m["time"];
+    if (t < from || t > to) continue;  // same format and zone: string order is time order
+    (m["type"] == "deposit" ? dep : wd) += *parse_amount(m["amount"].get<std::string>());
+  }
+  auto r = futures_get({{"uid", std::to_string(inv["uid"].get<int64_t>())}, {"startTime", from}, {"endTime", to}});
+  ASSERT_TRUE(r);
+  auto j = body(r);
+  ASSERT_EQ(j["data"]["total"], 1) << r->body;
+  const auto& row = j["data"]["list"][0];
+  EXPECT_EQ(row["totalDeposit"], format_amount(dep));
+  EXPECT_EQ(row["totalWithdrawal"], format_amount(wd));
+  EXPECT_EQ(row["currentBalance"], inv["currentBalance"]);
+  EXPECT_EQ(row["firstDepositTime"], inv["firstDepositTime"]);
+}
+
+TEST_F(SimServerTest, BadSignatureIsRefusedAndCounted) {
+  start();
+  auto r = futures_get({{"pageNo", "1"}}, now_ms(), "wrong-secret");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(body(r)["code"], "6001");
+  EXPECT_EQ(sim_->counters().bad_signatures, 1u);
+  // Signing a different query order than the one sent must fail too.
+  int64_t ts = now_ms();
+  auto sign = api::futures_sign("demo-secret", ts, "GET", kInvitee, {{"pageSize", "5"}, {"pageNo", "1"}}, "");
+  r = cli_->Get(std::string(kInvitee) + "?pageNo=1&pageSize=5",
+                {{"api_key", "demo-key"}, {"timestamp", std::to_string(ts)}, {"sign", sign}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(body(r)["code"], "6001");
+  EXPECT_EQ(sim_->counters().bad_signatures, 2u);
+}
+
+TEST_F(SimServerTest, ExpiredTimestampAndWrongKeyAreAuthErrors) {
+  start();
+  auto r = futures_get({}, now_ms() - 31'000);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(body(r)["code"], "6000");
+  EXPECT_EQ(body(r)["msg"], "timestamp expired");
+  r = cli_->Get(kInvitee, {{"api_key", "other"}, {"timestamp", std::to_string(now_ms())}, {"sign", "x"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(body(r)["code"], "6000");
+  EXPECT_EQ(sim_->counters().auth_failures, 2u);
+  EXPECT_EQ(sim_->counters().bad_signatures, 0u);
+}
+
+TEST_F(SimServerTest, SpotSignedRightAndWrong) {
+  start();
+  auto r = spot_post();
+  ASSERT_TRUE(r);
+  auto j = body(r);
+  EXPECT_EQ(j["code"], "200");
+  EXPECT_EQ(j["success"], true);
+  EXPECT_EQ(j["data"].size(), 12u);
+  EXPECT_EQ(j["data"][0]["spotUid"], sim_->dataset_json()["subAccounts"][0]["spotUid"]);
+  r = spot_post("demo-key", "wrong");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(body(r)["code"], "10007");
+  EXPECT_EQ(body(r)["failed"], true);
+  EXPECT_EQ(sim_->counters().bad_signatures, 1u);
+}
+
+TEST_F(SimServerTest, SixthRequestWithinASecondIsRateLimited) {
+  start();
+  auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 5; ++i) {
+    auto r = futures_get({{"pageNo", "1"}});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(body(r)["code"], "0") << i;
+  }
+  auto r = futures_get({{"pageNo", "1"}});
+  ASSERT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(900));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(body(r)["code"], "29001");
+  EXPECT_EQ(body(r)["msg"], "API access frequently");
+  auto c = sim_->counters();
+  EXPECT_EQ(c.invitee_assets.requests, 6u);
+  EXPECT_EQ(c.invitee_assets.violations, 1u);
+  EXPECT_EQ(c.rate_limited, 1u);
+  EXPECT_EQ(c.sub_account_list.violations, 0u);
+}
+
+TEST_F(SimServerTest, PageSizeIsCappedSilently) {
+  start();
+  auto r = futures_get({{"pageSize", "1000"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(body(r)["data"]["list"].size(), 100u);
+  r = futures_get({{"pageSize", "0"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(body(r)["code"], "9016");
+}
+
+TEST_F(SimServerTest, AdminFreezeShowsInNextSubAccountList) {
+  start();
+  auto data = sim_->dataset_json()["subAccounts"];
+  size_t idx = 0;
+  while (data[idx]["frozenFlag"] == 1) ++idx;
+  int64_t uid = data[idx]["spotUid"];
+  auto r = cli_->Post("/admin/sub-accounts/" + std::to_string(uid) + "/freeze", "", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  r = spot_post();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(body(r)["data"][idx]["frozenFlag"], 1);
+  r = cli_->Post("/admin/sub-accounts/1/freeze", "", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  r = cli_->Post("/admin/sub-accounts/" + std::to_string(uid) + "/trade?spot=0", "", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(sim_->dataset_json()["subAccounts"][idx]["spotTradeFlag"], 0);
+}
+
+TEST_F(SimServerTest, AdminCountersBalanceAndInvitees) {
+  start();
+  int64_t uid = sim_->dataset_json()["invitees"]["usdt"][3]["uid"];
+  auto r = cli_->Post("/admin/invitees/" + std::to_string(uid) + "/balance?quote=usdt&value=123.45", "", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(sim_->dataset_json()["invitees"]["usdt"][3]["currentBalance"], "123.45000000");
+  r = cli_->Post("/admin/invitees?quote=usdt&count=4", "", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(sim_->dataset_json()["invitees"]["usdt"].size(), 154u);
+  futures_get({});
+  r = cli_->Get("/admin/counters");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(body(r)["endpoints"]["invitee_assets"]["requests"], 1);
+  cli_->Post("/admin/counters/reset", "", "text/plain");
+  EXPECT_EQ(sim_->counters().invitee_assets.requests, 0u);
+  r = cli_->Get("/no/such/path");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(body(r)["code"], 404);
+}
+
+class SimFaultTest : public SimServerTest {
+ protected:
+  void SetUp() override {
+    Options o;
+    o.limits.invitee_per_s = 0;  // faults only, no real limits
+    start(o);
+  }
+  void inject(const char* kind) {
+    Faults f;
+    f.rate = 1;
+    f.kinds = {kind};
+    f.slow_ms = 300;
+    f.storm_length = 3;
+    sim_->set_faults(f);
+  }
+};
+
+TEST_F(SimFaultTest, EachKindProducesWhatItSays) {
+  auto normal = futures_get({{"pageSize", "3"}});
+  ASSERT_TRUE(normal);
+
+  inject("http500");
+  auto r = futures_get({{"pageSize", "3"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+
+  inject("html");
+  r = futures_get({{"pageSize", "3"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 502);
+  EXPECT_NE(r->body.find("<html>"), std::string::npos);
+
+  inject("malformed");
+  r = futures_get({{"pageSize", "3"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_FALSE(json::accept(r->body));
+
+  inject("truncated");
+  r = futures_get({{"pageSize", "3"}});
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(json::accept(r->body));
+  EXPECT_EQ(r->body, normal->body.substr(0, normal->body.size() / 2));
+
+  inject("empty");
+  r = futures_get({{"pageSize", "3"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_TRUE(r->body.empty());
+
+  inject("slow");
+  auto t0 = std::chrono::steady_clock::now();
+  r = futures_get({{"pageSize", "3"}});
+  ASSERT_TRUE(r);
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(300));
+  EXPECT_EQ(r->body, normal->body);
+
+  inject("drop");
+  r = futures_get({{"pageSize", "3"}});
+  EXPECT_FALSE(r);  // the connection closes before the declared length arrived
+
+  inject("storm");
+  for (int i = 0; i < 4; ++i) {
+    r = spot_post();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(body(r)["code"], "29001");
+  }
+
+  auto c = sim_->counters();
+  EXPECT_EQ(c.faults_injected, 11u);
+  EXPECT_EQ(c.faults_by_kind["storm"], 4u);
+  EXPECT_EQ(c.rate_limited, 4u);
+  // 4 spot requests in well under a second break the real 3/s limit, yet injected
+  // answers are never violations.
+  EXPECT_EQ(c.sub_account_list.violations, 0u);
+  EXPECT_EQ(c.invitee_assets.violations, 0u);
+
+  sim_->set_faults({});
+  r = futures_get({{"pageSize", "3"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, normal->body);
+}
+
+TEST_F(SimFaultTest, AdminFaultsEndpointConfiguresAndClears) {
+  auto r = cli_->Post("/admin/faults?rate=1&kinds=empty", "", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  r = futures_get({});
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->body.empty());
+  r = cli_->Post("/admin/faults?rate=1&kinds=bogus", "", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  cli_->Post("/admin/faults?rate=0", "", "text/plain");
+  r = futures_get({});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(body(r)["code"], "0");
+}
+
+TEST(SimTls, ServesHttpsVerifiedAgainstATestCa) {
+  auto dir = std::filesystem::temp_directory_path() / ("coinw-sim-tls-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string d = dir.string();
+  std::string script =
+      "cd '" + d + "' && printf 'subjectAltName=IP:127.0.0.1\\n' > ext.cnf && "
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key "
+      "-out ca.pem -days 1 -subj '/CN=coinw-sim test CA' && "
+      "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key "
+      "-out server.csr -subj '/CN=127.0.0.1' && "
+      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem "
+      "-days 1 -extfile ext.cnf";
+  ASSERT_EQ(std::system(("(" + script + ") >/dev/null 2>&1").c_str()), 0);
+
+  Options o;
+  o.invitees = 5;
+  o.tls_cert = d + "/server.pem";
+  o.tls_key = d + "/server.key";
+  Simulator sim(o);
+  sim.start();
+  EXPECT_EQ(sim.url().rfind("https://127.0.0.1:", 0), 0u);
+
+  httplib::SSLClient trusted("127.0.0.1", sim.port());
+  trusted.set_ca_cert_path((d + "/ca.pem").c_str());
+  trusted.enable_server_certificate_verification(true);
+  auto r = trusted.Get("/admin/counters");
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, 200);
+
+  httplib::SSLClient untrusted("127.0.0.1", sim.port());
+  untrusted.set_ca_cert_path((d + "/server.key").c_str());  // not a CA: verification must fail
+  untrusted.enable_server_certificate_verification(true);
+  EXPECT_FALSE(untrusted.Get("/admin/counters"));
+
+  sim.stop();
+  std::filesystem::remove_all(dir);
+}
+
+TEST(SimStart, FailuresThrow) {
+  Options o;
+  o.tls_cert = "/nonexistent/cert.pem";
+  o.tls_key = "/nonexistent/key.pem";
+  Simulator tls(o);
+  EXPECT_THROW(tls.start(), std::runtime_error);
+
+  Simulator first(Options{});
+  first.start();
+  Options same;
+  same.port = first.port();
+  Simulator second(same);
+  EXPECT_THROW(second.start(), std::runtime_error);
+  Options zone;
+  zone.time_zone_offset = "8";
+  EXPECT_THROW(Simulator{zone}, std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace coinw::sim
