@@ -1,6 +1,5 @@
 // coinw-sim: command-line front end of coinw::sim::Simulator (see src/sim/simulator.h).
 #include <csignal>
-#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <iostream>

@@ -43,7 +43,6 @@ const std::string* first_param(const api::QueryParams& params, std::string_view 
 struct Reply {
   int status = 200;
   std::string body;
-  const char* content_type = kJson;
 };
 
 }  // namespace
@@ -206,7 +205,7 @@ struct Simulator::Impl {
     if (!a.fault) {
       Reply reply = a.limited ? Reply{200, limited_body()} : answer();
       res.status = reply.status;
-      res.set_content(reply.body, reply.content_type);
+      res.set_content(reply.body, kJson);
       return;
     }
     switch (*a.fault) {
@@ -243,7 +242,7 @@ struct Simulator::Impl {
         sleep_ms(ms);
         Reply reply = answer();
         res.status = reply.status;
-        res.set_content(reply.body, reply.content_type);
+        res.set_content(reply.body, kJson);
         return;
       }
       case FaultKind::truncated: {

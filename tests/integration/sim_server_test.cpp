@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "api/signing.h"
@@ -316,6 +317,41 @@ TEST_F(SimFaultTest, AdminFaultsEndpointConfiguresAndClears) {
   r = futures_get({});
   ASSERT_TRUE(r);
   EXPECT_EQ(body(r)["code"], "0");
+}
+
+TEST_F(SimServerTest, QuirksModeStillSignsAndVariesRepresentation) {
+  Options o;
+  o.quirks = true;
+  start(o);
+  auto r = futures_get({{"pageSize", "100"}});
+  ASSERT_TRUE(r);
+  auto j = body(r);
+  ASSERT_TRUE(j.contains("data")) << r->body;
+  int string_uids = 0, numeric_amounts = 0;
+  for (const auto& row : j["data"]["list"]) {
+    string_uids += row["uid"].is_string();
+    numeric_amounts += row["currentBalance"].is_number();
+  }
+  EXPECT_GT(string_uids, 0);
+  EXPECT_LT(string_uids, 100);
+  EXPECT_GT(numeric_amounts, 0);
+  // Same request, same bytes.
+  EXPECT_EQ(futures_get({{"pageSize", "100"}})->body, r->body);
+}
+
+TEST_F(SimServerTest, StopCutsShortASlowAnswer) {
+  start();
+  Faults f;
+  f.rate = 1;
+  f.kinds = {"slow"};
+  f.slow_ms = 10000;
+  sim_->set_faults(f);
+  std::thread client([&] { futures_get({}); });
+  while (sim_->counters().faults_injected == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  auto t0 = std::chrono::steady_clock::now();
+  sim_->stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
+  client.join();
 }
 
 TEST(SimTls, ServesHttpsVerifiedAgainstATestCa) {
