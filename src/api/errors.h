@@ -39,6 +39,7 @@ struct ApiError {
   std::string code;     // CoinW's code, when the body had one
   int http_status = 0;
   std::optional<std::chrono::seconds> retry_after;
+  bool sent = true;  // false: refused before sending (rate budget or pause)
 };
 
 // Maps a CoinW `code` (already known not to mean success) to a reason.
@@ -55,6 +56,7 @@ class Result {
   explicit operator bool() const { return ok(); }
   T& value() { return std::get<0>(v_); }
   const T& value() const { return std::get<0>(v_); }
+  ApiError& error() { return std::get<1>(v_); }
   const ApiError& error() const { return std::get<1>(v_); }
 
  private:

@@ -1,0 +1,139 @@
+#include "api/client.h"
+
+#include <charconv>
+
+#include "api/signing.h"
+
+namespace coinw::api {
+namespace {
+
+// A short, stable, non-reversible name for a credential, so limiter keys can
+// be shared by accounts with the same key without holding the key itself.
+std::string credential_id(const std::string& api_key) {
+  return hmac_sha256_base64("coinw-limiter", api_key).substr(0, 16);
+}
+
+std::optional<std::chrono::seconds> parse_retry_after(const std::optional<std::string>& v) {
+  if (!v) return std::nullopt;
+  long long s = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), s);
+  if (ec != std::errc() || p != v->data() + v->size() || s < 0) return std::nullopt;
+  return std::chrono::seconds(std::min<long long>(s, 24 * 3600));
+}
+
+int64_t unix_ms(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::string_view to_string(Endpoint e) {
+  return e == Endpoint::invitee_assets ? "invitee_assets" : "sub_account_list";
+}
+
+Client::Client(Credentials credentials, Transport& transport, ratelimit::RateGate& gate,
+               ClientOptions options, ClientObserver* observer)
+    : credentials_(std::move(credentials)),
+      transport_(transport),
+      gate_(gate),
+      options_(options),
+      observer_(observer) {
+  const auto& l = options_.limits;
+  const std::string who = credential_id(credentials_.api_key);
+  auto spec = [&](int n) { return ratelimit::LimitSpec{n, std::chrono::seconds(1), l.margin}; };
+  auto add = [&](Limits& limits, const std::string& key, int n) {
+    if (n > 0) limits.all.push_back(gate_.limiter(key, spec(n)));
+  };
+  // The endpoint limit always applies, so a zero there means 1/s, never "no limit".
+  invitee_limits_.endpoint = gate_.limiter("invitee_assets/" + who, spec(std::max(1, l.invitee_assets_per_s)));
+  invitee_limits_.all.push_back(invitee_limits_.endpoint);
+  add(invitee_limits_, "futures_ip", l.futures_ip_per_s);
+  sub_account_limits_.endpoint = gate_.limiter("sub_account_list/" + who, spec(std::max(1, l.sub_account_list_per_s)));
+  sub_account_limits_.all.push_back(sub_account_limits_.endpoint);
+  add(sub_account_limits_, "spot_ip", l.spot_ip_per_s);
+  add(sub_account_limits_, "spot_user/" + who, l.spot_user_per_s);
+}
+
+Result<InviteePage> Client::invitee_assets(const InviteeQuery& q, TimePoint deadline) {
+  HttpRequest r;
+  r.method = "GET";
+  r.path = kInviteeAssetsPath;
+  if (q.uid) r.query.emplace_back("uid", std::to_string(*q.uid));
+  if (q.start_time) r.query.emplace_back("startTime", *q.start_time);
+  if (q.end_time) r.query.emplace_back("endTime", *q.end_time);
+  r.query.emplace_back("pageNo", std::to_string(q.page_no));
+  r.query.emplace_back("pageSize", std::to_string(q.page_size));
+  r.query.emplace_back("quote", q.quote);
+  const int offset = options_.time_zone_offset_seconds;
+  return call<InviteePage>(Endpoint::invitee_assets, r, deadline, [&](const HttpResponse& resp) {
+    return parse_invitee_page(resp.status, resp.body, offset);
+  });
+}
+
+Result<SubAccountList> Client::sub_accounts(TimePoint deadline) {
+  HttpRequest r;
+  r.method = "POST";
+  r.path = kPrivateSpotPath;
+  r.query = {{"command", "subAccount_list"},
+             {"api_key", credentials_.api_key},
+             {"sign", spot_sign({}, credentials_.api_key, credentials_.secret_key)}};
+  return call<SubAccountList>(Endpoint::sub_account_list, r, deadline, [](const HttpResponse& resp) {
+    return parse_sub_accounts(resp.status, resp.body);
+  });
+}
+
+template <class T, class Parse>
+Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse) {
+  const Limits& limits = e == Endpoint::invitee_assets ? invitee_limits_ : sub_account_limits_;
+  auto acquired = gate_.acquire(limits.all, deadline);
+  if (observer_ && acquired.waited.count() > 0) observer_->on_limiter_wait(e, acquired.waited);
+  if (!acquired.permit) {
+    bool paused = acquired.refusal == ratelimit::Refusal::paused;
+    ApiError err{paused ? FailureReason::rate_limited : FailureReason::timeout,
+                 paused ? "paused after a rate-limit answer" : "no request slot within the scrape budget",
+                 "", 0, {}};
+    err.sent = false;
+    return err;
+  }
+
+  HttpRequest signed_request = request;
+  if (e == Endpoint::invitee_assets) {
+    // The timestamp is taken after the limiter wait, so it is fresh when sent.
+    const int64_t ts = unix_ms(gate_.clock().wall_now());
+    signed_request.headers = {
+        {"api_key", credentials_.api_key},
+        {"timestamp", std::to_string(ts)},
+        {"sign", futures_sign(credentials_.secret_key, ts, request.method, request.path,
+                              request.query, request.body)}};
+  }
+
+  const TimePoint start = gate_.clock().now();
+  auto response = transport_.send(signed_request);
+  acquired.permit->finish();
+  const Duration latency = gate_.clock().now() - start;
+
+  Result<T> result = response ? parse(response.value()) : Result<T>(response.error());
+  if (!result && result.error().reason == FailureReason::rate_limited) {
+    if (response) result.error().retry_after = parse_retry_after(response.value().retry_after);
+    pause_after(e, limits, result.error());
+  }
+  if (observer_) {
+    observer_->on_request(e, latency, result ? std::nullopt : std::optional(result.error().reason));
+    if (result && result.value().invalid_rows) observer_->on_invalid_rows(e, result.value().invalid_rows);
+  }
+  return result;
+}
+
+void Client::pause_after(Endpoint e, const Limits& limits, const ApiError& error) {
+  auto pause = options_.limits.pause;
+  if (error.retry_after && *error.retry_after > pause) pause = *error.retry_after;
+  gate_.pause(limits.endpoint, gate_.clock().now() + pause);
+  if (observer_) observer_->on_pause(e, pause);
+}
+
+std::optional<TimePoint> Client::paused_until(Endpoint e) {
+  return gate_.paused_until(e == Endpoint::invitee_assets ? invitee_limits_.endpoint
+                                                          : sub_account_limits_.endpoint);
+}
+
+}  // namespace coinw::api

@@ -1,0 +1,91 @@
+#pragma once
+// The two signed CoinW endpoints, each call within its rate limits.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "api/parse.h"
+#include "api/transport.h"
+#include "common/clock.h"
+#include "ratelimit/rate_gate.h"
+
+namespace coinw::api {
+
+enum class Endpoint { invitee_assets, sub_account_list };
+std::string_view to_string(Endpoint e);
+
+inline constexpr const char* kInviteeAssetsPath =
+    "/api/v3/patener/openapi/v1/partner/invitation/user/assets";
+inline constexpr const char* kPrivateSpotPath = "/api/v1/private";
+
+struct Credentials {
+  std::string api_key;
+  std::string secret_key;
+};
+
+// Documented limits (shared/coinw-api.md §1, §2); 0 switches one off.
+struct RateLimits {
+  int invitee_assets_per_s = 5;   // per IP and user
+  int futures_ip_per_s = 0;       // the global futures limit is not documented
+  int sub_account_list_per_s = 3; // per user
+  int spot_ip_per_s = 100;
+  int spot_user_per_s = 300;
+  Duration margin = std::chrono::milliseconds(20);
+  std::chrono::seconds pause{30};  // after 29001 / HTTP 429, unless Retry-After says longer
+};
+
+struct ClientOptions {
+  RateLimits limits;
+  int time_zone_offset_seconds = 0;  // of CoinW's yyyy-MM-dd HH:mm:ss strings
+};
+
+struct InviteeQuery {
+  std::string quote = "usdt";
+  int page_no = 1;
+  int page_size = 100;
+  std::optional<uint64_t> uid;
+  std::optional<std::string> start_time, end_time;  // yyyy-MM-dd HH:mm:ss
+};
+
+// What the exporter counts; every method is called on the calling thread.
+class ClientObserver {
+ public:
+  virtual ~ClientObserver() = default;
+  virtual void on_limiter_wait(Endpoint, Duration) {}
+  // A request that was sent; `failure` empty when it succeeded.
+  virtual void on_request(Endpoint, Duration latency, const std::optional<FailureReason>& failure) = 0;
+  virtual void on_invalid_rows(Endpoint, size_t) {}
+  virtual void on_pause(Endpoint, std::chrono::seconds) {}
+};
+
+class Client {
+ public:
+  Client(Credentials credentials, Transport& transport, ratelimit::RateGate& gate,
+         ClientOptions options, ClientObserver* observer = nullptr);
+
+  // Both refuse without sending (ApiError::sent == false) when the limits allow
+  // no request before `deadline`, or while the endpoint is paused.
+  Result<InviteePage> invitee_assets(const InviteeQuery& query, TimePoint deadline);
+  Result<SubAccountList> sub_accounts(TimePoint deadline);
+
+  // When the endpoint is paused after a rate-limit answer, until when.
+  std::optional<TimePoint> paused_until(Endpoint e);
+
+ private:
+  struct Limits {
+    ratelimit::WindowLimiter* endpoint;  // paused on a rate-limit answer
+    std::vector<ratelimit::WindowLimiter*> all;
+  };
+  template <class T, class Parse>
+  Result<T> call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse);
+  void pause_after(Endpoint e, const Limits& limits, const ApiError& error);
+
+  Credentials credentials_;
+  Transport& transport_;
+  ratelimit::RateGate& gate_;
+  ClientOptions options_;
+  ClientObserver* observer_;
+  Limits invitee_limits_, sub_account_limits_;
+};
+
+}  // namespace coinw::api

@@ -1,0 +1,37 @@
+#pragma once
+// A clock that only moves when told to, or when someone sleeps on it: limiter
+// and client tests run in virtual time and never sleep.
+#include <mutex>
+
+#include "common/clock.h"
+
+namespace coinw::testing {
+
+class FakeClock final : public Clock {
+ public:
+  TimePoint now() const override {
+    std::lock_guard lock(mu_);
+    return now_;
+  }
+  std::chrono::system_clock::time_point wall_now() const override {
+    std::lock_guard lock(mu_);
+    return wall_epoch_ + (now_ - kStart);
+  }
+  void sleep_until(TimePoint t) override {
+    std::lock_guard lock(mu_);
+    if (t > now_) now_ = t;
+  }
+  void advance(Duration d) {
+    std::lock_guard lock(mu_);
+    now_ += d;
+  }
+
+ private:
+  // Wall time starts at the facts sheet's test-vector timestamp.
+  mutable std::mutex mu_;
+  static constexpr TimePoint kStart{std::chrono::seconds(1000)};
+  TimePoint now_ = kStart;
+  std::chrono::system_clock::time_point wall_epoch_{std::chrono::milliseconds(1700000000000)};
+};
+
+}  // namespace coinw::testing

@@ -1,0 +1,186 @@
+#include "api/client.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "api/signing.h"
+#include "support/fake_clock.h"
+
+namespace coinw::api {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Records requests; answers from a queue and takes `latency` of fake time.
+class FakeTransport final : public Transport {
+ public:
+  explicit FakeTransport(testing::FakeClock& clock) : clock_(clock) {}
+  Result<HttpResponse> send(const HttpRequest& r) override {
+    requests.push_back(r);
+    send_times.push_back(clock_.now());
+    clock_.advance(latency);
+    if (answers.empty()) return HttpResponse{200, R"({"code":"0","data":{"total":0,"list":[]}})", {}};
+    auto a = answers.front();
+    answers.pop_front();
+    return a;
+  }
+  std::vector<HttpRequest> requests;
+  std::vector<TimePoint> send_times;
+  std::deque<Result<HttpResponse>> answers;
+  Duration latency = 2ms;
+
+ private:
+  testing::FakeClock& clock_;
+};
+
+struct RecordingObserver final : ClientObserver {
+  void on_request(Endpoint, Duration, const std::optional<FailureReason>& f) override {
+    failures.push_back(f);
+  }
+  void on_pause(Endpoint, std::chrono::seconds s) override { pauses.push_back(s); }
+  void on_invalid_rows(Endpoint, size_t n) override { invalid += n; }
+  std::vector<std::optional<FailureReason>> failures;
+  std::vector<std::chrono::seconds> pauses;
+  size_t invalid = 0;
+};
+
+class ClientTest : public ::testing::Test {
+ protected:
+  testing::FakeClock clock;
+  FakeTransport transport{clock};
+  ratelimit::RateGate gate{clock};
+  RecordingObserver observer;
+  Client client{{"testkey", "testsecret"}, transport, gate, ClientOptions{}, &observer};
+  TimePoint far() { return clock.now() + 1h; }
+};
+
+std::string header(const HttpRequest& r, const std::string& name) {
+  for (auto& [k, v] : r.headers)
+    if (k == name) return v;
+  return "<missing>";
+}
+
+TEST_F(ClientTest, InviteeRequestIsSignedByteForByte) {
+  // The fake wall clock starts at 1700000000000 ms: the facts sheet's vector.
+  ASSERT_TRUE(client.invitee_assets({"usdt", 1, 100, {}, {}, {}}, far()));
+  ASSERT_EQ(transport.requests.size(), 1u);
+  const auto& r = transport.requests[0];
+  EXPECT_EQ(r.method, "GET");
+  EXPECT_EQ(r.path, "/api/v3/patener/openapi/v1/partner/invitation/user/assets");
+  EXPECT_EQ(join_raw(r.query), "pageNo=1&pageSize=100&quote=usdt");
+  EXPECT_EQ(header(r, "api_key"), "testkey");
+  EXPECT_EQ(header(r, "timestamp"), "1700000000000");
+  EXPECT_EQ(header(r, "sign"), "H8bYfyKbw3DM1m4MS9ybPgsmR+vtx6rbRuexmElMiEo=");
+  EXPECT_EQ(r.body, "");
+}
+
+TEST_F(ClientTest, OptionalParamsAreSentAndSignedRaw) {
+  InviteeQuery q{"usdc", 2, 50, 42, "2024-01-01 00:00:00", "2024-02-01 00:00:00"};
+  ASSERT_TRUE(client.invitee_assets(q, far()));
+  const auto& r = transport.requests[0];
+  EXPECT_EQ(join_raw(r.query),
+            "uid=42&startTime=2024-01-01 00:00:00&endTime=2024-02-01 00:00:00&pageNo=2&pageSize=50&quote=usdc");
+  EXPECT_EQ(header(r, "sign"), futures_sign("testsecret", 1700000000000, "GET", r.path, r.query, ""));
+}
+
+TEST_F(ClientTest, SubAccountRequestUsesSpotScheme) {
+  transport.answers.push_back(HttpResponse{200, R"({"code":"200","data":[],"msg":"SUCCESS"})", {}});
+  ASSERT_TRUE(client.sub_accounts(far()));
+  const auto& r = transport.requests[0];
+  EXPECT_EQ(r.method, "POST");
+  EXPECT_EQ(r.path, "/api/v1/private");
+  EXPECT_EQ(join_raw(r.query), "command=subAccount_list&api_key=testkey&sign=26C011E5BFD2CF39F1CFE64CC3FC8293");
+  EXPECT_TRUE(r.headers.empty());
+}
+
+TEST_F(ClientTest, NeverMoreThanFivePerWindowWithoutSleeping) {
+  auto start = clock.now();
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(client.invitee_assets({}, far()));
+  // 20 requests at 5 per (1 s + margin + latency): the fake clock moved, nobody slept.
+  auto& t = transport.send_times;
+  for (size_t i = 5; i < t.size(); ++i) EXPECT_GT(t[i] - t[i - 5], 1s);
+  EXPECT_LT(clock.now() - start, 4s);
+  EXPECT_GT(clock.now() - start, 3s);
+}
+
+TEST_F(ClientTest, RefusesWhenTheBudgetCannotFitARequest) {
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(client.invitee_assets({}, far()));
+  auto r = client.invitee_assets({}, clock.now() + 100ms);
+  ASSERT_FALSE(r);
+  EXPECT_FALSE(r.error().sent);
+  EXPECT_EQ(transport.requests.size(), 5u);
+  EXPECT_EQ(observer.failures.size(), 5u) << "an unsent request is not an API failure";
+}
+
+TEST_F(ClientTest, RateLimitAnswerPausesTheEndpointThirtySeconds) {
+  transport.answers.push_back(HttpResponse{200, R"({"code":"29001","msg":"API access frequently"})", {}});
+  auto r = client.invitee_assets({}, far());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().reason, FailureReason::rate_limited);
+  ASSERT_EQ(observer.pauses.size(), 1u);
+  EXPECT_EQ(observer.pauses[0], 30s);
+  auto paused = client.paused_until(Endpoint::invitee_assets);
+  ASSERT_TRUE(paused);
+  // Within a scrape budget the paused endpoint refuses at once, sending nothing.
+  auto again = client.invitee_assets({}, clock.now() + 10s);
+  ASSERT_FALSE(again);
+  EXPECT_FALSE(again.error().sent);
+  EXPECT_EQ(again.error().reason, FailureReason::rate_limited);
+  EXPECT_EQ(transport.requests.size(), 1u);
+  // The other endpoint is not paused.
+  transport.answers.push_back(HttpResponse{200, R"({"code":"200","data":[]})", {}});
+  EXPECT_TRUE(client.sub_accounts(clock.now() + 10s));
+  // After the pause, requests flow again.
+  clock.advance(31s);
+  EXPECT_TRUE(client.invitee_assets({}, clock.now() + 10s));
+}
+
+TEST_F(ClientTest, Http429HonoursALongerRetryAfter) {
+  transport.answers.push_back(HttpResponse{429, "", std::string("120")});
+  auto r = client.invitee_assets({}, far());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().reason, FailureReason::rate_limited);
+  ASSERT_EQ(observer.pauses.size(), 1u);
+  EXPECT_EQ(observer.pauses[0], 120s);
+  transport.answers.push_back(HttpResponse{429, "", std::string("5")});
+  clock.advance(121s);
+  ASSERT_FALSE(client.invitee_assets({}, far()));
+  EXPECT_EQ(observer.pauses.back(), 30s) << "a shorter Retry-After never shortens the minimum pause";
+}
+
+TEST_F(ClientTest, TransportErrorsPassThroughAndAreObserved) {
+  transport.answers.push_back(ApiError{FailureReason::tls, "handshake failed", "", 0, {}});
+  auto r = client.invitee_assets({}, far());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().reason, FailureReason::tls);
+  ASSERT_EQ(observer.failures.size(), 1u);
+  EXPECT_EQ(observer.failures[0], FailureReason::tls);
+}
+
+TEST_F(ClientTest, InvalidRowsAreReported) {
+  transport.answers.push_back(
+      HttpResponse{200, R"({"code":"0","data":{"total":2,"list":[{"uid":1},{"uid":"x"}]}})", {}});
+  auto r = client.invitee_assets({}, far());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r.value().rows.size(), 1u);
+  EXPECT_EQ(observer.invalid, 1u);
+}
+
+TEST_F(ClientTest, AccountsWithTheSameKeyShareTheLimit) {
+  Client twin{{"testkey", "testsecret"}, transport, gate, ClientOptions{}, nullptr};
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE((i % 2 ? twin : client).invitee_assets({}, far()));
+  auto& t = transport.send_times;
+  for (size_t i = 5; i < t.size(); ++i) EXPECT_GT(t[i] - t[i - 5], 1s);
+}
+
+TEST_F(ClientTest, ErrorMessagesNeverContainTheSecret) {
+  transport.answers.push_back(HttpResponse{200, R"({"code":"6001","msg":"invalid signature"})", {}});
+  auto r = client.invitee_assets({}, far());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message.find("testsecret"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace coinw::api
