@@ -11,6 +11,7 @@
 
 #include "api/signing.h"
 #include "sim/simulator.h"
+#include "support/test_ca.h"
 
 namespace coinw::sim {
 namespace {
@@ -355,41 +356,28 @@ TEST_F(SimServerTest, StopCutsShortASlowAnswer) {
 }
 
 TEST(SimTls, ServesHttpsVerifiedAgainstATestCa) {
-  auto dir = std::filesystem::temp_directory_path() / ("coinw-sim-tls-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  std::string d = dir.string();
-  std::string script =
-      "cd '" + d + "' && printf 'subjectAltName=IP:127.0.0.1\\n' > ext.cnf && "
-      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key "
-      "-out ca.pem -days 1 -subj '/CN=coinw-sim test CA' && "
-      "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key "
-      "-out server.csr -subj '/CN=127.0.0.1' && "
-      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem "
-      "-days 1 -extfile ext.cnf";
-  ASSERT_EQ(std::system(("(" + script + ") >/dev/null 2>&1").c_str()), 0);
-
+  testing::TestCa ca;
   Options o;
   o.invitees = 5;
-  o.tls_cert = d + "/server.pem";
-  o.tls_key = d + "/server.key";
+  o.tls_cert = ca.cert_file();
+  o.tls_key = ca.key_file();
   Simulator sim(o);
   sim.start();
   EXPECT_EQ(sim.url().rfind("https://127.0.0.1:", 0), 0u);
 
   httplib::SSLClient trusted("127.0.0.1", sim.port());
-  trusted.set_ca_cert_path((d + "/ca.pem").c_str());
+  trusted.set_ca_cert_path(ca.ca_file().c_str());
   trusted.enable_server_certificate_verification(true);
   auto r = trusted.Get("/admin/counters");
   ASSERT_TRUE(r) << httplib::to_string(r.error());
   EXPECT_EQ(r->status, 200);
 
   httplib::SSLClient untrusted("127.0.0.1", sim.port());
-  untrusted.set_ca_cert_path((d + "/server.key").c_str());  // not a CA: verification must fail
+  untrusted.set_ca_cert_path(ca.other_ca_file().c_str());  // another CA: verification must fail
   untrusted.enable_server_certificate_verification(true);
   EXPECT_FALSE(untrusted.Get("/admin/counters"));
 
   sim.stop();
-  std::filesystem::remove_all(dir);
 }
 
 TEST(SimStart, FailuresThrow) {

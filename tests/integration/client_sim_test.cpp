@@ -1,0 +1,239 @@
+// The client against the simulator over loopback: real HTTP(S), real signing,
+// real rate windows at the server.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "api/client.h"
+#include "api/pager.h"
+#include "sim/simulator.h"
+#include "support/test_ca.h"
+
+namespace coinw {
+namespace {
+
+using namespace std::chrono_literals;
+using api::Client;
+using api::Endpoint;
+using api::FailureReason;
+
+// Records when each request leaves, around the real transport.
+class TimedTransport final : public api::Transport {
+ public:
+  explicit TimedTransport(std::unique_ptr<api::Transport> inner) : inner_(std::move(inner)) {}
+  api::Result<api::HttpResponse> send(const api::HttpRequest& r) override {
+    {
+      std::lock_guard lock(mu_);
+      sends_.push_back(SteadyClock::now());
+    }
+    return inner_->send(r);
+  }
+  std::vector<TimePoint> sends() {
+    std::lock_guard lock(mu_);
+    return sends_;
+  }
+
+ private:
+  std::unique_ptr<api::Transport> inner_;
+  std::mutex mu_;
+  std::vector<TimePoint> sends_;
+};
+
+api::TransportOptions transport_to(const std::string& url) {
+  api::TransportOptions o;
+  o.base_url = url;
+  return o;
+}
+
+struct Fixture {
+  explicit Fixture(sim::Options o) : sim(std::move(o)) { sim.start(); }
+  Client client(api::Transport& t, api::ClientOptions opts = {}) {
+    return Client({"demo-key", "demo-secret"}, t, gate, opts);
+  }
+  sim::Simulator sim;
+  ratelimit::RateGate gate{SystemClock::instance()};
+};
+
+std::map<uint64_t, api::InviteeAsset> fetch_all(Client& c, const std::string& quote, int page_size,
+                                                int* requests) {
+  std::map<uint64_t, api::InviteeAsset> rows;
+  api::InviteePager pager(quote, page_size);
+  *requests = 0;
+  while (!pager.done()) {
+    auto page = c.invitee_assets(pager.next_query(), SteadyClock::now() + 60s);
+    ++*requests;
+    if (!page) {
+      ADD_FAILURE() << page.error().message;
+      break;
+    }
+    for (auto& r : page.value().rows) rows[r.uid] = r;
+    pager.on_page(page.value());
+  }
+  return rows;
+}
+
+TEST(ClientSim, MultiPageRunWhereTheServerCapsPageSize) {
+  sim::Options o;
+  o.invitees = 250;
+  o.page_size_cap = 100;
+  Fixture f(o);
+  auto transport = api::make_http_transport(transport_to(f.sim.url()));
+  auto client = f.client(*transport);
+  int requests = 0;
+  auto rows = fetch_all(client, "usdc", 1000, &requests);
+  EXPECT_EQ(requests, 3);
+  auto data = f.sim.dataset_json()["invitees"]["usdc"];
+  ASSERT_EQ(rows.size(), data.size());
+  for (const auto& expected : data) {
+    const auto& got = rows.at(expected["uid"].get<uint64_t>());
+    EXPECT_EQ(*got.total_deposit, *api::parse_amount(expected["totalDeposit"].get<std::string>()));
+    EXPECT_EQ(*got.total_withdrawal, *api::parse_amount(expected["totalWithdrawal"].get<std::string>()));
+    EXPECT_EQ(*got.current_balance, *api::parse_amount(expected["currentBalance"].get<std::string>()));
+    EXPECT_EQ(got.update_time, api::parse_coinw_time(expected["updateTime"].get<std::string>(), 0));
+    if (expected["firstDepositTime"].is_null()) {
+      EXPECT_FALSE(got.first_deposit_time);
+      EXPECT_FALSE(got.first_deposit_amount);
+    } else {
+      EXPECT_EQ(got.first_deposit_time, api::parse_coinw_time(expected["firstDepositTime"].get<std::string>(), 0));
+    }
+  }
+  EXPECT_EQ(f.sim.counters().invitee_assets.violations, 0u);
+}
+
+TEST(ClientSim, SubAccountsMatchTheDataset) {
+  Fixture f({});
+  auto transport = api::make_http_transport(transport_to(f.sim.url()));
+  auto client = f.client(*transport);
+  auto list = client.sub_accounts(SteadyClock::now() + 10s);
+  ASSERT_TRUE(list) << list.error().message;
+  auto data = f.sim.dataset_json()["subAccounts"];
+  ASSERT_EQ(list.value().rows.size(), data.size());
+  EXPECT_EQ(list.value().invalid_rows, 0u);
+  for (size_t i = 0; i < data.size(); ++i) {
+    const auto& got = list.value().rows[i];
+    EXPECT_EQ(got.uid, data[i]["spotUid"].get<uint64_t>());
+    EXPECT_EQ(got.nick_name, data[i]["nickName"].get<std::string>());
+    EXPECT_EQ(got.frozen, data[i]["frozenFlag"].get<int>() == 1);
+    EXPECT_EQ(got.spot_trade_enabled, data[i]["spotTradeFlag"].get<int>() == 1);
+    EXPECT_EQ(got.contract_trade_enabled, data[i]["contractTradeFlag"].get<int>() == 1);
+  }
+}
+
+TEST(ClientSim, QuirkyRepresentationsAllParse) {
+  sim::Options o;
+  o.quirks = true;
+  o.invitees = 120;
+  Fixture f(o);
+  auto transport = api::make_http_transport(transport_to(f.sim.url()));
+  auto client = f.client(*transport);
+  int requests = 0;
+  EXPECT_EQ(fetch_all(client, "usdt", 100, &requests).size(), 120u);
+  auto list = client.sub_accounts(SteadyClock::now() + 10s);
+  ASSERT_TRUE(list) << list.error().message;
+  EXPECT_EQ(list.value().invalid_rows, 0u);
+}
+
+TEST(ClientSim, WrongSecretIsAnAuthFailure) {
+  Fixture f({});
+  auto transport = api::make_http_transport(transport_to(f.sim.url()));
+  Client client({"demo-key", "not-the-secret"}, *transport, f.gate, {});
+  auto page = client.invitee_assets({}, SteadyClock::now() + 10s);
+  ASSERT_FALSE(page);
+  EXPECT_EQ(page.error().reason, FailureReason::auth);
+  auto list = client.sub_accounts(SteadyClock::now() + 10s);
+  ASSERT_FALSE(list);
+  EXPECT_EQ(list.error().reason, FailureReason::auth);
+}
+
+TEST(ClientSim, HttpsVerifiedWithAThrowawayCa) {
+  testing::TestCa ca;
+  sim::Options o;
+  o.tls_cert = ca.cert_file();
+  o.tls_key = ca.key_file();
+  Fixture f(o);
+  ASSERT_EQ(f.sim.url().rfind("https://", 0), 0u);
+
+  auto options = transport_to(f.sim.url());
+  options.ca_file = ca.ca_file();
+  auto trusted = api::make_http_transport(options);
+  auto client = f.client(*trusted);
+  auto page = client.invitee_assets({}, SteadyClock::now() + 10s);
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_FALSE(page.value().rows.empty());
+
+  options.ca_file = ca.other_ca_file();
+  auto untrusted = api::make_http_transport(options);
+  auto refused = f.client(*untrusted).invitee_assets({}, SteadyClock::now() + 10s);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().reason, FailureReason::tls);
+}
+
+TEST(ClientSim, HttpsRefusesACertificateForAnotherHost) {
+  testing::TestCa ca;  // the certificate names 127.0.0.1 and localhost only
+  sim::Options o;
+  o.host = "127.0.0.2";
+  o.tls_cert = ca.cert_file();
+  o.tls_key = ca.key_file();
+  Fixture f(o);
+  auto options = transport_to("https://127.0.0.2:" + std::to_string(f.sim.port()));
+  options.ca_file = ca.ca_file();
+  auto transport = api::make_http_transport(options);
+  auto page = f.client(*transport).invitee_assets({}, SteadyClock::now() + 10s);
+  ASSERT_FALSE(page);
+  EXPECT_EQ(page.error().reason, FailureReason::tls);
+}
+
+// Steady-state rate of a paging run: the requests after the first burst of
+// `limit`, over the time from the first send to the last. (Counting the first
+// burst too would overstate the rate a window limit allows.)
+double sustained_rate(const std::vector<TimePoint>& sends, int limit) {
+  std::chrono::duration<double> span = sends.back() - sends.front();
+  return (static_cast<double>(sends.size()) - limit) / span.count();
+}
+
+void long_paging_run(int delay_max_ms, int clients) {
+  sim::Options o;
+  o.invitees = 6000;
+  o.page_size_cap = 100;
+  o.delay_max_ms = delay_max_ms;
+  Fixture f(o);
+  TimedTransport transport(api::make_http_transport(transport_to(f.sim.url())));
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      auto client = f.client(transport);
+      api::InviteePager pager(c % 2 ? "usdc" : "usdt", 100);
+      for (int i = 0; i < 60 / clients; ++i) {
+        auto page = client.invitee_assets(pager.next_query(), SteadyClock::now() + 60s);
+        if (!page) {
+          ++failures;
+          continue;
+        }
+        pager.on_page(page.value());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  auto counters = f.sim.counters();
+  double rate = sustained_rate(transport.sends(), 5);
+  std::printf("long paging run: %zu requests, delay 0-%d ms, %d client(s): %.3f req/s sustained "
+              "(%.1f%% of the documented 5/s), %llu violations at the simulator\n",
+              transport.sends().size(), delay_max_ms, clients, rate, rate / 5 * 100,
+              static_cast<unsigned long long>(counters.invitee_assets.violations));
+  EXPECT_EQ(counters.invitee_assets.violations, 0u);
+  EXPECT_EQ(counters.invitee_assets.requests, 60u);
+  EXPECT_EQ(failures.load(), 0);
+  if (delay_max_ms == 0) EXPECT_GE(rate, 0.95 * 5);
+  EXPECT_LE(rate, 5.0);
+}
+
+TEST(ClientSimRate, LongPagingRunOnLoopbackHasNoViolationsAtFullRate) { long_paging_run(0, 1); }
+
+TEST(ClientSimRate, RandomNetworkDelayStillNoViolations) { long_paging_run(100, 2); }
+
+}  // namespace
+}  // namespace coinw
