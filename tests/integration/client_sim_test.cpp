@@ -227,7 +227,9 @@ void long_paging_run(int delay_max_ms, int clients) {
   EXPECT_EQ(counters.invitee_assets.violations, 0u);
   EXPECT_EQ(counters.invitee_assets.requests, 60u);
   EXPECT_EQ(failures.load(), 0);
-  if (delay_max_ms == 0) EXPECT_GE(rate, 0.95 * 5);
+  if (delay_max_ms == 0) {
+    EXPECT_GE(rate, 0.95 * 5);
+  }
   EXPECT_LE(rate, 5.0);
 }
 
