@@ -131,7 +131,7 @@ void Client::pause_after(Endpoint e, const Limits& limits, const ApiError& error
   if (observer_) observer_->on_pause(e, pause);
 }
 
-std::optional<TimePoint> Client::paused_until(Endpoint e) {
+std::optional<TimePoint> Client::paused_until(Endpoint e) const {
   return gate_.paused_until(e == Endpoint::invitee_assets ? invitee_limits_.endpoint
                                                           : sub_account_limits_.endpoint);
 }

@@ -69,7 +69,7 @@ class Client {
   Result<SubAccountList> sub_accounts(TimePoint deadline);
 
   // When the endpoint is paused after a rate-limit answer, until when.
-  std::optional<TimePoint> paused_until(Endpoint e);
+  std::optional<TimePoint> paused_until(Endpoint e) const;
 
  private:
   struct Limits {

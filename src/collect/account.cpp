@@ -1,0 +1,296 @@
+#include "collect/account.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "collect/labels.h"
+#include "log/log.h"
+
+namespace coinw::collect {
+namespace {
+
+using exposition::Labels;
+
+double unix_seconds(WallTime t) { return std::chrono::duration<double>(t.time_since_epoch()).count(); }
+
+Labels with(Labels labels, std::string name, std::string value) {
+  labels.push_back({std::move(name), std::move(value)});
+  return labels;
+}
+
+void log_failure(const std::string& account, const char* collector, const api::ApiError& e) {
+  log::warn("collector failed", {{"account", account},
+                                 {"collector", collector},
+                                 {"reason", std::string(api::to_string(e.reason))},
+                                 {"err", e.message}});
+}
+
+}  // namespace
+
+AccountCollector::AccountCollector(config::AccountConfig account, const config::GlobalConfig& global,
+                                   ratelimit::RateGate& gate, Clock& clock,
+                                   std::unique_ptr<api::Transport> transport)
+    : config_(std::move(account)),
+      client_settings_(global),
+      clock_(clock),
+      transport_(std::move(transport)),
+      client_({config_.api_key, config_.secret_key}, *transport_, gate, config::to_client_options(global),
+              &api_metrics_) {
+  if (config_.invitee_assets.enabled)
+    for (const auto& q : config_.invitee_assets.quotes)
+      books_.push_back(std::make_unique<InviteeBook>(q, config_.invitee_assets.page_size));
+}
+
+bool AccountCollector::same_client_settings(const config::GlobalConfig& g) const {
+  return g.time_zone_offset_seconds == client_settings_.time_zone_offset_seconds &&
+         g.http == client_settings_.http && g.rate_limits == client_settings_.rate_limits;
+}
+
+void AccountCollector::refresh(TimePoint deadline, const ExposeSettings& settings) {
+  const TimePoint arrival = clock_.now();
+  std::unique_lock lock(refresh_mu_, std::defer_lock);
+  if (!lock.try_lock_until(deadline)) return;  // another scrape's refresh outlasts our budget
+  // A scrape that waited for another's refresh serves its result.
+  if (last_refresh_end_ && *last_refresh_end_ >= arrival) return;
+  drop_stale(settings);
+  if (config_.sub_accounts.enabled) refresh_sub_accounts(deadline);
+  if (config_.invitee_assets.enabled) refresh_invitees(deadline);
+  last_refresh_end_ = clock_.now();
+}
+
+TimePoint AccountCollector::send_deadline(TimePoint deadline) const {
+  // Leave room for the answer: twice the last latency, at least 50 ms.
+  return deadline - std::max<Duration>(std::chrono::milliseconds(50), 2 * api_metrics_.last_latency());
+}
+
+void AccountCollector::refresh_sub_accounts(TimePoint deadline) {
+  const TimePoint now = clock_.now();
+  {
+    std::lock_guard lock(mu_);
+    if (sub_health_.last_success_steady &&
+        now - *sub_health_.last_success_steady < config_.sub_accounts.min_refresh_interval)
+      return;
+  }
+  auto result = client_.sub_accounts(send_deadline(deadline));
+  const TimePoint end = clock_.now();
+  if (!result && !result.error().sent && result.error().reason == api::FailureReason::timeout) return;
+  std::lock_guard lock(mu_);
+  sub_health_.success = result.ok();
+  sub_health_.duration_seconds = std::chrono::duration<double>(end - now).count();
+  if (result) {
+    sub_accounts_ = std::make_shared<const std::vector<api::SubAccount>>(std::move(result.value().rows));
+    sub_health_.last_success = clock_.wall_now();
+    sub_health_.last_success_steady = end;
+    sub_health_.last_full_refresh = sub_health_.last_success;
+  } else {
+    log_failure(config_.name, "sub_accounts", result.error());
+  }
+}
+
+void AccountCollector::refresh_invitees(TimePoint deadline) {
+  const TimePoint start = clock_.now();
+  std::vector<InviteeBook*> work;
+  for (auto& book : books_) {
+    if (!book->pass_in_progress()) {
+      std::lock_guard lock(mu_);
+      auto done = pass_completed_.find(book->quote());
+      if (done != pass_completed_.end() && start - done->second < config_.invitee_assets.min_refresh_interval)
+        continue;
+      book->start_pass();
+    }
+    work.push_back(book.get());
+  }
+  if (work.empty()) return;
+
+  // Pages alternate between quotes, so a tight budget does not starve one of them.
+  bool tried = false, failed = false;
+  while (!work.empty()) {
+    for (auto it = work.begin(); it != work.end();) {
+      InviteeBook& book = **it;
+      auto page = client_.invitee_assets(book.next_query(), send_deadline(deadline));
+      if (!page) {
+        const auto& e = page.error();
+        if (!e.sent && e.reason == api::FailureReason::timeout) {  // out of budget: resume next scrape
+          work.clear();
+          break;
+        }
+        tried = failed = true;
+        log_failure(config_.name, "invitee_assets", e);
+        if (!e.sent) {  // paused after a rate-limit answer: every quote waits
+          work.clear();
+          break;
+        }
+        it = work.erase(it);  // this quote retries on the next scrape
+        continue;
+      }
+      tried = true;
+      const bool completed = book.apply(page.value());
+      const TimePoint now = clock_.now();
+      std::lock_guard lock(mu_);
+      invitee_health_.last_success = clock_.wall_now();
+      invitee_health_.last_success_steady = now;
+      if (completed) {
+        pass_completed_[book.quote()] = now;
+        pass_completed_wall_[book.quote()] = *invitee_health_.last_success;
+        // The collector is fully refreshed as of its oldest complete quote.
+        if (pass_completed_wall_.size() == books_.size()) {
+          invitee_health_.last_full_refresh = std::min_element(pass_completed_wall_.begin(), pass_completed_wall_.end(),
+                                                               [](auto& a, auto& b) { return a.second < b.second; })
+                                                  ->second;
+        }
+        it = work.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  if (!tried) return;
+  std::lock_guard lock(mu_);
+  invitee_health_.success = !failed;
+  invitee_health_.duration_seconds = std::chrono::duration<double>(clock_.now() - start).count();
+}
+
+bool AccountCollector::stale(const CollectorHealth& h, const ExposeSettings& s) const {
+  return !h.last_success_steady || clock_.now() - *h.last_success_steady > s.staleness_limit;
+}
+
+void AccountCollector::drop_stale(const ExposeSettings& settings) {
+  std::lock_guard lock(mu_);
+  if (sub_accounts_ && stale(sub_health_, settings)) {
+    log::warn("dropping stale data", {{"account", config_.name}, {"collector", "sub_accounts"}});
+    sub_accounts_.reset();
+  }
+  if (stale(invitee_health_, settings)) {
+    for (auto& book : books_) {
+      if (book->size() == 0) continue;
+      log::warn("dropping stale data", {{"account", config_.name}, {"collector", "invitee_assets"}});
+      book->clear();
+    }
+    pass_completed_.clear();
+    pass_completed_wall_.clear();
+  }
+}
+
+void AccountCollector::collect(exposition::FamilySet& out, const ExposeSettings& settings) const {
+  const Labels account{{"account", config_.name}};
+  bool invitees_fresh, subs_fresh;
+  {
+    std::lock_guard lock(mu_);
+    invitees_fresh = !stale(invitee_health_, settings);
+    subs_fresh = !stale(sub_health_, settings);
+  }
+  if (invitees_fresh) collect_invitees(out, account);
+  if (subs_fresh) collect_sub_accounts(out, account, settings);
+  collect_health(out, account);
+}
+
+void AccountCollector::collect_invitees(exposition::FamilySet& out, const Labels& account) const {
+  for (const auto& book : books_) {
+    const Labels quote = with(account, "quote", book->quote());
+    double deposits = 0, withdrawals = 0, balance = 0, depositors = 0;
+    book->for_each([&](const InviteeRow& r) {
+      const Labels l = with(quote, "uid", std::to_string(r.uid));
+      auto amount = [&](const char* name, const char* help, double v, double& sum) {
+        if (std::isnan(v)) return;
+        out.gauge(name, help, l, v);
+        sum += v;
+      };
+      amount("coinw_invitee_total_deposit", "Total deposits of a direct invitee, in the quote currency. Cached between refreshes.",
+             r.total_deposit, deposits);
+      amount("coinw_invitee_total_withdrawal", "Total withdrawals of a direct invitee, in the quote currency. Cached between refreshes.",
+             r.total_withdrawal, withdrawals);
+      amount("coinw_invitee_current_balance", "Current balance of a direct invitee, in the quote currency. Cached between refreshes.",
+             r.current_balance, balance);
+      if (!std::isnan(r.first_deposit_amount))
+        out.gauge("coinw_invitee_first_deposit_amount", "First deposit of a direct invitee, in the quote currency. Cached between refreshes.",
+                  l, r.first_deposit_amount);
+      if (r.first_deposit_time != kNoTime) {
+        out.gauge("coinw_invitee_first_deposit_timestamp_seconds",
+                  "Time of a direct invitee's first deposit, unix seconds.", l,
+                  static_cast<double>(r.first_deposit_time));
+        ++depositors;
+      }
+      if (r.update_time != kNoTime)
+        out.gauge("coinw_invitee_balance_update_timestamp_seconds",
+                  "Time CoinW last updated a direct invitee's balance, unix seconds.", l,
+                  static_cast<double>(r.update_time));
+    });
+    if (auto total = book->total())
+      out.gauge("coinw_invitees", "Direct invitees, as CoinW counts them. Cached between refreshes.", quote, static_cast<double>(*total));
+    out.gauge("coinw_invitees_deposits", "Sum of the total deposits of all direct invitees, in the quote currency.",
+              quote, deposits);
+    out.gauge("coinw_invitees_withdrawals",
+              "Sum of the total withdrawals of all direct invitees, in the quote currency.", quote, withdrawals);
+    out.gauge("coinw_invitees_balance", "Sum of the current balances of all direct invitees, in the quote currency.",
+              quote, balance);
+    out.gauge("coinw_invitees_depositors", "Direct invitees who have made a first deposit.", quote, depositors);
+  }
+}
+
+void AccountCollector::collect_sub_accounts(exposition::FamilySet& out, const Labels& account,
+                                            const ExposeSettings& s) const {
+  std::shared_ptr<const std::vector<api::SubAccount>> subs;
+  {
+    std::lock_guard lock(mu_);
+    subs = sub_accounts_;
+  }
+  if (!subs) return;
+  for (const auto& sub : *subs) {
+    const Labels l = with(account, "uid", std::to_string(sub.uid));
+    out.gauge("coinw_sub_account_frozen", "Whether a sub-account is frozen (1) or normal (0). Cached between refreshes.",
+              l, sub.frozen ? 1 : 0);
+    out.gauge("coinw_sub_account_spot_trade_enabled",
+              "Whether spot trading is enabled (1) for a sub-account. Cached between refreshes.", l,
+              sub.spot_trade_enabled ? 1 : 0);
+    out.gauge("coinw_sub_account_contract_trade_enabled",
+              "Whether contract trading is enabled (1) for a sub-account. Cached between refreshes.", l,
+              sub.contract_trade_enabled ? 1 : 0);
+    Labels info = with(l, "user_code", bounded(sub.user_code));
+    info.push_back({"nick_name", nick_name_label(sub.nick_name, s.nick_name)});
+    out.gauge("coinw_sub_account_info", "Sub-account identity; nick_name is masked unless configured otherwise.",
+              std::move(info), 1);
+  }
+  out.gauge("coinw_sub_accounts", "Sub-accounts of the master account. Cached between refreshes.", account,
+            static_cast<double>(subs->size()));
+}
+
+void AccountCollector::collect_health(exposition::FamilySet& out, const Labels& account) const {
+  std::lock_guard lock(mu_);
+  auto health = [&](const char* collector, const CollectorHealth& h) {
+    const Labels l = with(account, "collector", collector);
+    if (h.success) {
+      out.gauge("coinw_collector_success", "Whether the collector's last refresh succeeded.", l, *h.success ? 1 : 0);
+      out.gauge("coinw_collector_duration_seconds", "Duration of the collector's last refresh.", l,
+                h.duration_seconds);
+    }
+    if (h.last_success)
+      out.gauge("coinw_collector_last_success_timestamp_seconds",
+                "When the collector last received data from CoinW, unix seconds.", l, unix_seconds(*h.last_success));
+    if (h.last_full_refresh)
+      out.gauge("coinw_collector_last_full_refresh_timestamp_seconds",
+                "When the collector last completed a refresh of all its data, unix seconds.", l,
+                unix_seconds(*h.last_full_refresh));
+  };
+  if (config_.invitee_assets.enabled) health("invitee_assets", invitee_health_);
+  if (config_.sub_accounts.enabled) health("sub_accounts", sub_health_);
+  api_metrics_.collect(out, account);
+  for (api::Endpoint e : {api::Endpoint::invitee_assets, api::Endpoint::sub_account_list})
+    out.gauge("coinw_rate_limit_paused", "Whether the endpoint is paused after CoinW said the rate limit was exceeded.",
+              with(account, "endpoint", std::string(api::to_string(e))),
+              client_.paused_until(e) ? 1 : 0);
+}
+
+AccountStatus AccountCollector::status() const {
+  AccountStatus s;
+  s.name = config_.name;
+  s.invitees_enabled = config_.invitee_assets.enabled;
+  s.sub_accounts_enabled = config_.sub_accounts.enabled;
+  for (const auto& book : books_) s.invitee_rows += book->size();
+  std::lock_guard lock(mu_);
+  s.invitees = invitee_health_;
+  s.sub_accounts = sub_health_;
+  s.sub_account_rows = sub_accounts_ ? sub_accounts_->size() : 0;
+  return s;
+}
+
+}  // namespace coinw::collect

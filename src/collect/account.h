@@ -1,0 +1,87 @@
+#pragma once
+// Everything the exporter knows about one configured account: its API client,
+// cached data and health. A scrape calls refresh() with its deadline, then
+// collect(); refreshes are single-flight, so concurrent scrapes cost the API
+// no more than one.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "api/client.h"
+#include "collect/api_metrics.h"
+#include "collect/invitee_book.h"
+#include "config/config.h"
+#include "exposition/family_set.h"
+
+namespace coinw::collect {
+
+using WallTime = std::chrono::system_clock::time_point;
+
+struct CollectorHealth {
+  std::optional<bool> success;  // of the last refresh that tried anything
+  double duration_seconds = 0;
+  std::optional<WallTime> last_success;
+  std::optional<TimePoint> last_success_steady;  // for the staleness limit
+  std::optional<WallTime> last_full_refresh;
+};
+
+// What the landing page shows.
+struct AccountStatus {
+  std::string name;
+  bool invitees_enabled = false, sub_accounts_enabled = false;
+  CollectorHealth invitees, sub_accounts;
+  size_t invitee_rows = 0, sub_account_rows = 0;
+};
+
+// Settings read at collect time, so a reload can change them without
+// dropping cached data.
+struct ExposeSettings {
+  config::NickNamePolicy nick_name = config::NickNamePolicy::masked;
+  Duration staleness_limit = std::chrono::minutes(15);
+};
+
+class AccountCollector {
+ public:
+  AccountCollector(config::AccountConfig account, const config::GlobalConfig& global,
+                   ratelimit::RateGate& gate, Clock& clock, std::unique_ptr<api::Transport> transport);
+
+  void refresh(TimePoint deadline, const ExposeSettings& settings);
+  void collect(exposition::FamilySet& out, const ExposeSettings& settings) const;
+
+  const config::AccountConfig& config() const { return config_; }
+  // The global settings this collector's client was built with.
+  bool same_client_settings(const config::GlobalConfig& g) const;
+  AccountStatus status() const;
+
+ private:
+  void refresh_sub_accounts(TimePoint deadline);
+  void refresh_invitees(TimePoint deadline);
+  void drop_stale(const ExposeSettings& settings);
+  TimePoint send_deadline(TimePoint deadline) const;
+  bool stale(const CollectorHealth& h, const ExposeSettings& s) const;
+  void collect_invitees(exposition::FamilySet& out, const exposition::Labels& account) const;
+  void collect_sub_accounts(exposition::FamilySet& out, const exposition::Labels& account,
+                            const ExposeSettings& s) const;
+  void collect_health(exposition::FamilySet& out, const exposition::Labels& account) const;
+
+  const config::AccountConfig config_;
+  const config::GlobalConfig client_settings_;
+  Clock& clock_;
+  std::unique_ptr<api::Transport> transport_;
+  ApiMetrics api_metrics_;
+  api::Client client_;
+
+  std::timed_mutex refresh_mu_;       // single flight
+  std::optional<TimePoint> last_refresh_end_;
+
+  mutable std::mutex mu_;  // guards what follows; collect() reads it while refresh() writes
+  CollectorHealth invitee_health_, sub_health_;
+  std::shared_ptr<const std::vector<api::SubAccount>> sub_accounts_;
+  std::vector<std::unique_ptr<InviteeBook>> books_;  // one per quote; the vector never changes
+  std::map<std::string, TimePoint> pass_completed_;   // per quote, steady
+  std::map<std::string, WallTime> pass_completed_wall_;
+};
+
+}  // namespace coinw::collect

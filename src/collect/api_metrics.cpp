@@ -1,0 +1,67 @@
+#include "collect/api_metrics.h"
+
+namespace coinw::collect {
+namespace {
+
+using prometheus::MetricType;
+
+// CoinW answers in tens to hundreds of milliseconds; timeouts are seconds.
+const prometheus::Histogram::BucketBoundaries kLatencyBuckets{0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
+
+exposition::Labels with(exposition::Labels labels, std::string name, std::string_view value) {
+  labels.push_back({std::move(name), std::string(value)});
+  return labels;
+}
+
+}  // namespace
+
+ApiMetrics::PerEndpoint::PerEndpoint() : latency(kLatencyBuckets) {}
+
+ApiMetrics::ApiMetrics() {
+  for (auto& e : endpoints_) e = std::make_unique<PerEndpoint>();
+}
+
+void ApiMetrics::on_limiter_wait(api::Endpoint e, Duration d) {
+  endpoints_[index(e)]->limiter_wait_seconds.Increment(seconds(d));
+}
+
+void ApiMetrics::on_request(api::Endpoint e, Duration latency, const std::optional<api::FailureReason>& failure) {
+  auto& m = *endpoints_[index(e)];
+  m.requests.Increment();
+  last_latency_ = latency;
+  m.latency.Observe(seconds(latency));
+  if (failure) m.failures[static_cast<size_t>(*failure)].Increment();
+}
+
+void ApiMetrics::on_invalid_rows(api::Endpoint e, size_t n) {
+  endpoints_[index(e)]->invalid_rows.Increment(static_cast<double>(n));
+}
+
+void ApiMetrics::on_pause(api::Endpoint e, std::chrono::seconds) { endpoints_[index(e)]->pauses.Increment(); }
+
+void ApiMetrics::collect(exposition::FamilySet& out, const exposition::Labels& account) const {
+  for (api::Endpoint e : {api::Endpoint::invitee_assets, api::Endpoint::sub_account_list}) {
+    const auto& m = *endpoints_[index(e)];
+    const auto labels = with(account, "endpoint", api::to_string(e));
+    out.counter("coinw_api_requests_total", "Requests sent to the CoinW API.", labels, m.requests.Value());
+    for (api::FailureReason r : api::kAllFailureReasons)
+      out.counter("coinw_api_failures_total", "Failed CoinW API requests, by reason.",
+                  with(labels, "reason", api::to_string(r)), m.failures[static_cast<size_t>(r)].Value());
+    auto hist = m.latency.Collect();
+    hist.label = labels;
+    out.add("coinw_api_request_duration_seconds", "Latency of CoinW API requests.", MetricType::Histogram,
+            std::move(hist));
+    out.counter("coinw_api_invalid_rows_total", "Rows of CoinW responses skipped because they could not be parsed.",
+                labels, m.invalid_rows.Value());
+    out.counter("coinw_rate_limiter_wait_seconds_total",
+                "Time spent waiting for the exporter's own rate limiter before sending.", labels,
+                m.limiter_wait_seconds.Value());
+    out.counter("coinw_rate_limit_pauses_total",
+                "Pauses of an endpoint after CoinW answered that the rate limit was exceeded.", labels,
+                m.pauses.Value());
+  }
+}
+
+}  // namespace coinw::collect

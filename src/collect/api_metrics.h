@@ -1,0 +1,41 @@
+#pragma once
+// Counts what the API client does for one account, as Prometheus counters and a
+// latency histogram, every label pre-initialised so rate() works from the start.
+#include <array>
+#include <atomic>
+#include <memory>
+
+#include <prometheus/counter.h>
+#include <prometheus/histogram.h>
+
+#include "api/client.h"
+#include "exposition/family_set.h"
+
+namespace coinw::collect {
+
+class ApiMetrics final : public api::ClientObserver {
+ public:
+  ApiMetrics();
+  void on_limiter_wait(api::Endpoint e, Duration d) override;
+  void on_request(api::Endpoint e, Duration latency, const std::optional<api::FailureReason>& failure) override;
+  void on_invalid_rows(api::Endpoint e, size_t n) override;
+  void on_pause(api::Endpoint e, std::chrono::seconds s) override;
+
+  void collect(exposition::FamilySet& out, const exposition::Labels& account) const;
+  // Of the latest request, any endpoint: how long an answer may take.
+  Duration last_latency() const { return last_latency_.load(); }
+
+ private:
+  static constexpr size_t kEndpoints = 2;
+  struct PerEndpoint {
+    PerEndpoint();
+    prometheus::Counter requests, invalid_rows, limiter_wait_seconds, pauses;
+    std::array<prometheus::Counter, api::kAllFailureReasons.size()> failures;
+    prometheus::Histogram latency;
+  };
+  static size_t index(api::Endpoint e) { return e == api::Endpoint::invitee_assets ? 0 : 1; }
+  std::array<std::unique_ptr<PerEndpoint>, kEndpoints> endpoints_;
+  std::atomic<Duration> last_latency_{};
+};
+
+}  // namespace coinw::collect
