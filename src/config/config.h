@@ -1,0 +1,111 @@
+#pragma once
+// The exporter's YAML configuration, loaded, expanded and validated in one pass.
+// Structs are plain values: a reload compares old and new AccountConfig to keep
+// the cached data of accounts that did not change.
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/client.h"
+#include "api/transport.h"
+#include "config/values.h"
+
+namespace coinw::config {
+
+using std::chrono::milliseconds;
+
+enum class NickNamePolicy { masked, full, none };
+std::string_view to_string(NickNamePolicy p);
+
+struct HttpConfig {
+  milliseconds connect_timeout{5000};
+  milliseconds read_timeout{10000};
+  std::string ca_file;  // empty: the system CA store
+  bool operator==(const HttpConfig&) const = default;
+};
+
+struct RateLimitConfig {
+  int invitee_assets_per_second = api::RateLimits{}.invitee_assets_per_s;
+  int futures_ip_per_second = api::RateLimits{}.futures_ip_per_s;  // 0: off
+  int sub_account_list_per_second = api::RateLimits{}.sub_account_list_per_s;
+  int spot_ip_per_second = api::RateLimits{}.spot_ip_per_s;
+  int spot_user_per_second = api::RateLimits{}.spot_user_per_s;
+  milliseconds safety_margin{20};
+  milliseconds pause_after_rate_limit{30000};
+  bool operator==(const RateLimitConfig&) const = default;
+};
+
+struct GlobalConfig {
+  milliseconds scrape_timeout_offset{500};
+  milliseconds default_scrape_timeout{10000};
+  milliseconds staleness_limit{15 * 60 * 1000};
+  NickNamePolicy nick_name = NickNamePolicy::masked;
+  int time_zone_offset_seconds = 0;  // east of UTC
+  HttpConfig http;
+  RateLimitConfig rate_limits;
+  bool operator==(const GlobalConfig&) const = default;
+};
+
+struct InviteeAssetsConfig {
+  bool enabled = true;
+  std::vector<std::string> quotes{"usdt"};
+  int page_size = 100;
+  milliseconds min_refresh_interval{60000};
+  bool operator==(const InviteeAssetsConfig&) const = default;
+};
+
+struct SubAccountsConfig {
+  bool enabled = true;
+  milliseconds min_refresh_interval{30000};
+  bool operator==(const SubAccountsConfig&) const = default;
+};
+
+struct AccountConfig {
+  std::string name;
+  std::string base_url = "https://api.coinw.com";  // scheme://host[:port], no trailing slash
+  std::string api_key;     // the secret values themselves, already read from *_file
+  std::string secret_key;
+  std::string ca_file;     // effective: the account's, else global.http.ca_file
+  InviteeAssetsConfig invitee_assets;
+  SubAccountsConfig sub_accounts;
+  bool operator==(const AccountConfig&) const = default;
+};
+
+struct Config {
+  GlobalConfig global;
+  std::vector<AccountConfig> accounts;
+  bool operator==(const Config&) const = default;
+};
+
+// Every problem found, each "file:line: key.path: reason"; what() joins them
+// one per line. No problem text ever contains a secret.
+struct ConfigError : std::runtime_error {
+  explicit ConfigError(std::vector<std::string> problems);
+  std::vector<std::string> problems;
+};
+
+// Warnings use the same "file:line: key.path: reason" format as errors.
+struct Loaded {
+  Config config;
+  std::vector<std::string> warnings;
+};
+
+// `source_name` is the file's path: it prefixes every message, and relative
+// *_file / ca_file paths are resolved against its directory. Only *_file and
+// ca_file touch the file system. Throws ConfigError.
+Loaded parse_config(std::string_view yaml_text, const std::string& source_name, const EnvLookup& env);
+// Reads `path` and expands ${VAR} from the process environment.
+Loaded load_config_file(const std::string& path);
+
+// A few secret-free lines for --config.check.
+std::string describe(const Config& c);
+
+api::RateLimits to_rate_limits(const RateLimitConfig& r);
+api::ClientOptions to_client_options(const GlobalConfig& g);
+api::TransportOptions to_transport_options(const GlobalConfig& g, const AccountConfig& a);
+
+}  // namespace coinw::config

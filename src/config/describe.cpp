@@ -1,0 +1,69 @@
+#include <chrono>
+
+#include "config/config.h"
+
+namespace coinw::config {
+
+std::string_view to_string(NickNamePolicy p) {
+  switch (p) {
+    case NickNamePolicy::masked: return "masked";
+    case NickNamePolicy::full: return "full";
+    case NickNamePolicy::none: return "none";
+  }
+  return "masked";
+}
+
+// Names what each account will collect and where from; credentials stay out.
+std::string describe(const Config& c) {
+  std::string out = std::to_string(c.accounts.size()) + (c.accounts.size() == 1 ? " account" : " accounts") +
+                    "; nick_name " + std::string(to_string(c.global.nick_name)) + "; staleness_limit " +
+                    format_duration(c.global.staleness_limit) + "\n";
+  for (const auto& a : c.accounts) {
+    out += "account " + a.name + ": " + a.base_url;
+    if (!a.ca_file.empty()) out += " (CA " + a.ca_file + ")";
+    const auto& ia = a.invitee_assets;
+    if (ia.enabled) {
+      std::string quotes;
+      for (const auto& q : ia.quotes) quotes += (quotes.empty() ? "" : ",") + q;
+      out += "; invitee_assets every " + format_duration(ia.min_refresh_interval) + " (quotes " + quotes +
+             ", page_size " + std::to_string(ia.page_size) + ")";
+    } else {
+      out += "; invitee_assets off";
+    }
+    out += a.sub_accounts.enabled ? "; sub_accounts every " + format_duration(a.sub_accounts.min_refresh_interval)
+                                  : std::string("; sub_accounts off");
+    out += "\n";
+  }
+  return out;
+}
+
+api::RateLimits to_rate_limits(const RateLimitConfig& r) {
+  api::RateLimits out;
+  out.invitee_assets_per_s = r.invitee_assets_per_second;
+  out.futures_ip_per_s = r.futures_ip_per_second;
+  out.sub_account_list_per_s = r.sub_account_list_per_second;
+  out.spot_ip_per_s = r.spot_ip_per_second;
+  out.spot_user_per_s = r.spot_user_per_second;
+  out.margin = r.safety_margin;
+  // Rounded up: a shorter pause than configured would hit the ban again.
+  out.pause = std::chrono::ceil<std::chrono::seconds>(r.pause_after_rate_limit);
+  return out;
+}
+
+api::ClientOptions to_client_options(const GlobalConfig& g) {
+  api::ClientOptions out;
+  out.limits = to_rate_limits(g.rate_limits);
+  out.time_zone_offset_seconds = g.time_zone_offset_seconds;
+  return out;
+}
+
+api::TransportOptions to_transport_options(const GlobalConfig& g, const AccountConfig& a) {
+  api::TransportOptions out;
+  out.base_url = a.base_url;
+  out.ca_file = a.ca_file;
+  out.connect_timeout = g.http.connect_timeout;
+  out.read_timeout = g.http.read_timeout;
+  return out;
+}
+
+}  // namespace coinw::config

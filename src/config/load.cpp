@@ -1,0 +1,380 @@
+// The schema: which keys exist, their defaults (in config.h), their limits.
+#include <algorithm>
+#include <cctype>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+#include "config/config.h"
+#include "config/files.h"
+#include "config/walker.h"
+
+namespace coinw::config {
+namespace {
+
+using detail::Map;
+using detail::Walker;
+using namespace std::chrono_literals;
+
+constexpr int kNoMax = INT_MAX;
+// Far above any real config; a larger file is almost certainly the wrong one.
+constexpr size_t kMaxConfigBytes = 16 * 1024 * 1024;
+constexpr milliseconds kNoMaxDuration = milliseconds::max();
+
+// CoinW's documented request limits per second (shared/coinw-api.md §1, §2);
+// exceeding them gets the key or IP banned for 30 s.
+constexpr int kDocumentedInviteeAssets = 5;
+constexpr int kDocumentedSubAccountList = 3;
+constexpr int kDocumentedSpotIp = 100;
+constexpr int kDocumentedSpotUser = 300;
+
+bool valid_account_name(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-')) return false;
+  return true;
+}
+
+bool has_space_or_control(std::string_view s) {
+  for (char c : s)
+    if (std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c))) return true;
+  return false;
+}
+
+bool is_loopback(std::string_view host) {
+  std::string lower;
+  for (char c : host) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "localhost" || lower == "[::1]") return true;
+  return lower.starts_with("127.") && lower.find_first_not_of("0123456789.") == std::string::npos;
+}
+
+struct BaseUrl {
+  std::string normalized;  // scheme://host[:port]
+  bool plain_http_off_host = false;
+};
+
+std::optional<int> parse_port(std::string_view s) {
+  if (s.empty() || s.size() > 5 || s.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  int port = std::stoi(std::string(s));
+  if (port < 1 || port > 65535) return std::nullopt;
+  return port;
+}
+
+// scheme://host[:port] with an optional trailing "/"; the API paths are the client's.
+std::optional<BaseUrl> check_base_url(std::string_view s, std::string& problem) {
+  std::string_view scheme = s.starts_with("https://") ? "https" : s.starts_with("http://") ? "http" : "";
+  if (scheme.empty()) {
+    problem = "must start with https:// or http://, got '" + std::string(s) + "'";
+    return std::nullopt;
+  }
+  std::string_view rest = s.substr(scheme.size() + 3);
+  size_t end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, end);
+  if (end != std::string_view::npos && rest.substr(end) != "/") {
+    problem = "must not have a path, query or fragment (the exporter adds the API paths), got '" + std::string(s) + "'";
+    return std::nullopt;
+  }
+  // An IPv6 literal keeps its brackets: "[::1]:8790".
+  size_t host_end = authority.starts_with('[') ? authority.find(']') : authority.find(':');
+  if (authority.starts_with('[') && host_end != std::string_view::npos) ++host_end;
+  std::string_view host = authority.substr(0, host_end);
+  std::string_view after_host = host_end == std::string_view::npos ? "" : authority.substr(host_end);
+  bool ok = !host.empty() && host.find_first_of("@ \t") == std::string_view::npos &&
+            (after_host.empty() || (after_host[0] == ':' && parse_port(after_host.substr(1))));
+  if (host.starts_with('[')) ok = ok && host.size() > 2 && host.back() == ']';
+  if (!ok) {
+    problem = "must be scheme://host[:port], got '" + std::string(s) + "'";
+    return std::nullopt;
+  }
+  return BaseUrl{std::string(scheme) + "://" + std::string(authority), scheme == "http" && !is_loopback(host)};
+}
+
+class Loader {
+ public:
+  Loader(Walker& w, const std::string& config_path) : w_(w), config_path_(config_path) {}
+
+  Config load(const YAML::Node& root);
+  const std::vector<std::string>& secrets() const { return secrets_; }
+
+ private:
+  void global(const Map& top, GlobalConfig& g);
+  void rate_limits(const Map& global, RateLimitConfig& r);
+  std::optional<AccountConfig> account(const YAML::Node& n, size_t index, const GlobalConfig& g);
+  void invitee_assets(const Map& account, InviteeAssetsConfig& c);
+  void sub_accounts(const Map& account, SubAccountsConfig& c);
+  void secret(const Map& account, const std::string& key, std::string& out);
+  std::optional<std::string> file_path(const Map& m, std::string_view key);
+
+  Walker& w_;
+  const std::string& config_path_;
+  std::vector<std::string> secrets_;
+};
+
+Config Loader::load(const YAML::Node& root) {
+  Config c;
+  auto top = w_.map(root, "", {"global", "accounts"});
+  if (!top) return c;
+  global(*top, c.global);
+  auto accounts = w_.list(*top, "accounts");
+  if (!top->find("accounts")) w_.error(top->line, "accounts", "required: list at least one account");
+  if (accounts && accounts->empty()) w_.error(top->line, "accounts", "must list at least one account");
+  if (!accounts) return c;
+  for (size_t i = 0; i < accounts->size(); ++i) {
+    auto a = account((*accounts)[i], i, c.global);
+    if (!a) continue;
+    for (size_t j = 0; j < c.accounts.size(); ++j) {
+      if (c.accounts[j].name == a->name && !a->name.empty())
+        w_.error(detail::line_of(std::as_const((*accounts)[i])["name"]), "accounts[" + std::to_string(i) + "].name",
+                 "duplicate account name '" + a->name + "', also used by accounts[" + std::to_string(j) +
+                     "] (names become the account label)");
+    }
+    c.accounts.push_back(std::move(*a));
+  }
+  return c;
+}
+
+std::optional<std::string> Loader::file_path(const Map& m, std::string_view key) {
+  auto path = w_.string(m, key);
+  if (!path || path->empty()) return path;
+  *path = detail::resolve_path(*path, config_path_);
+  if (auto problem = detail::check_readable_file(*path); !problem.empty()) {
+    w_.error(m.line_of(key), m.path_of(key), problem);
+    return std::nullopt;
+  }
+  return path;
+}
+
+void Loader::global(const Map& top, GlobalConfig& g) {
+  auto m = w_.map(top, "global",
+                  {"scrape_timeout_offset", "default_scrape_timeout", "staleness_limit", "nick_name", "time_zone",
+                   "http", "rate_limits"});
+  if (!m) return;
+  if (auto v = w_.duration(*m, "scrape_timeout_offset", 0ms, kNoMaxDuration)) g.scrape_timeout_offset = *v;
+  if (auto v = w_.duration(*m, "default_scrape_timeout", 1ms, kNoMaxDuration)) g.default_scrape_timeout = *v;
+  if (g.scrape_timeout_offset >= g.default_scrape_timeout) {
+    w_.error(m->line_of("scrape_timeout_offset"), m->path_of("scrape_timeout_offset"),
+             "must be less than default_scrape_timeout (" + format_duration(g.default_scrape_timeout) + "), got " +
+                 format_duration(g.scrape_timeout_offset));
+  }
+  if (auto v = w_.duration(*m, "staleness_limit", 0ms, kNoMaxDuration)) g.staleness_limit = *v;
+  if (auto v = w_.string(*m, "nick_name")) {
+    if (*v == "masked") g.nick_name = NickNamePolicy::masked;
+    else if (*v == "full") g.nick_name = NickNamePolicy::full;
+    else if (*v == "none") g.nick_name = NickNamePolicy::none;
+    else w_.error(m->line_of("nick_name"), m->path_of("nick_name"), "must be masked, full or none, got '" + *v + "'");
+  }
+  if (auto v = w_.string(*m, "time_zone")) {
+    if (auto offset = parse_utc_offset(*v)) g.time_zone_offset_seconds = *offset;
+    else w_.error(m->line_of("time_zone"), m->path_of("time_zone"),
+                  "must be UTC, Z or an offset like +08:00 or -05:30, got '" + *v + "'");
+  }
+  if (auto http = w_.map(*m, "http", {"connect_timeout", "read_timeout", "ca_file"})) {
+    if (auto v = w_.duration(*http, "connect_timeout", 1ms, kNoMaxDuration)) g.http.connect_timeout = *v;
+    if (auto v = w_.duration(*http, "read_timeout", 1ms, kNoMaxDuration)) g.http.read_timeout = *v;
+    if (auto v = file_path(*http, "ca_file")) g.http.ca_file = *v;
+  }
+  rate_limits(*m, g.rate_limits);
+}
+
+void Loader::rate_limits(const Map& global, RateLimitConfig& r) {
+  auto m = w_.map(global, "rate_limits",
+                  {"invitee_assets_per_second", "futures_ip_per_second", "sub_account_list_per_second",
+                   "spot_ip_per_second", "spot_user_per_second", "safety_margin", "pause_after_rate_limit"});
+  if (!m) return;
+  auto limit = [&](std::string_view key, int min, int documented, int& out) {
+    auto v = w_.integer(*m, key, min, kNoMax);
+    if (!v) return;
+    out = *v;
+    if (documented > 0 && *v > documented)
+      w_.warn(m->line_of(key), m->path_of(key),
+              std::to_string(*v) + " exceeds CoinW's documented limit of " + std::to_string(documented) +
+                  " per second and risks a ban");
+  };
+  limit("invitee_assets_per_second", 1, kDocumentedInviteeAssets, r.invitee_assets_per_second);
+  limit("futures_ip_per_second", 0, 0, r.futures_ip_per_second);
+  limit("sub_account_list_per_second", 1, kDocumentedSubAccountList, r.sub_account_list_per_second);
+  limit("spot_ip_per_second", 0, kDocumentedSpotIp, r.spot_ip_per_second);
+  limit("spot_user_per_second", 0, kDocumentedSpotUser, r.spot_user_per_second);
+  if (auto v = w_.duration(*m, "safety_margin", 0ms, 1s)) r.safety_margin = *v;
+  // CoinW bans for 30 s; retrying sooner only extends the ban.
+  if (auto v = w_.duration(*m, "pause_after_rate_limit", 30s, kNoMaxDuration)) r.pause_after_rate_limit = *v;
+}
+
+std::optional<AccountConfig> Loader::account(const YAML::Node& n, size_t index, const GlobalConfig& g) {
+  auto m = w_.map(n, "accounts[" + std::to_string(index) + "]",
+                  {"name", "base_url", "api_key", "api_key_file", "secret_key", "secret_key_file", "ca_file",
+                   "invitee_assets", "sub_accounts"});
+  if (!m) return std::nullopt;
+  AccountConfig a;
+  if (auto v = w_.string(*m, "name")) {
+    if (valid_account_name(*v)) a.name = *v;
+    else w_.error(m->line_of("name"), m->path_of("name"),
+                  "must be 1 to 64 of a-z A-Z 0-9 _ . -, got '" + *v + "'");
+  } else if (!m->find("name")) {
+    w_.error(m->line, m->path_of("name"), "required");
+  }
+  if (auto v = w_.string(*m, "base_url")) {
+    std::string problem;
+    if (auto url = check_base_url(*v, problem)) {
+      a.base_url = url->normalized;
+      if (url->plain_http_off_host)
+        w_.warn(m->line_of("base_url"), m->path_of("base_url"),
+                "plain http to a host that is not loopback: credentials would cross the network unencrypted");
+    } else {
+      w_.error(m->line_of("base_url"), m->path_of("base_url"), problem);
+    }
+  }
+  secret(*m, "api_key", a.api_key);
+  secret(*m, "secret_key", a.secret_key);
+  a.ca_file = g.http.ca_file;
+  if (m->find("ca_file")) {
+    if (auto v = file_path(*m, "ca_file")) a.ca_file = *v;
+  }
+  invitee_assets(*m, a.invitee_assets);
+  sub_accounts(*m, a.sub_accounts);
+  if (!a.invitee_assets.enabled && !a.sub_accounts.enabled)
+    w_.warn(m->line, m->path, "both invitee_assets and sub_accounts are disabled: this account exports nothing");
+  return a;
+}
+
+// api_key / secret_key, inline or from <key>_file; the value never reaches a message.
+void Loader::secret(const Map& account, const std::string& key, std::string& out) {
+  const std::string file_key = key + "_file";
+  const YAML::Node* inline_node = account.find(key);
+  const YAML::Node* file_node = account.find(file_key);
+  if (inline_node && file_node) {
+    w_.error(account.line_of(file_key), account.path_of(file_key), "set either " + key + " or " + file_key + ", not both");
+    return;
+  }
+  if (!inline_node && !file_node) {
+    w_.error(account.line, account.path_of(key), "required (or " + file_key + ")");
+    return;
+  }
+  std::optional<std::string> value;
+  const std::string path = account.path_of(file_node ? file_key : key);
+  const int line = account.line_of(file_node ? file_key : key);
+  std::string origin;
+  if (inline_node) {
+    value = w_.string(account, key);
+  } else if (auto file = w_.string(account, file_key)) {
+    std::string resolved = detail::resolve_path(*file, config_path_);
+    auto read = detail::read_secret_file(resolved);
+    if (!read.value) w_.error(line, path, read.problem);
+    if (read.loose_mode != 0) {
+      char mode[16];
+      std::snprintf(mode, sizeof mode, "%04o", read.loose_mode);
+      w_.warn(line, path, resolved + " is accessible by group or others (mode " + mode + "); chmod 600 it");
+    }
+    value = read.value;
+    origin = "the content of " + resolved + " ";
+  }
+  if (!value) return;
+  if (value->empty()) {
+    w_.error(line, path, "must not be empty");
+  } else if (has_space_or_control(*value)) {
+    w_.error(line, path, origin + "must not contain whitespace or control characters");
+  } else {
+    out = *value;
+  }
+  if (!value->empty()) secrets_.push_back(*value);
+}
+
+void Loader::invitee_assets(const Map& account, InviteeAssetsConfig& c) {
+  auto m = w_.map(account, "invitee_assets", {"enabled", "quotes", "page_size", "min_refresh_interval"});
+  if (!m) return;
+  if (auto v = w_.boolean(*m, "enabled")) c.enabled = *v;
+  if (auto items = w_.list(*m, "quotes")) {
+    c.quotes.clear();
+    for (size_t i = 0; i < items->size(); ++i) {
+      const std::string path = m->path_of("quotes") + "[" + std::to_string(i) + "]";
+      const int line = detail::line_of((*items)[i]);
+      auto q = w_.scalar((*items)[i], line, path, "usdt or usdc");
+      if (!q) continue;
+      if (*q != "usdt" && *q != "usdc") w_.error(line, path, "must be usdt or usdc, got '" + *q + "'");
+      else if (std::find(c.quotes.begin(), c.quotes.end(), *q) != c.quotes.end()) w_.error(line, path, "duplicate quote " + *q);
+      else c.quotes.push_back(*q);
+    }
+    if (items->empty() && c.enabled)
+      w_.error(m->line_of("quotes"), m->path_of("quotes"), "must not be empty while enabled");
+  }
+  if (auto v = w_.integer(*m, "page_size", 1, 1000)) c.page_size = *v;
+  if (auto v = w_.duration(*m, "min_refresh_interval", 1s, kNoMaxDuration)) c.min_refresh_interval = *v;
+}
+
+void Loader::sub_accounts(const Map& account, SubAccountsConfig& c) {
+  auto m = w_.map(account, "sub_accounts", {"enabled", "min_refresh_interval"});
+  if (!m) return;
+  if (auto v = w_.boolean(*m, "enabled")) c.enabled = *v;
+  if (auto v = w_.duration(*m, "min_refresh_interval", 1s, kNoMaxDuration)) c.min_refresh_interval = *v;
+}
+
+// Defence in depth: a secret pasted into another key (say `name: ${COINW_SECRET}`)
+// would be echoed by that key's error. Very short values are spared: they would
+// match ordinary words, and no real CoinW key is that short.
+void redact(std::vector<std::string>& messages, const std::vector<std::string>& secrets) {
+  constexpr size_t kMinRedacted = 8;
+  for (auto& msg : messages)
+    for (const auto& s : secrets)
+      if (s.size() >= kMinRedacted)
+        for (size_t at = msg.find(s); at != std::string::npos; at = msg.find(s, at)) msg.replace(at, s.size(), "<secret>");
+}
+
+std::string line_prefix(const std::string& source, const YAML::Mark& mark) {
+  return source + ":" + std::to_string(std::max(1, mark.line + 1)) + ": ";
+}
+
+}  // namespace
+
+ConfigError::ConfigError(std::vector<std::string> p)
+    : std::runtime_error([&] {
+        std::string all;
+        for (const auto& s : p) all += (all.empty() ? "" : "\n") + s;
+        return all;
+      }()),
+      problems(std::move(p)) {}
+
+Loaded parse_config(std::string_view yaml_text, const std::string& source_name, const EnvLookup& env) {
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(std::string(yaml_text));
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp's message for tab indentation ("end of map not found") hides the cause.
+    bool tab_indent = yaml_text.starts_with('\t') || yaml_text.find("\n\t") != std::string_view::npos;
+    throw ConfigError({line_prefix(source_name, e.mark) + "invalid YAML: " + e.msg +
+                       (tab_indent ? " (the file indents with tabs; YAML allows only spaces)" : "")});
+  }
+  if (docs.size() > 1)
+    throw ConfigError({line_prefix(source_name, docs[1].Mark()) + "only one YAML document is allowed, found a second"});
+  Walker w(source_name, env);
+  Loader loader(w, source_name);
+  Loaded out;
+  try {
+    const YAML::Node root = docs.empty() ? YAML::Node() : docs[0];
+    if (root.IsDefined() && !root.IsNull() && !root.IsMap())
+      w.error(detail::line_of(root), "", "the top level must be a map with the keys global and accounts");
+    else
+      out.config = loader.load(root);
+  } catch (const YAML::Exception& e) {
+    w.error(std::max(1, e.mark.line + 1), "", "cannot read the YAML tree: " + e.msg);
+  }
+  auto problems = w.take_problems();
+  redact(problems, loader.secrets());
+  if (!problems.empty()) throw ConfigError(std::move(problems));
+  out.warnings = w.take_warnings();
+  redact(out.warnings, loader.secrets());
+  return out;
+}
+
+Loaded load_config_file(const std::string& path) {
+  std::string problem;
+  auto text = detail::read_file(path, kMaxConfigBytes, problem);
+  if (!text) throw ConfigError({problem});
+  return parse_config(*text, path, [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (!v) return std::nullopt;
+    return std::string(v);
+  });
+}
+
+}  // namespace coinw::config
