@@ -1,0 +1,251 @@
+// The only file that sees httplib.
+#include "web/server.h"
+
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "log/log.h"
+#include "web/auth.h"
+#include "web/tls.h"
+
+namespace coinw::web {
+namespace {
+
+constexpr const char* kText = "text/plain; charset=utf-8";
+constexpr const char* kHtml = "text/html; charset=utf-8";
+// Requests idle on a pooled thread until the keep-alive timeout, so the pool is
+// sized for many scrapers rather than for CPU.
+constexpr std::size_t kThreads = 64;
+constexpr time_t kKeepAliveSeconds = 2;  // also bounds how long stop() waits on idle connections
+constexpr time_t kReadTimeoutSeconds = 30;
+constexpr time_t kWriteTimeoutSeconds = 60;
+constexpr std::size_t kMaxRequestBody = 64 * 1024;
+constexpr int kListenBacklog = 1024;
+
+// httplib listens with a backlog of 5, so a burst of scrapers overflows the
+// accept queue and waits on SYN retransmits; listen() again raises it. The
+// socket is protected in httplib: naming it through a derived class reaches it.
+struct ListeningSocket : httplib::Server {
+  static socket_t of(const httplib::Server& s) { return s.*(&ListeningSocket::svr_sock_); }
+};
+
+std::optional<double> parse_timeout(const std::string& s) {
+  double v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v) || v <= 0)
+    return std::nullopt;
+  return v;
+}
+
+ScrapeRequest scrape_request(const httplib::Request& req) {
+  ScrapeRequest out;
+  out.timeout_seconds = parse_timeout(req.get_header_value("X-Prometheus-Scrape-Timeout-Seconds"));
+  for (const auto& [k, v] : req.params) out.params.try_emplace(k, v);
+  return out;
+}
+
+std::string reason(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Payload Too Large";
+    default: return "Error " + std::to_string(status);
+  }
+}
+
+void plain(httplib::Response& res, int status, const std::string& body) {
+  res.status = status;
+  res.set_content(body, kText);
+}
+
+// A failing handler costs one 500, never the server; the message stays in the log.
+void guarded(const char* endpoint, httplib::Response& res, const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    log::error("handler failed", {{"endpoint", endpoint}, {"err", e.what()}});
+    plain(res, 500, "Internal Server Error\n");
+  } catch (...) {
+    log::error("handler failed", {{"endpoint", endpoint}, {"err", "unknown exception"}});
+    plain(res, 500, "Internal Server Error\n");
+  }
+}
+
+void scrape(const char* endpoint, const std::function<Response(const ScrapeRequest&)>& handler,
+            const httplib::Request& req, httplib::Response& res) {
+  if (!handler) return plain(res, 404, "Not Found\n");
+  guarded(endpoint, res, [&] {
+    auto r = handler(scrape_request(req));
+    res.status = r.status;
+    res.set_content(std::move(r.body), r.content_type.empty() ? kMetricsContentType : r.content_type.c_str());
+  });
+}
+
+}  // namespace
+
+struct WebServer::Impl {
+  std::string address;
+  WebConfig config;
+  Handlers handlers;
+  std::unique_ptr<BasicAuth> auth;
+  std::mutex mutex;  // serialises start() and stop()
+  std::unique_ptr<httplib::Server> server;
+  std::thread thread;
+  int port = -1;
+
+  std::unique_ptr<httplib::Server> make_server() const;
+  void configure(httplib::Server& srv);
+  void route(httplib::Server& srv);
+  int bind(httplib::Server& srv, const std::string& host, int requested) const;
+};
+
+std::unique_ptr<httplib::Server> WebServer::Impl::make_server() const {
+  if (!config.tls()) return std::make_unique<httplib::Server>();
+  std::string error;
+  auto srv = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) {
+    error = configure_tls(ctx, config);
+    return error.empty();
+  });
+  if (!srv->is_valid()) throw std::runtime_error("TLS setup failed: " + (error.empty() ? "no SSL context" : error));
+  return srv;
+}
+
+void WebServer::Impl::configure(httplib::Server& srv) {
+  srv.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
+  srv.set_keep_alive_max_count(100);
+  srv.set_keep_alive_timeout(kKeepAliveSeconds);
+  srv.set_read_timeout(kReadTimeoutSeconds);
+  srv.set_write_timeout(kWriteTimeoutSeconds);
+  srv.set_payload_max_length(kMaxRequestBody);
+  // httplib's default adds SO_REUSEPORT, which would let a second exporter share
+  // the port silently. V6ONLY off lets "::" take IPv4 too (it fails harmlessly on
+  // IPv4 sockets).
+  srv.set_socket_options([](socket_t sock) {
+    int yes = 1, no = 0;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    setsockopt(sock, IPPROTO_IPV6, IPV6_V6ONLY, &no, sizeof no);
+  });
+  httplib::Headers headers;
+  for (const auto& [k, v] : config.headers) headers.emplace(k, v);
+  srv.set_default_headers(std::move(headers));
+
+  if (config.auth()) {
+    auth = std::make_unique<BasicAuth>(config.basic_auth_users);
+    srv.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (auth->check(req.get_header_value("Authorization"))) return httplib::Server::HandlerResponse::Unhandled;
+      res.set_header("WWW-Authenticate", R"(Basic realm="coinw-exporter")");
+      plain(res, 401, "Unauthorized\n");
+      return httplib::Server::HandlerResponse::Handled;
+    });
+  }
+  // httplib leaves unmatched requests with an empty body.
+  srv.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (res.body.empty()) res.set_content(reason(res.status) + "\n", kText);
+  });
+  srv.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    if (!log::enabled(log::Level::debug)) return;
+    // Headers are left out on purpose: Authorization must never reach the log.
+    log::debug("http request", {{"method", req.method},
+                                {"path", req.path},
+                                {"status", std::to_string(res.status)},
+                                {"remote", req.remote_addr}});
+  });
+}
+
+void WebServer::Impl::route(httplib::Server& srv) {
+  const Handlers& h = handlers;
+  srv.Get("/metrics", [&h](const httplib::Request& req, httplib::Response& res) {
+    scrape("/metrics", h.metrics, req, res);
+  });
+  srv.Get("/probe", [&h](const httplib::Request& req, httplib::Response& res) {
+    scrape("/probe", h.probe, req, res);
+  });
+  srv.Get("/", [&h](const httplib::Request&, httplib::Response& res) {
+    if (!h.landing_page) return plain(res, 404, "Not Found\n");
+    guarded("/", res, [&] { res.set_content(h.landing_page(), kHtml); });
+  });
+  srv.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) { plain(res, 200, "OK\n"); });
+  srv.Get("/-/ready", [&h](const httplib::Request&, httplib::Response& res) {
+    guarded("/-/ready", res, [&] {
+      const bool ready = !h.ready || h.ready();
+      plain(res, ready ? 200 : 503, ready ? "OK\n" : "Service Unavailable\n");
+    });
+  });
+  srv.Post("/-/reload", [&h](const httplib::Request&, httplib::Response& res) {
+    if (!h.reload) return plain(res, 404, "Not Found\n");
+    guarded("/-/reload", res, [&] {
+      const auto [ok, message] = h.reload();
+      plain(res, ok ? 200 : 500, ok ? "OK\n" : message + "\n");
+    });
+  });
+  srv.Get("/-/reload", [](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Allow", "POST");
+    plain(res, 405, "This endpoint requires a POST request.\n");
+  });
+}
+
+int WebServer::Impl::bind(httplib::Server& srv, const std::string& host, int requested) const {
+  if (requested == 0) return srv.bind_to_any_port(host);
+  return srv.bind_to_port(host, requested) ? requested : -1;
+}
+
+WebServer::WebServer(std::string listen_address, WebConfig config, Handlers handlers)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->address = std::move(listen_address);
+  impl_->config = std::move(config);
+  impl_->handlers = std::move(handlers);
+}
+
+WebServer::~WebServer() { stop(); }
+
+void WebServer::start() {
+  auto& im = *impl_;
+  std::lock_guard lock(im.mutex);
+  if (im.server) throw std::logic_error("web server already started");
+  const auto addr = parse_listen_address(im.address);
+  if (!addr) throw std::runtime_error("invalid listen address \"" + im.address + "\"");
+
+  auto srv = im.make_server();
+  im.configure(*srv);
+  im.route(*srv);
+  const auto& [host, requested] = *addr;
+  int port = -1;
+  if (host.empty()) {
+    // All interfaces: dual-stack where IPv6 exists, IPv4 otherwise.
+    port = im.bind(*srv, "::", requested);
+    if (port < 0) port = im.bind(*srv, "0.0.0.0", requested);
+  } else {
+    port = im.bind(*srv, host, requested);
+  }
+  if (port < 0) throw std::runtime_error("cannot listen on " + im.address);
+  ::listen(ListeningSocket::of(*srv), kListenBacklog);
+
+  im.port = port;
+  im.server = std::move(srv);
+  im.thread = std::thread([s = im.server.get()] { s->listen_after_bind(); });
+  // httplib's stop() is only safe once the accept loop runs.
+  while (!im.server->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  log::info("listening", {{"address", im.address}, {"port", std::to_string(port)}, {"tls", im.config.tls() ? "true" : "false"}});
+}
+
+void WebServer::stop() {
+  auto& im = *impl_;
+  std::lock_guard lock(im.mutex);
+  if (!im.server) return;
+  im.server->stop();
+  if (im.thread.joinable()) im.thread.join();
+  im.server.reset();
+}
+
+int WebServer::port() const { return impl_->port; }
+
+}  // namespace coinw::web
