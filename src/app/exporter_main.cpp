@@ -1,1 +1,126 @@
-int main() { return 0; }
+// coinw_exporter: flags, configuration, signals; everything else is in coinw_core.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <mutex>
+
+#include "config/config.h"
+#include "exporter/cli.h"
+#include "exporter/exporter.h"
+#include "log/log.h"
+#include "web/server.h"
+
+using namespace coinw;
+
+namespace {
+
+void log_warnings(const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) log::warn("configuration warning", {{"warning", w}});
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  exporter::CliOptions cli;
+  try {
+    cli = exporter::parse_cli(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const exporter::CliError& e) {
+    std::fprintf(stderr, "coinw_exporter: %s\n", e.what());
+    return 2;
+  }
+  const auto build = exporter::build_info();
+  if (cli.help) {
+    std::fputs(exporter::usage().c_str(), stdout);
+    return 0;
+  }
+  if (cli.version) {
+    std::printf("coinw_exporter version %s (revision %s)\n", build.version.c_str(), build.revision.c_str());
+    return 0;
+  }
+  log::configure(cli.log_level, cli.log_format);
+
+  config::Loaded loaded;
+  try {
+    loaded = config::load_config_file(cli.config_file);
+  } catch (const config::ConfigError& e) {
+    std::fprintf(stderr, "coinw_exporter: invalid configuration:\n%s\n", e.what());
+    return 1;
+  }
+  if (cli.config_check) {
+    for (const auto& w : loaded.warnings) std::printf("warning: %s\n", w.c_str());
+    std::printf("%s: configuration is valid\n%s", cli.config_file.c_str(), config::describe(loaded.config).c_str());
+    return 0;
+  }
+  log_warnings(loaded.warnings);
+
+  web::WebConfig web_config;
+  if (!cli.web_config_file.empty()) {
+    try {
+      web_config = web::load_web_config(cli.web_config_file);
+    } catch (const web::WebConfigError& e) {
+      std::fprintf(stderr, "coinw_exporter: invalid web configuration:\n%s\n", e.what());
+      return 1;
+    }
+  }
+
+  // Signals are taken by sigwait below, so every thread started from here on blocks them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&signals, s);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  exporter::Exporter exp(SystemClock::instance());
+  try {
+    exp.apply(loaded.config);
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "coinw_exporter: invalid configuration: %s\n", e.what());
+    return 1;
+  }
+  exp.record_reload(true);
+
+  std::mutex reload_mu;
+  auto reload = [&]() -> std::pair<bool, std::string> {
+    std::lock_guard lock(reload_mu);
+    try {
+      auto next = config::load_config_file(cli.config_file);
+      exp.apply(next.config);
+      exp.record_reload(true);
+      log_warnings(next.warnings);
+      log::info("configuration reloaded", {{"accounts", std::to_string(next.config.accounts.size())}});
+      return {true, "configuration reloaded\n"};
+    } catch (const std::exception& e) {  // ConfigError or an unusable account setting
+      exp.record_reload(false);
+      log::error("configuration reload failed; keeping the previous one", {{"err", e.what()}});
+      return {false, std::string("reload failed: ") + e.what() + "\n"};
+    }
+  };
+
+  web::Handlers handlers;
+  handlers.metrics = [&](const web::ScrapeRequest& r) { return exp.metrics(r); };
+  handlers.landing_page = [&] { return exp.landing_page(); };
+  handlers.ready = [&] { return exp.ready(); };
+  handlers.reload = reload;
+  web::WebServer server(cli.listen_address, web_config, handlers);
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    log::error("cannot serve", {{"err", e.what()}});
+    return 1;
+  }
+  log::info("coinw_exporter started", {{"version", build.version},
+                                       {"address", cli.listen_address},
+                                       {"port", std::to_string(server.port())},
+                                       {"tls", web_config.tls() ? "true" : "false"},
+                                       {"accounts", std::to_string(loaded.config.accounts.size())}});
+
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig != SIGHUP) break;
+    reload();
+  }
+  log::info("shutting down");
+  server.stop();
+  return 0;
+}

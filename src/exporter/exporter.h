@@ -1,0 +1,54 @@
+#pragma once
+// The exporter as the web server sees it: applies configurations (keeping the
+// cached data of unchanged accounts), and answers scrapes by refreshing what
+// is due within the scrape's budget, then rendering from memory.
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "collect/account.h"
+#include "config/config.h"
+#include "ratelimit/rate_gate.h"
+#include "web/server.h"
+
+namespace coinw::exporter {
+
+struct BuildInfo {
+  std::string version;
+  std::string revision;
+};
+BuildInfo build_info();
+
+using TransportFactory = std::function<std::unique_ptr<api::Transport>(const api::TransportOptions&)>;
+
+class Exporter {
+ public:
+  explicit Exporter(Clock& clock, TransportFactory transports = api::make_http_transport);
+
+  // Throws std::invalid_argument (a config error) when an account cannot be set
+  // up, e.g. an unusable base URL; the previous configuration then stays.
+  void apply(const config::Config& config);
+  void record_reload(bool ok);
+
+  web::Response metrics(const web::ScrapeRequest& request);
+  std::string landing_page() const;
+  bool ready() const;
+
+ private:
+  using Accounts = std::vector<std::shared_ptr<collect::AccountCollector>>;
+  TimePoint deadline(const web::ScrapeRequest& request, const config::GlobalConfig& g) const;
+  void collect_self(exposition::FamilySet& out) const;
+
+  Clock& clock_;
+  TransportFactory transports_;
+  ratelimit::RateGate gate_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const Accounts> accounts_;
+  config::GlobalConfig global_;
+  bool last_reload_ok_ = false;
+  std::optional<collect::WallTime> last_reload_success_;
+};
+
+}  // namespace coinw::exporter
