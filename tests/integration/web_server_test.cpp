@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "log/log.h"
 #include "web/auth.h"
 #include "web/server.h"
 
@@ -217,6 +218,45 @@ TEST_F(WebServerTest, BasicAuth) {
   EXPECT_EQ(status("prometheus", "wrong"), 401);
   EXPECT_EQ(status("prometheus", "wrong"), 401);
   EXPECT_EQ(password_hash_count(), before + 2) << "failed attempts are not cached";
+}
+
+std::mutex g_log_mu;
+std::vector<std::string> g_log_lines;
+
+TEST_F(WebServerTest, DebugLogHasRequestsButNoCredentials) {
+  WebConfig cfg;
+  cfg.basic_auth_users = {{"prometheus", bcrypt("scrape-me")}};
+  start(cfg);
+  log::set_sink([](const std::string& line) {
+    std::lock_guard lock(g_log_mu);
+    g_log_lines.push_back(line);
+  });
+  log::configure(log::Level::debug, log::Format::logfmt);
+  auto c = client();
+  c.set_basic_auth("prometheus", "scrape-me");
+  ASSERT_TRUE(c.Get("/metrics"));
+  server_->stop();  // the logger runs after the reply is sent; stop() waits for it
+  log::configure(log::Level::info, log::Format::logfmt);
+  log::set_sink(nullptr);
+
+  std::lock_guard lock(g_log_mu);
+  bool logged = false;
+  for (const auto& line : g_log_lines) {
+    if (line.find("path=/metrics") != std::string::npos && line.find("status=200") != std::string::npos)
+      logged = true;
+    EXPECT_EQ(line.find("scrape-me"), std::string::npos) << line;
+    EXPECT_EQ(line.find("cHJvbWV0aGV1czpzY3JhcGUtbWU"), std::string::npos) << line;  // base64 of the pair
+    EXPECT_EQ(line.find("Authorization"), std::string::npos) << line;
+  }
+  EXPECT_TRUE(logged);
+}
+
+TEST_F(WebServerTest, AllInterfacesIncludesIpv4Loopback) {
+  WebServer s(":0", {}, {});
+  s.start();
+  auto r = httplib::Client("127.0.0.1", s.port()).Get("/-/healthy");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
 }
 
 TEST_F(WebServerTest, ServesManyConcurrentScrapers) {
