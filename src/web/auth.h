@@ -17,6 +17,7 @@ std::uint64_t password_hash_count();
 
 class BasicAuth {
  public:
+  // users: name -> hash, each accepted by looks_like_bcrypt (the loader checks).
   explicit BasicAuth(std::map<std::string, std::string> users);
 
   // `authorization` is the Authorization header's value. Thread-safe.

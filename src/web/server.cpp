@@ -21,8 +21,8 @@ namespace {
 
 constexpr const char* kText = "text/plain; charset=utf-8";
 constexpr const char* kHtml = "text/html; charset=utf-8";
-// Requests idle on a pooled thread until the keep-alive timeout, so the pool is
-// sized for many scrapers rather than for CPU.
+// An idle keep-alive connection holds a pooled thread until it times out, so the
+// pool is sized for many scrapers rather than for CPU.
 constexpr std::size_t kThreads = 64;
 constexpr time_t kKeepAliveSeconds = 2;  // also bounds how long stop() waits on idle connections
 constexpr time_t kReadTimeoutSeconds = 30;
@@ -227,6 +227,7 @@ void WebServer::start() {
     port = im.bind(*srv, host, requested);
   }
   if (port < 0) throw std::runtime_error("cannot listen on " + im.address);
+  // Best effort: on failure the socket still listens with httplib's backlog.
   ::listen(ListeningSocket::of(*srv), kListenBacklog);
 
   im.port = port;
@@ -234,7 +235,10 @@ void WebServer::start() {
   im.thread = std::thread([s = im.server.get()] { s->listen_after_bind(); });
   // httplib's stop() is only safe once the accept loop runs.
   while (!im.server->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  log::info("listening", {{"address", im.address}, {"port", std::to_string(port)}, {"tls", im.config.tls() ? "true" : "false"}});
+  log::info("listening", {{"address", im.address},
+                          {"port", std::to_string(port)},
+                          {"tls", im.config.tls() ? "true" : "false"},
+                          {"basic_auth", im.config.auth() ? "true" : "false"}});
 }
 
 void WebServer::stop() {
