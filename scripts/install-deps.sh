@@ -10,6 +10,7 @@ build_pkgs=(
   nlohmann-json3-dev libyaml-cpp-dev libcrypt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   prometheus python3 curl
+  clang libclang-rt-14-dev wrk python3-prometheus-client
 )
 runtime_pkgs=(
   ca-certificates libprometheus-cpp-core1.0 libcpp-httplib0.11 libssl3
