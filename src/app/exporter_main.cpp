@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
 
   web::Handlers handlers;
   handlers.metrics = [&](const web::ScrapeRequest& r) { return exp.metrics(r); };
+  handlers.probe = [&](const web::ScrapeRequest& r) { return exp.probe(r); };
   handlers.landing_page = [&] { return exp.landing_page(); };
   handlers.ready = [&] { return exp.ready(); };
   handlers.reload = reload;

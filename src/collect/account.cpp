@@ -1,7 +1,9 @@
 #include "collect/account.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <limits>
 
 #include "collect/labels.h"
 #include "log/log.h"
@@ -184,45 +186,90 @@ void AccountCollector::collect(exposition::FamilySet& out, const ExposeSettings&
   collect_health(out, account);
 }
 
+namespace {
+
+// Rows that get per-uid series, or nullptr for all of them.
+std::unique_ptr<std::vector<uint64_t>> selected_uids(const InviteeBook& book, const config::InviteeAssetsConfig& c) {
+  using config::PerInviteeSeries;
+  if (c.per_invitee_series == PerInviteeSeries::all) return nullptr;
+  auto uids = std::make_unique<std::vector<uint64_t>>();
+  if (c.per_invitee_series == PerInviteeSeries::none) return uids;
+  std::vector<std::pair<double, uint64_t>> ranked;
+  ranked.reserve(book.size());
+  const bool by_balance = c.top_by == config::TopBy::current_balance;
+  book.for_each([&](const InviteeRow& r) {
+    const double key = by_balance ? r.current_balance : r.total_deposit;
+    ranked.emplace_back(std::isnan(key) ? -std::numeric_limits<double>::infinity() : key, r.uid);
+  });
+  const size_t k = std::min(ranked.size(), static_cast<size_t>(c.top_k));
+  // Largest first; equal values by uid, so the selection is stable between scrapes.
+  auto larger = [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; };
+  std::nth_element(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end(), larger);
+  for (size_t i = 0; i < k; ++i) uids->push_back(ranked[i].second);
+  std::sort(uids->begin(), uids->end());
+  return uids;
+}
+
+}  // namespace
+
 void AccountCollector::collect_invitees(exposition::FamilySet& out, const Labels& account) const {
+  using exposition::Family;
+  Family& deposit = out.family("coinw_invitee_total_deposit",
+                               "Total deposits of a direct invitee, in the quote currency. Cached between refreshes.",
+                               "gauge");
+  Family& withdrawal = out.family(
+      "coinw_invitee_total_withdrawal",
+      "Total withdrawals of a direct invitee, in the quote currency. Cached between refreshes.", "gauge");
+  Family& balance = out.family("coinw_invitee_current_balance",
+                               "Current balance of a direct invitee, in the quote currency. Cached between refreshes.",
+                               "gauge");
+  Family& first_amount = out.family(
+      "coinw_invitee_first_deposit_amount",
+      "First deposit of a direct invitee, in the quote currency. Cached between refreshes.", "gauge");
+  Family& first_time = out.family("coinw_invitee_first_deposit_timestamp_seconds",
+                                  "Time of a direct invitee's first deposit, unix seconds.", "gauge");
+  Family& updated = out.family("coinw_invitee_balance_update_timestamp_seconds",
+                               "Time CoinW last updated a direct invitee's balance, unix seconds.", "gauge");
   for (const auto& book : books_) {
     const Labels quote = with(account, "quote", book->quote());
-    double deposits = 0, withdrawals = 0, balance = 0, depositors = 0;
+    const auto selected = selected_uids(*book, config_.invitee_assets);
+    // The label text up to the uid is the same for every row of the book.
+    std::string labels = exposition::render_labels(with(quote, "uid", ""));
+    const size_t prefix = labels.size() - 2;
+    double deposits = 0, withdrawals = 0, balances = 0, depositors = 0;
     book->for_each([&](const InviteeRow& r) {
-      const Labels l = with(quote, "uid", std::to_string(r.uid));
-      auto amount = [&](const char* name, const char* help, double v, double& sum) {
-        if (std::isnan(v)) return;
-        out.gauge(name, help, l, v);
-        sum += v;
+      auto add = [](double& sum, double v) {
+        if (!std::isnan(v)) sum += v;
       };
-      amount("coinw_invitee_total_deposit", "Total deposits of a direct invitee, in the quote currency. Cached between refreshes.",
-             r.total_deposit, deposits);
-      amount("coinw_invitee_total_withdrawal", "Total withdrawals of a direct invitee, in the quote currency. Cached between refreshes.",
-             r.total_withdrawal, withdrawals);
-      amount("coinw_invitee_current_balance", "Current balance of a direct invitee, in the quote currency. Cached between refreshes.",
-             r.current_balance, balance);
-      if (!std::isnan(r.first_deposit_amount))
-        out.gauge("coinw_invitee_first_deposit_amount", "First deposit of a direct invitee, in the quote currency. Cached between refreshes.",
-                  l, r.first_deposit_amount);
-      if (r.first_deposit_time != kNoTime) {
-        out.gauge("coinw_invitee_first_deposit_timestamp_seconds",
-                  "Time of a direct invitee's first deposit, unix seconds.", l,
-                  static_cast<double>(r.first_deposit_time));
-        ++depositors;
-      }
-      if (r.update_time != kNoTime)
-        out.gauge("coinw_invitee_balance_update_timestamp_seconds",
-                  "Time CoinW last updated a direct invitee's balance, unix seconds.", l,
-                  static_cast<double>(r.update_time));
+      add(deposits, r.total_deposit);
+      add(withdrawals, r.total_withdrawal);
+      add(balances, r.current_balance);
+      if (r.first_deposit_time != kNoTime) ++depositors;
+      if (selected && !std::binary_search(selected->begin(), selected->end(), r.uid)) return;
+
+      labels.resize(prefix);
+      char digits[24];
+      labels.append(digits, std::to_chars(digits, digits + sizeof digits, r.uid).ptr);
+      labels += "\"}";
+      auto sample = [&](Family& f, double v) {
+        if (!std::isnan(v)) f.sample(labels, v);
+      };
+      sample(deposit, r.total_deposit);
+      sample(withdrawal, r.total_withdrawal);
+      sample(balance, r.current_balance);
+      sample(first_amount, r.first_deposit_amount);
+      if (r.first_deposit_time != kNoTime) first_time.sample(labels, static_cast<double>(r.first_deposit_time));
+      if (r.update_time != kNoTime) updated.sample(labels, static_cast<double>(r.update_time));
     });
     if (auto total = book->total())
-      out.gauge("coinw_invitees", "Direct invitees, as CoinW counts them. Cached between refreshes.", quote, static_cast<double>(*total));
+      out.gauge("coinw_invitees", "Direct invitees, as CoinW counts them. Cached between refreshes.", quote,
+                static_cast<double>(*total));
     out.gauge("coinw_invitees_deposits", "Sum of the total deposits of all direct invitees, in the quote currency.",
               quote, deposits);
     out.gauge("coinw_invitees_withdrawals",
               "Sum of the total withdrawals of all direct invitees, in the quote currency.", quote, withdrawals);
     out.gauge("coinw_invitees_balance", "Sum of the current balances of all direct invitees, in the quote currency.",
-              quote, balance);
+              quote, balances);
     out.gauge("coinw_invitees_depositors", "Direct invitees who have made a first deposit.", quote, depositors);
   }
 }

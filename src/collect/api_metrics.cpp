@@ -3,8 +3,6 @@
 namespace coinw::collect {
 namespace {
 
-using prometheus::MetricType;
-
 // CoinW answers in tens to hundreds of milliseconds; timeouts are seconds.
 const prometheus::Histogram::BucketBoundaries kLatencyBuckets{0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
@@ -49,10 +47,8 @@ void ApiMetrics::collect(exposition::FamilySet& out, const exposition::Labels& a
     for (api::FailureReason r : api::kAllFailureReasons)
       out.counter("coinw_api_failures_total", "Failed CoinW API requests, by reason.",
                   with(labels, "reason", api::to_string(r)), m.failures[static_cast<size_t>(r)].Value());
-    auto hist = m.latency.Collect();
-    hist.label = labels;
-    out.add("coinw_api_request_duration_seconds", "Latency of CoinW API requests.", MetricType::Histogram,
-            std::move(hist));
+    out.histogram("coinw_api_request_duration_seconds", "Latency of CoinW API requests.", labels,
+                  m.latency.Collect().histogram);
     out.counter("coinw_api_invalid_rows_total", "Rows of CoinW responses skipped because they could not be parsed.",
                 labels, m.invalid_rows.Value());
     out.counter("coinw_rate_limiter_wait_seconds_total",

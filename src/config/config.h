@@ -50,11 +50,18 @@ struct GlobalConfig {
   bool operator==(const GlobalConfig&) const = default;
 };
 
+// Which invitees get per-uid series; the per-quote aggregates are always exported.
+enum class PerInviteeSeries { all, top, none };
+enum class TopBy { current_balance, total_deposit };
+
 struct InviteeAssetsConfig {
   bool enabled = true;
   std::vector<std::string> quotes{"usdt"};
   int page_size = 100;
   milliseconds min_refresh_interval{60000};
+  PerInviteeSeries per_invitee_series = PerInviteeSeries::all;
+  int top_k = 100;  // with PerInviteeSeries::top
+  TopBy top_by = TopBy::current_balance;
   bool operator==(const InviteeAssetsConfig&) const = default;
 };
 

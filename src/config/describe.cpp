@@ -13,6 +13,20 @@ std::string_view to_string(NickNamePolicy p) {
   return "masked";
 }
 
+namespace {
+
+std::string series(const InviteeAssetsConfig& ia) {
+  switch (ia.per_invitee_series) {
+    case PerInviteeSeries::all: return "all";
+    case PerInviteeSeries::none: return "none";
+    case PerInviteeSeries::top: break;
+  }
+  return "top " + std::to_string(ia.top_k) + " by " +
+         (ia.top_by == TopBy::current_balance ? "current_balance" : "total_deposit");
+}
+
+}  // namespace
+
 // Names what each account will collect and where from; credentials stay out.
 std::string describe(const Config& c) {
   std::string out = std::to_string(c.accounts.size()) + (c.accounts.size() == 1 ? " account" : " accounts") +
@@ -26,7 +40,7 @@ std::string describe(const Config& c) {
       std::string quotes;
       for (const auto& q : ia.quotes) quotes += (quotes.empty() ? "" : ",") + q;
       out += "; invitee_assets every " + format_duration(ia.min_refresh_interval) + " (quotes " + quotes +
-             ", page_size " + std::to_string(ia.page_size) + ")";
+             ", page_size " + std::to_string(ia.page_size) + ", per-invitee series " + series(ia) + ")";
     } else {
       out += "; invitee_assets off";
     }

@@ -234,7 +234,8 @@ void Loader::secret(const Map& account, const std::string& key, std::string& out
 }
 
 void Loader::invitee_assets(const Map& account, InviteeAssetsConfig& c) {
-  auto m = w_.map(account, "invitee_assets", {"enabled", "quotes", "page_size", "min_refresh_interval"});
+  auto m = w_.map(account, "invitee_assets",
+                  {"enabled", "quotes", "page_size", "min_refresh_interval", "per_invitee_series", "top_k", "top_by"});
   if (!m) return;
   if (auto v = w_.boolean(*m, "enabled")) c.enabled = *v;
   if (auto items = w_.list(*m, "quotes")) {
@@ -253,6 +254,20 @@ void Loader::invitee_assets(const Map& account, InviteeAssetsConfig& c) {
   }
   if (auto v = w_.integer(*m, "page_size", 1, 1000)) c.page_size = *v;
   if (auto v = w_.duration(*m, "min_refresh_interval", 1s, kNoMaxDuration)) c.min_refresh_interval = *v;
+  if (auto v = w_.string(*m, "per_invitee_series")) {
+    if (*v == "all") c.per_invitee_series = PerInviteeSeries::all;
+    else if (*v == "top") c.per_invitee_series = PerInviteeSeries::top;
+    else if (*v == "none") c.per_invitee_series = PerInviteeSeries::none;
+    else w_.error(m->line_of("per_invitee_series"), m->path_of("per_invitee_series"),
+                  "must be all, top or none, got '" + *v + "'");
+  }
+  if (auto v = w_.integer(*m, "top_k", 1, 100000)) c.top_k = *v;
+  if (auto v = w_.string(*m, "top_by")) {
+    if (*v == "current_balance") c.top_by = TopBy::current_balance;
+    else if (*v == "total_deposit") c.top_by = TopBy::total_deposit;
+    else w_.error(m->line_of("top_by"), m->path_of("top_by"),
+                  "must be current_balance or total_deposit, got '" + *v + "'");
+  }
 }
 
 void Loader::sub_accounts(const Map& account, SubAccountsConfig& c) {

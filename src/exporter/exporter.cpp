@@ -92,24 +92,49 @@ TimePoint Exporter::deadline(const web::ScrapeRequest& request, const config::Gl
 
 web::Response Exporter::metrics(const web::ScrapeRequest& request) {
   std::shared_ptr<const Accounts> accounts;
-  config::GlobalConfig global;
   {
     std::lock_guard lock(mu_);
     accounts = accounts_;
+  }
+  return web::Response{200, web::kMetricsContentType, scrape(request, *accounts, true)};
+}
+
+web::Response Exporter::probe(const web::ScrapeRequest& request) {
+  auto name = request.params.find("account");
+  if (name == request.params.end())
+    return web::Response{400, "text/plain; charset=utf-8", "the account parameter is required\n"};
+  std::shared_ptr<const Accounts> accounts;
+  {
+    std::lock_guard lock(mu_);
+    accounts = accounts_;
+  }
+  for (const auto& a : *accounts)
+    if (a->config().name == name->second)
+      return web::Response{200, web::kMetricsContentType, scrape(request, Accounts{a}, false)};
+  return web::Response{404, "text/plain; charset=utf-8", "no such account in the configuration\n"};
+}
+
+std::string Exporter::scrape(const web::ScrapeRequest& request, const Accounts& accounts, bool with_self) {
+  config::GlobalConfig global;
+  {
+    std::lock_guard lock(mu_);
     global = global_;
   }
   const TimePoint until = deadline(request, global);
   const collect::ExposeSettings settings{global.nick_name, global.staleness_limit};
-  // Accounts refresh side by side: their rate limits are separate.
-  std::vector<std::future<void>> refreshes;
-  for (const auto& a : *accounts)
-    refreshes.push_back(std::async(std::launch::async, [&a, until, &settings] { a->refresh(until, settings); }));
-  for (auto& r : refreshes) r.get();
-
+  if (accounts.size() == 1) {
+    accounts[0]->refresh(until, settings);
+  } else {
+    // Accounts refresh side by side: their rate limits are separate.
+    std::vector<std::future<void>> refreshes;
+    for (const auto& a : accounts)
+      refreshes.push_back(std::async(std::launch::async, [&a, until, &settings] { a->refresh(until, settings); }));
+    for (auto& r : refreshes) r.get();
+  }
   exposition::FamilySet out;
-  collect_self(out);
-  for (const auto& a : *accounts) a->collect(out, settings);
-  return web::Response{200, web::kMetricsContentType, exposition::render_text(out.take())};
+  if (with_self) collect_self(out);
+  for (const auto& a : accounts) a->collect(out, settings);
+  return out.render();
 }
 
 void Exporter::collect_self(exposition::FamilySet& out) const {

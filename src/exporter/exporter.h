@@ -32,13 +32,18 @@ class Exporter {
   void apply(const config::Config& config);
   void record_reload(bool ok);
 
+  // /metrics: every account, plus the exporter's own metrics.
   web::Response metrics(const web::ScrapeRequest& request);
+  // /probe?account=NAME: one account, so Prometheus can spread accounts over
+  // several exporters (blackbox-exporter style).
+  web::Response probe(const web::ScrapeRequest& request);
   std::string landing_page() const;
   bool ready() const;
 
  private:
   using Accounts = std::vector<std::shared_ptr<collect::AccountCollector>>;
   TimePoint deadline(const web::ScrapeRequest& request, const config::GlobalConfig& g) const;
+  std::string scrape(const web::ScrapeRequest& request, const Accounts& accounts, bool with_self);
   void collect_self(exposition::FamilySet& out) const;
 
   Clock& clock_;

@@ -1,52 +1,113 @@
 #include "exposition/family_set.h"
 
-#include <prometheus/text_serializer.h>
-
-#include <sstream>
+#include <charconv>
+#include <cmath>
+#include <memory>
 
 namespace coinw::exposition {
 
-prometheus::MetricFamily& FamilySet::family(std::string_view name, std::string_view help,
-                                            prometheus::MetricType type) {
-  if (auto it = index_.find(name); it != index_.end()) return families_[it->second];
-  index_.emplace(std::string(name), families_.size());
-  families_.push_back(prometheus::MetricFamily{std::string(name), std::string(help), type, {}});
-  return families_.back();
+void append_escaped(std::string& out, std::string_view value) {
+  for (char c : value) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '"': out += "\\\""; break;
+      case '\n': out += "\\n"; break;
+      default: out += c;
+    }
+  }
 }
 
-void FamilySet::add(std::string_view name, std::string_view help, prometheus::MetricType type,
-                    prometheus::ClientMetric metric) {
-  family(name, help, type).metric.push_back(std::move(metric));
+void append_value(std::string& out, double value) {
+  if (std::isnan(value)) {
+    out += "NaN";
+  } else if (std::isinf(value)) {
+    out += value > 0 ? "+Inf" : "-Inf";
+  } else {
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+    out.append(buf, end);
+  }
 }
 
-void FamilySet::gauge(std::string_view name, std::string_view help, Labels labels, double value) {
-  prometheus::ClientMetric m;
-  m.label = std::move(labels);
-  m.gauge.value = value;
-  add(name, help, prometheus::MetricType::Gauge, std::move(m));
-}
-
-void FamilySet::counter(std::string_view name, std::string_view help, Labels labels, double value) {
-  prometheus::ClientMetric m;
-  m.label = std::move(labels);
-  m.counter.value = value;
-  add(name, help, prometheus::MetricType::Counter, std::move(m));
-}
-
-std::vector<prometheus::MetricFamily> FamilySet::take() {
-  std::vector<prometheus::MetricFamily> out;
-  out.reserve(families_.size());
-  for (auto& f : families_)
-    if (!f.metric.empty()) out.push_back(std::move(f));
-  families_.clear();
-  index_.clear();
+std::string render_labels(const Labels& labels) {
+  if (labels.empty()) return "";
+  std::string out = "{";
+  for (const auto& l : labels) {
+    if (out.size() > 1) out += ',';
+    out += l.name;
+    out += "=\"";
+    append_escaped(out, l.value);
+    out += '"';
+  }
+  out += '}';
   return out;
 }
 
-std::string render_text(const std::vector<prometheus::MetricFamily>& families) {
-  std::ostringstream out;
-  prometheus::TextSerializer().Serialize(out, families);
-  return out.str();
+Family::Family(std::string name, std::string help, std::string type)
+    : name_(std::move(name)), help_(std::move(help)), type_(std::move(type)) {}
+
+void Family::sample_suffixed(std::string_view suffix, std::string_view labels, double value) {
+  body_ += name_;
+  body_ += suffix;
+  body_ += labels;
+  body_ += ' ';
+  append_value(body_, value);
+  body_ += '\n';
+}
+
+Family& FamilySet::family(std::string_view name, std::string_view help, std::string_view type) {
+  if (auto it = index_.find(name); it != index_.end()) return *it->second;
+  families_.push_back(std::unique_ptr<Family>(new Family(std::string(name), std::string(help), std::string(type))));
+  index_.emplace(std::string(name), families_.back().get());
+  return *families_.back();
+}
+
+void FamilySet::gauge(std::string_view name, std::string_view help, const Labels& labels, double value) {
+  family(name, help, "gauge").sample(render_labels(labels), value);
+}
+
+void FamilySet::counter(std::string_view name, std::string_view help, const Labels& labels, double value) {
+  family(name, help, "counter").sample(render_labels(labels), value);
+}
+
+void FamilySet::histogram(std::string_view name, std::string_view help, const Labels& labels,
+                          const prometheus::ClientMetric::Histogram& h) {
+  Family& f = family(name, help, "histogram");
+  const std::string plain = render_labels(labels);
+  Labels with_le = labels;
+  with_le.push_back({"le", ""});
+  for (const auto& b : h.bucket) {
+    with_le.back().value.clear();
+    append_value(with_le.back().value, b.upper_bound);
+    f.sample_suffixed("_bucket", render_labels(with_le), static_cast<double>(b.cumulative_count));
+  }
+  f.sample_suffixed("_sum", plain, h.sample_sum);
+  f.sample_suffixed("_count", plain, static_cast<double>(h.sample_count));
+}
+
+std::string FamilySet::render() const {
+  size_t size = 0;
+  for (const auto& f : families_) size += f->body_.size() + f->help_.size() + 64;
+  std::string out;
+  out.reserve(size);
+  for (const auto& f : families_) {
+    if (f->empty()) continue;
+    out += "# HELP ";
+    out += f->name_;
+    out += ' ';
+    for (char c : f->help_) {
+      if (c == '\\') out += "\\\\";
+      else if (c == '\n') out += "\\n";
+      else out += c;
+    }
+    out += "\n# TYPE ";
+    out += f->name_;
+    out += ' ';
+    out += f->type_;
+    out += '\n';
+    out += f->body_;
+  }
+  return out;
 }
 
 }  // namespace coinw::exposition

@@ -1,34 +1,58 @@
 #pragma once
-// Metric families built fresh on every scrape, kept in the order they were first
-// named, so the output is stable and accounts merge into one family per name.
+// Metric families rendered straight to Prometheus' text format (0.0.4) on every
+// scrape. Samples are appended as text to their family as they are produced, so
+// 100,000 invitees cost no per-series objects; families keep the order in which
+// they were first named, and accounts merge into one family per name.
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <prometheus/client_metric.h>
-#include <prometheus/metric_family.h>
 
 namespace coinw::exposition {
 
-using Labels = std::vector<prometheus::ClientMetric::Label>;
+struct Label {
+  std::string name;
+  std::string value;
+};
+using Labels = std::vector<Label>;
+
+// `{a="x",b="y"}` with escaped values; empty for no labels.
+std::string render_labels(const Labels& labels);
+// Appends a label value escaped for the text format (\\, \", \n).
+void append_escaped(std::string& out, std::string_view value);
+// Shortest text that reads back as the same double; NaN, +Inf, -Inf.
+void append_value(std::string& out, double value);
+
+class Family {
+ public:
+  // `labels` is already rendered, e.g. by render_labels.
+  void sample(std::string_view labels, double value) { sample_suffixed("", labels, value); }
+  void sample_suffixed(std::string_view suffix, std::string_view labels, double value);
+  bool empty() const { return body_.empty(); }
+
+ private:
+  friend class FamilySet;
+  Family(std::string name, std::string help, std::string type);
+  std::string name_, help_, type_, body_;
+};
 
 class FamilySet {
  public:
-  prometheus::MetricFamily& family(std::string_view name, std::string_view help, prometheus::MetricType type);
-  void gauge(std::string_view name, std::string_view help, Labels labels, double value);
-  void counter(std::string_view name, std::string_view help, Labels labels, double value);
-  void add(std::string_view name, std::string_view help, prometheus::MetricType type,
-           prometheus::ClientMetric metric);
-  // Families with at least one sample, in order.
-  std::vector<prometheus::MetricFamily> take();
+  // Stable while the set lives: callers keep it to append many samples.
+  Family& family(std::string_view name, std::string_view help, std::string_view type);
+  void gauge(std::string_view name, std::string_view help, const Labels& labels, double value);
+  void counter(std::string_view name, std::string_view help, const Labels& labels, double value);
+  void histogram(std::string_view name, std::string_view help, const Labels& labels,
+                 const prometheus::ClientMetric::Histogram& h);
+  // Families with at least one sample, in order, as exposition text.
+  std::string render() const;
 
  private:
-  std::vector<prometheus::MetricFamily> families_;
-  std::map<std::string, size_t, std::less<>> index_;
+  std::vector<std::unique_ptr<Family>> families_;
+  std::map<std::string, Family*, std::less<>> index_;
 };
-
-// Prometheus' text exposition format 0.0.4.
-std::string render_text(const std::vector<prometheus::MetricFamily>& families);
 
 }  // namespace coinw::exposition

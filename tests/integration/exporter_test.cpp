@@ -148,7 +148,8 @@ TEST_F(ExporterTest, NickNamesAreMaskedByDefaultAndNeverExposedInFull) {
   c.accounts = {account("demo", *sim_)};
   exp_.apply(c);
   const std::string text = scrape();
-  for (const auto& s : sim_->dataset_json()["subAccounts"]) {
+  const auto data = sim_->dataset_json();
+  for (const auto& s : data["subAccounts"]) {
     const auto nick = s["nickName"].get<std::string>();
     if (nick.size() > 4) {
       EXPECT_EQ(text.find(nick), std::string::npos) << nick;

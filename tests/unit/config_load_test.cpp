@@ -498,7 +498,7 @@ TEST(ConfigLoad, DescribeSummarisesWithoutSecrets) {
   const std::string d = describe(l.config);
   EXPECT_EQ(d,
             "2 accounts; nick_name masked; staleness_limit 15m\n"
-            "account main: https://api.coinw.com; invitee_assets every 2m (quotes usdt,usdc, page_size 200); "
+            "account main: https://api.coinw.com; invitee_assets every 2m (quotes usdt,usdc, page_size 200, per-invitee series all); "
             "sub_accounts every 30s\n"
             "account subs: http://127.0.0.1:8790; invitee_assets off; sub_accounts every 45s\n");
   for (const std::string& secret : {kKey, kSecret, std::string("AK-second-0123456789"), std::string("SK-second-0123456789")})
