@@ -308,6 +308,9 @@ void Simulator::start() {
   // short keep-alive so stop() does not wait on idle connections.
   srv.new_task_queue = [] { return new httplib::ThreadPool(16); };
   srv.set_keep_alive_timeout(1);
+  // httplib writes headers and body separately; with Nagle on, a keep-alive client's
+  // delayed ACK holds every answer ~40 ms, a latency CoinW's own servers do not add.
+  srv.set_tcp_nodelay(true);
   // httplib's default adds SO_REUSEPORT, which would let a second simulator share
   // the port silently; a busy port must be an error.
   srv.set_socket_options([](socket_t sock) {
