@@ -96,6 +96,10 @@ web::Response Exporter::metrics(const web::ScrapeRequest& request) {
     std::lock_guard lock(mu_);
     accounts = accounts_;
   }
+  // node_exporter's collect[] filter: the exporter's own metrics only, for
+  // sharded set-ups where the accounts are scraped through /probe.
+  if (auto only = request.params.find("collect[]"); only != request.params.end() && only->second == "exporter")
+    accounts = std::make_shared<const Accounts>();
   return web::Response{200, web::kMetricsContentType, scrape(request, *accounts, true)};
 }
 

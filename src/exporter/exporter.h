@@ -32,7 +32,8 @@ class Exporter {
   void apply(const config::Config& config);
   void record_reload(bool ok);
 
-  // /metrics: every account, plus the exporter's own metrics.
+  // /metrics: every account, plus the exporter's own metrics; with
+  // collect[]=exporter, the exporter's own metrics only.
   web::Response metrics(const web::ScrapeRequest& request);
   // /probe?account=NAME: one account, so Prometheus can spread accounts over
   // several exporters (blackbox-exporter style).

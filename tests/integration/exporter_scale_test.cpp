@@ -111,6 +111,13 @@ TEST_F(ScaleTest, ProbeServesOneAccount) {
   EXPECT_EQ(count_prefix(s, "coinw_invitees{account=\"b\""), 1u);
   EXPECT_EQ(count_prefix(s, "coinw_invitees{account=\"a\""), 0u);
   EXPECT_EQ(count_prefix(s, "coinw_exporter_build_info"), 0u) << "exporter metrics belong on /metrics";
+  web::ScrapeRequest self_only;
+  self_only.params["collect[]"] = "exporter";
+  const auto before = sim_->counters().sub_account_list.requests;
+  auto own = parse_exposition(exp_.metrics(self_only).body);
+  EXPECT_EQ(count_prefix(own, "coinw_exporter_build_info"), 1u);
+  EXPECT_EQ(count_prefix(own, "coinw_invitees"), 0u);
+  EXPECT_EQ(sim_->counters().sub_account_list.requests, before) << "collect[]=exporter must not refresh accounts";
   r.params["account"] = "nobody";
   EXPECT_EQ(exp_.probe(r).status, 404);
   EXPECT_EQ(exp_.probe({}).status, 400);
