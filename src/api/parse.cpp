@@ -5,6 +5,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <unordered_set>
 
 namespace coinw::api {
 namespace {
@@ -232,8 +233,13 @@ Result<SubAccountList> parse_sub_accounts(int http_status, std::string_view body
   if (d.is_null()) return out;
   if (!d.is_array()) return malformed("data is not an array", http_status);
   out.rows.reserve(d.size());
+  // A uid seen twice would become duplicate series, which Prometheus reports as
+  // duplicate samples and drops; which row is right cannot be known, so the
+  // later one is skipped and counted.
+  std::unordered_set<uint64_t> seen;
   for (const auto& row : d) {
-    if (auto s = parse_sub_account_row(row)) {
+    auto s = parse_sub_account_row(row);
+    if (s && seen.insert(s->uid).second) {
       out.rows.push_back(std::move(*s));
     } else {
       ++out.invalid_rows;
