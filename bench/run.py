@@ -1,0 +1,450 @@
+#!/usr/bin/python3
+"""Runs every benchmark of the exporter and prints one table of figures.
+
+  refresh  the exporter binary scraped like Prometheus (GET every 30 s, 30 s timeout
+           header) against coinw-sim with CoinW's real limits: time to a full pass
+           over all invitees versus what 5 requests/s allows
+  render   coinw_bench (Google Benchmark, Exporter::metrics in-process) versus
+           bench/render_python.py (prometheus_client) for the same series, plus an
+           HTTP GET of /metrics through the binary with and without gzip
+  memory   resident memory per cached invitee row, and RSS over repeated refreshes
+  micro    the parsers, from coinw_bench
+
+Figures are printed, never asserted: the smoke mode only shows that all of it runs.
+Standard library only; run with /usr/bin/python3 (its prometheus_client is used).
+"""
+import argparse
+import gzip
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FULL_REFRESH = 'coinw_collector_last_full_refresh_timestamp_seconds{account="bench",collector="invitee_assets"}'
+REQUESTS = 'coinw_api_requests_total{account="bench",endpoint="invitee_assets"}'
+LATENCY_SUM = 'coinw_api_request_duration_seconds_sum{account="bench",endpoint="invitee_assets"}'
+WAIT = 'coinw_rate_limiter_wait_seconds_total{account="bench",endpoint="invitee_assets"}'
+
+
+def log(msg):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(url, headers=None, timeout=120):
+    req = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return r.read(), dict(r.headers)
+
+
+def samples(text):
+    """name{labels} -> value for every sample line."""
+    out = {}
+    for line in text.splitlines():
+        if not line or line[0] == "#":
+            continue
+        key, _, value = line.rpartition(" ")
+        try:
+            out[key] = float(value)
+        except ValueError:
+            pass
+    return out
+
+
+def rss_kib(pid):
+    fields = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            if k in ("VmRSS", "VmHWM"):
+                fields[k] = int(v.split()[0])
+    return fields
+
+
+class Stack:
+    """coinw-sim plus the exporter binary on free loopback ports."""
+
+    def __init__(self, build, invitees, sim_args=(), global_yaml="", invitee_yaml="", sub_accounts=True,
+                 exporter_env=None):
+        self.build, self.procs = build, []
+        self.tmp = tempfile.TemporaryDirectory(prefix="coinw-bench-")
+        self.sim_port, self.port = free_port(), free_port()
+        sim = [os.path.join(build, "src/app/coinw-sim"), f"--listen=127.0.0.1:{self.sim_port}",
+               f"--invitees={invitees}", *sim_args]
+        self.sim = self._spawn(sim, "sim")
+        self._wait(f"http://127.0.0.1:{self.sim_port}/admin/counters")
+        config = os.path.join(self.tmp.name, "config.yml")
+        with open(config, "w") as f:
+            f.write(f"global:\n  {global_yaml or 'staleness_limit: 15m'}\n"
+                    "accounts:\n  - name: bench\n"
+                    f"    base_url: http://127.0.0.1:{self.sim_port}\n"
+                    "    api_key: demo-key\n    secret_key: demo-secret\n"
+                    f"    invitee_assets: {{ quotes: [usdt]{', ' + invitee_yaml if invitee_yaml else ''} }}\n"
+                    f"    sub_accounts: {{ enabled: {'true' if sub_accounts else 'false'} }}\n")
+        os.chmod(config, 0o600)
+        exp = [os.path.join(build, "src/app/coinw_exporter"), f"--config.file={config}",
+               f"--web.listen-address=127.0.0.1:{self.port}", "--log.level=error"]
+        self.exporter = self._spawn(exp, "exporter", exporter_env)
+        self._wait(f"http://127.0.0.1:{self.port}/-/ready")
+        self.url = f"http://127.0.0.1:{self.port}/metrics"
+
+    def _spawn(self, argv, name, env=None):
+        err = open(os.path.join(self.tmp.name, name + ".log"), "w")
+        p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, env={**os.environ, **(env or {})})
+        self.procs.append(p)
+        return p
+
+    def _wait(self, url):
+        for _ in range(600):
+            try:
+                http_get(url, timeout=2)
+                return
+            except Exception:
+                if any(p.poll() is not None for p in self.procs):
+                    raise RuntimeError(f"a process exited early; logs in {self.tmp.name}")
+                time.sleep(0.05)
+        raise RuntimeError(f"{url} never answered")
+
+    def scrape(self, timeout_header=None, gzip_ok=False):
+        headers = {}
+        if timeout_header:
+            headers["X-Prometheus-Scrape-Timeout-Seconds"] = str(timeout_header)
+        if gzip_ok:
+            headers["Accept-Encoding"] = "gzip"
+        body, h = http_get(self.url, headers, timeout=(timeout_header or 10) + 60)
+        return body, h
+
+    def metrics(self, timeout_header=None):
+        body, _ = self.scrape(timeout_header)
+        return samples(body.decode())
+
+    def counters(self):
+        return json.loads(http_get(f"http://127.0.0.1:{self.sim_port}/admin/counters")[0])
+
+    def close(self):
+        for p in reversed(self.procs):  # only our own children, by handle
+            p.terminate()
+        for p in self.procs:
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        self.tmp.cleanup()
+
+
+FAST_SIM = ("--invitee-limit=0", "--sub-account-limit=0", "--page-size-cap=1000")
+FAST_GLOBAL = "rate_limits: { invitee_assets_per_second: 100000, sub_account_list_per_second: 100000, safety_margin: 0ms }"
+
+
+def fill(stack):
+    """Scrapes until the cache holds every invitee (fast stacks: one scrape)."""
+    for _ in range(50):
+        m = stack.metrics(timeout_header=600)
+        if FULL_REFRESH in m:
+            return m
+    raise RuntimeError("no full refresh")
+
+
+# --- refresh ----------------------------------------------------------------------
+
+def bench_refresh(build, invitees, label, global_yaml="", interval=30.0, limit_s=900):
+    """Prometheus-like scrapes until the first complete pass; per-scrape figures for the breakdown."""
+    log(f"refresh [{label}]: {invitees} invitees, pages of 100, scrape every {interval:.0f}s")
+    st = Stack(build, invitees, sim_args=("--page-size-cap=100",), global_yaml=global_yaml,
+               invitee_yaml="page_size: 100")
+    try:
+        scrapes, prev = [], {}
+        t0_wall = time.time()
+        t0 = time.monotonic()
+        k = 0
+        while True:
+            start = t0 + k * interval
+            time.sleep(max(0.0, start - time.monotonic()))
+            s0 = time.monotonic()
+            m = st.metrics(timeout_header=interval)
+            s1 = time.monotonic()
+            pages = m.get(REQUESTS, 0) - prev.get(REQUESTS, 0)
+            scrapes.append({"start": s0 - t0, "duration": s1 - s0, "pages": pages,
+                            "latency_sum": m.get(LATENCY_SUM, 0) - prev.get(LATENCY_SUM, 0),
+                            "limiter_wait": m.get(WAIT, 0) - prev.get(WAIT, 0)})
+            prev = m
+            log(f"  scrape {k + 1}: {scrapes[-1]['duration']:.2f}s, {pages:.0f} pages")
+            if FULL_REFRESH in m:
+                break
+            k += 1
+            if time.monotonic() - t0 > limit_s:
+                raise RuntimeError("no full refresh within the time limit")
+        counters = st.counters()
+    finally:
+        st.close()
+    pages_total = -(-invitees // 100)
+    ideal = pages_total / 5.0
+    took = m[FULL_REFRESH] - t0_wall
+    full = scrapes[:-1]
+    # Where the time goes: the gaps between scrapes (budget offset, latency
+    # allowance, the last request that no longer fits) and the pace inside a scrape.
+    gaps = sum(interval - s["duration"] for s in full)
+    in_scrape = sum(s["duration"] for s in full) + (took - scrapes[-1]["start"])
+    pace = sum(s["pages"] for s in scrapes) / in_scrape if in_scrape > 0 else 0
+    lat = sum(s["latency_sum"] for s in scrapes) / max(1, sum(s["pages"] for s in scrapes))
+    return {
+        "label": label, "invitees": invitees, "pages": pages_total, "seconds": took,
+        "ideal_seconds": ideal, "ratio": took / ideal, "scrapes": len(scrapes),
+        "per_scrape_pages": [s["pages"] for s in scrapes],
+        "per_scrape_duration": [round(s["duration"], 3) for s in scrapes],
+        "gap_seconds": gaps, "in_scrape_seconds": in_scrape, "pace_per_s": pace,
+        "mean_latency_ms": lat * 1000, "requests": counters["endpoints"]["invitee_assets"]["requests"],
+        "violations": counters["endpoints"]["invitee_assets"]["violations"]
+        + counters["endpoints"]["sub_account_list"]["violations"],
+        "rate_limited": counters["rate_limited"],
+    }
+
+
+# --- render -----------------------------------------------------------------------
+
+def run_cpp_bench(build, sizes, smoke):
+    out = os.path.join(tempfile.gettempdir(), f"coinw_bench_{os.getpid()}.json")
+    argv = [os.path.join(build, "bench/coinw_bench"), f"--coinw_invitees={','.join(map(str, sizes))}",
+            f"--benchmark_out={out}", "--benchmark_out_format=json"]
+    if smoke:
+        argv.append("--benchmark_min_time=0.01")
+    else:
+        argv.append("--benchmark_repetitions=3")
+        argv.append("--benchmark_report_aggregates_only=true")
+    log("coinw_bench: " + " ".join(argv[1:]))
+    subprocess.run(argv, check=True)
+    with open(out) as f:
+        data = json.load(f)
+    os.unlink(out)
+    return data
+
+
+def cpp_time(data, name, arg):
+    """Per-iteration seconds: the median when repetitions ran, else the single run."""
+    runs = [b for b in data["benchmarks"] if b["run_name"] == f"{name}/{arg}" or b["run_name"].startswith(f"{name}/{arg}/")
+            or b["run_name"].startswith(f"{name}/rows:{arg}")]
+    med = [b for b in runs if b.get("aggregate_name") == "median"]
+    b = (med or runs)[0]
+    scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]
+    return b["real_time"] * scale, b
+
+
+def bench_render_python(invitees, repeat):
+    log(f"render_python.py: {invitees} invitees, best of {repeat}")
+    r = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "render_python.py"), f"--invitees={invitees}",
+                        f"--repeat={repeat}"], check=True, capture_output=True, text=True)
+    return json.loads(r.stdout)
+
+
+def bench_http(build, invitees, repeat):
+    log(f"HTTP /metrics through the binary: {invitees} invitees, best of {repeat}")
+    st = Stack(build, invitees, sim_args=FAST_SIM, global_yaml=FAST_GLOBAL,
+               invitee_yaml="page_size: 1000, min_refresh_interval: 24h")
+    try:
+        fill(st)
+        out = {}
+        for enc in (False, True):
+            best, size = float("inf"), 0
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                body, h = st.scrape(gzip_ok=enc)
+                best = min(best, time.perf_counter() - t0)
+                size = len(body)
+            if enc and h.get("Content-Encoding") != "gzip":
+                raise RuntimeError("asked for gzip, got " + str(h.get("Content-Encoding")))
+            if enc:
+                gzip.decompress(body)
+            out["gzip" if enc else "plain"] = {"seconds": best, "bytes": size}
+        return out
+    finally:
+        st.close()
+
+
+# --- memory -----------------------------------------------------------------------
+
+def bench_memory(build, sizes):
+    out = {}
+    for n in [0, *sizes]:
+        st = Stack(build, n, sim_args=FAST_SIM, global_yaml=FAST_GLOBAL,
+                   invitee_yaml="page_size: 1000, min_refresh_interval: 24h")
+        try:
+            fill(st)
+            st.scrape()  # steady state: the cache plus one ordinary render
+            out[n] = rss_kib(st.exporter.pid)
+        finally:
+            st.close()
+        log(f"memory: {n} invitees: RSS {out[n]['VmRSS']} KiB, peak {out[n]['VmHWM']} KiB")
+    base = out[0]["VmRSS"]
+    return {n: {**v, "bytes_per_row": (v["VmRSS"] - base) * 1024 / n if n else 0} for n, v in out.items()}
+
+
+def bench_heap(build, sizes, refreshes):
+    log(f"heap in use (in-process, mallinfo2): {sizes}, {refreshes} refreshes")
+    r = subprocess.run([os.path.join(build, "bench/coinw_bench"), f"--coinw_memory={','.join(map(str, sizes))}",
+                        f"--coinw_refreshes={refreshes}"], check=True, capture_output=True, text=True)
+    return json.loads(r.stdout)
+
+
+def bench_growth(build, invitees, refreshes, env=None):
+    log(f"growth: {refreshes} full refreshes of {invitees} invitees{' with ' + str(env) if env else ''}")
+    st = Stack(build, invitees, sim_args=FAST_SIM, global_yaml=FAST_GLOBAL,
+               invitee_yaml="page_size: 1000, min_refresh_interval: 1s", exporter_env=env)
+    try:
+        rows, last = [], None
+        for i in range(1, refreshes + 1):
+            if i > 1:
+                time.sleep(1.05)  # past min_refresh_interval, so this scrape refreshes everything
+            m = fill(st)
+            if m[FULL_REFRESH] == last:
+                raise RuntimeError("scrape did not refresh")
+            last = m[FULL_REFRESH]
+            rows.append({"refresh": i, **rss_kib(st.exporter.pid)})
+        return {"invitees": invitees, "env": env or {}, "rows": rows}
+    finally:
+        st.close()
+
+
+def machine(build):
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_kib = int(f.readline().split()[1])
+    cxx = "c++"
+    with open(os.path.join(build, "CMakeCache.txt")) as f:
+        for line in f:
+            if line.startswith("CMAKE_CXX_COMPILER:"):
+                cxx = line.split("=", 1)[1].strip()
+    version = subprocess.run([cxx, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    return {"nproc": os.cpu_count(), "cpu": cpu, "memory_gib": round(mem_kib / 1048576, 1),
+            "compiler": version, "load_at_start": os.getloadavg()}
+
+
+# --- report -----------------------------------------------------------------------
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--build-dir", required=True)
+    p.add_argument("--smoke", action="store_true")
+    p.add_argument("--skip-refresh", action="store_true")
+    p.add_argument("--json", help="also write the figures here")
+    args = p.parse_args()
+    build = os.path.abspath(args.build_dir)
+    smoke = args.smoke
+
+    render_n = 2000 if smoke else 50000
+    cpp_sizes = [render_n] if smoke else [1000, 10000, 50000]
+    res = {"mode": "smoke" if smoke else "full", "machine": machine(build)}
+    res["cpp"] = run_cpp_bench(build, cpp_sizes, smoke)
+    res["python"] = bench_render_python(render_n, 1 if smoke else 5)
+    res["http"] = bench_http(build, render_n, 2 if smoke else 5)
+    res["memory"] = bench_memory(build, [1000, 2000] if smoke else [10000, 100000])
+    res["heap"] = bench_heap(build, [1000, 2000] if smoke else [10000, 100000], 5 if smoke else 20)
+    # glibc gives each new thread (a scrape refreshes on a std::async thread) its own
+    # arena, up to 8 per core; capping arenas separates that from real growth.
+    res["growth"] = [bench_growth(build, 1000 if smoke else 10000, 5 if smoke else 20, env)
+                     for env in (None, {"MALLOC_ARENA_MAX": "2"})]
+    res["refresh"] = []
+    if not args.skip_refresh:
+        res["refresh"].append(bench_refresh(build, 2000 if smoke else 100000, "defaults"))
+        if not smoke:
+            res["refresh"].append(bench_refresh(
+                build, 100000, "offset 100ms, margin 0ms",
+                global_yaml="scrape_timeout_offset: 100ms\n  rate_limits: { safety_margin: 0ms }"))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(res, f, indent=1, default=str)
+    report(res)
+
+
+def report(res):
+    rows = []
+    n = res["python"]["invitees"]
+    cpp_s, b = cpp_time(res["cpp"], "BM_ExporterMetrics", n)
+    gz_s, gb = cpp_time(res["cpp"], "BM_ExporterMetricsGzip", n)
+    py = {r["metrics"]: r for r in res["python"]["runs"]}
+    series = int(b["series"])
+    rows.append(("render", f"Exporter::metrics, {n} invitees x 6 gauges ({series} series, {b['body_bytes'] / 1e6:.1f} MB)",
+                 f"{cpp_s * 1e3:.1f} ms"))
+    rows.append(("render", f"  + gzip (zlib default level, {gb['gzip_bytes'] / 1e6:.1f} MB)", f"{gz_s * 1e3:.1f} ms"))
+    for m in (3, 6):
+        rows.append(("render", f"prometheus_client generate_latest, {n} x {m} gauges ({py[m]['series']} series)",
+                     f"{py[m]['seconds'] * 1e3:.1f} ms"))
+    rows.append(("render", "ratio python(6 gauges) / C++ (same series; target >= 20x)", f"{py[6]['seconds'] / cpp_s:.1f}x"))
+    rows.append(("render", "ratio python(3 gauges) / C++ (C++ doing 6 gauges)", f"{py[3]['seconds'] / cpp_s:.1f}x"))
+    for size in sorted({int(x["run_name"].split("/")[1]) for x in res["cpp"]["benchmarks"]
+                        if x["run_name"].startswith("BM_ExporterMetrics/")}):
+        if size != n:
+            t, _ = cpp_time(res["cpp"], "BM_ExporterMetrics", size)
+            rows.append(("render", f"Exporter::metrics, {size} invitees", f"{t * 1e3:.2f} ms"))
+    h = res["http"]
+    rows.append(("render", f"HTTP GET /metrics via the binary, plain ({h['plain']['bytes'] / 1e6:.1f} MB)",
+                 f"{h['plain']['seconds'] * 1e3:.1f} ms"))
+    rows.append(("render", f"HTTP GET /metrics via the binary, gzip ({h['gzip']['bytes'] / 1e6:.1f} MB)",
+                 f"{h['gzip']['seconds'] * 1e3:.1f} ms"))
+    for name, arg in (("BM_ParseInviteePage", "100"), ("BM_ParseInviteePage", "1000")):
+        t, _ = cpp_time(res["cpp"], name, arg)
+        rows.append(("parse", f"parse_invitee_page, {arg} rows", f"{t * 1e6:.0f} us ({int(arg) / t / 1e3:.0f} k rows/s)"))
+    for arg in ("12", "1000"):
+        t, _ = cpp_time(res["cpp"], "BM_ParseSubAccounts", arg)
+        rows.append(("parse", f"parse_sub_accounts, {arg} rows", f"{t * 1e6:.1f} us"))
+    mem = res["memory"]
+    for k in sorted(mem, key=int):
+        v = mem[k]
+        extra = f", {v['bytes_per_row']:.0f} B/row" if int(k) else ""
+        rows.append(("memory", f"exporter RSS after fill + 1 scrape, {k} invitees",
+                     f"{v['VmRSS'] / 1024:.1f} MiB (peak {v['VmHWM'] / 1024:.1f}){extra}"))
+    for h in res["heap"]["sizes"]:
+        rows.append(("memory", f"heap in use per cached row (in-process, mallinfo2), {h['invitees']} invitees",
+                     f"{h['heap_bytes_per_row']:.0f} B/row ({h['heap_bytes'] / 1e6:.2f} MB)"))
+    g = res["heap"]["growth"]["after_refresh"]
+    picks = [r for r in g if r["refresh"] in (1, 2, 5, 10, 15, 20) or r is g[-1]]
+    rows.append(("memory", f"heap in use after full refreshes of {res['heap']['growth']['invitees']} invitees (MB)",
+                 " ".join(f"#{r['refresh']}:{r['heap_bytes'] / 1e6:.3f}" for r in picks)))
+    for run in res["growth"]:
+        g = run["rows"]
+        picks = [r for r in g if r["refresh"] in (1, 2, 5, 10, 15, 20) or r is g[-1]]
+        env = " ".join(f"{k}={v}" for k, v in run["env"].items()) or "default malloc"
+        rows.append(("memory", f"RSS over {len(g)} full refreshes of {run['invitees']} invitees, {env} (MiB)",
+                     " ".join(f"#{r['refresh']}:{r['VmRSS'] / 1024:.1f}" for r in picks)))
+    for r in res["refresh"]:
+        rows.append(("refresh", f"{r['invitees']} invitees, {r['pages']} pages, [{r['label']}]",
+                     f"{r['seconds']:.1f} s vs {r['ideal_seconds']:.0f} s ideal = {r['ratio']:.3f}x (target <= 1.05)"))
+        rows.append(("refresh", "  scrapes / pages per scrape",
+                     f"{r['scrapes']} / {' '.join(str(int(x)) for x in r['per_scrape_pages'])}"))
+        rows.append(("refresh", "  idle between scrapes / time inside scrapes / pace inside",
+                     f"{r['gap_seconds']:.1f} s / {r['in_scrape_seconds']:.1f} s / {r['pace_per_s']:.3f} req/s"))
+        rows.append(("refresh", "  mean latency, simulator violations, 29001 answers",
+                     f"{r['mean_latency_ms']:.1f} ms, {r['violations']}, {r['rate_limited']}"))
+    w = max(len(r[1]) for r in rows)
+    print()
+    m = res["machine"]
+    print(f"coinw-exporter benchmarks ({res['mode']} mode)")
+    print(f"machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB, {m['compiler']}, "
+          f"load average at start {' '.join(f'{x:.2f}' for x in m['load_at_start'])}")
+    print(f"{'area':8} {'figure':{w}}  value")
+    print(f"{'-' * 8} {'-' * w}  {'-' * 40}")
+    for area, what, value in rows:
+        print(f"{area:8} {what:{w}}  {value}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except (RuntimeError, subprocess.CalledProcessError) as e:
+        print(f"bench: {e}", file=sys.stderr)
+        sys.exit(1)
