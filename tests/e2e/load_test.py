@@ -1,0 +1,168 @@
+"""Load: 200 concurrent scrapers (wrk) for 60 s against the coinw_exporter
+binary, with coinw-sim as CoinW. Asserts the process survives, every answer is
+2xx, resident memory stays flat, and CoinW sees no more calls than a single
+scraper causes: that bound comes from the refresh intervals and page counts,
+and a second exporter scraped by one client in a loop over the same minute
+gives the measured single-scraper figure. Prints the figures.
+
+    load_test.py EXPORTER SIM [seconds]
+"""
+import os
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+import harness  # noqa: E402
+
+EXPORTER, SIM = sys.argv[1], sys.argv[2]
+DURATION = int(sys.argv[3]) if len(sys.argv) > 3 else 60
+CONNECTIONS = 200
+
+INVITEES = 250       # per quote: 3 pages of 100
+QUOTES = 2
+PAGES = QUOTES * 3
+INVITEE_REFRESH = 20  # seconds
+SUB_REFRESH = 10
+
+CONFIG = f"""
+accounts:
+  - name: load
+    base_url: {{sim}}
+    api_key: demo-key
+    secret_key_file: {{secret}}
+    invitee_assets: {{{{ quotes: [usdt, usdc], page_size: 100, min_refresh_interval: {INVITEE_REFRESH}s }}}}
+    sub_accounts: {{{{ min_refresh_interval: {SUB_REFRESH}s }}}}
+"""
+
+# Prometheus sends its scrape timeout; the exporter's budget is this less 0.5 s.
+WRK_SCRIPT = """
+wrk.headers["X-Prometheus-Scrape-Timeout-Seconds"] = "10"
+wrk.headers["Accept"] = "text/plain"
+"""
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def api_calls(sim):
+    c = harness.sim_json(sim, "/admin/counters")["endpoints"]
+    return c["invitee_assets"]["requests"], c["sub_account_list"]["requests"]
+
+
+def latency_ms(text, pct):
+    m = re.search(rf"^\s*{pct}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    if not m:
+        raise AssertionError(f"no {pct}% latency in wrk output")
+    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
+
+
+class Load(unittest.TestCase):
+    def test_200_concurrent_scrapers(self):
+        with harness.Processes() as procs:
+            sim = harness.start_simulator(procs, SIM, f"--invitees={INVITEES}")
+            sim_single = harness.start_simulator(procs, SIM, f"--invitees={INVITEES}")
+            secret = procs.write("secret", "demo-secret\n")
+            config = procs.write("config.yml", CONFIG.format(sim=sim, secret=secret))
+            config_single = procs.write("single.yml", CONFIG.format(sim=sim_single, secret=secret))
+            proc, url = harness.start_exporter(procs, EXPORTER, config)
+            _, url_single = harness.start_exporter(procs, EXPORTER, config_single, name="single")
+            script = procs.write("headers.lua", WRK_SCRIPT)
+
+            # Samples RSS every second from the start of the load.
+            samples, stop = [], threading.Event()
+
+            def sample():
+                while not stop.wait(1.0):
+                    if proc.poll() is not None:
+                        return
+                    samples.append(rss_kib(proc.pid))
+
+            # The single scraper: back to back, with the same header as wrk.
+            single = {"scrapes": 0, "failures": 0}
+
+            def scrape_single():
+                while not stop.is_set():
+                    status, _, _ = harness.http("GET", url_single + "/metrics",
+                                                {"X-Prometheus-Scrape-Timeout-Seconds": "10"})
+                    single["scrapes"] += 1
+                    single["failures"] += status != 200
+
+            sampler = threading.Thread(target=sample)
+            singler = threading.Thread(target=scrape_single)
+            start = time.monotonic()
+            sampler.start()
+            singler.start()
+            try:
+                wrk = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency",
+                                      "--timeout", "10s", "-s", script, url + "/metrics"],
+                                     capture_output=True, text=True, timeout=DURATION + 60)
+            finally:
+                elapsed = time.monotonic() - start
+                stop.set()
+                sampler.join()
+                singler.join()
+            out = wrk.stdout
+            print(out)
+            self.assertEqual(wrk.returncode, 0, wrk.stderr)
+
+            # Alive, and still answering correctly.
+            self.assertIsNone(proc.poll(), "the exporter died under load")
+            status, metrics = harness.get_text(url + "/metrics")
+            self.assertEqual(status, 200)
+            self.assertIn(f'coinw_invitees{{account="load",quote="usdt"}} {INVITEES}', metrics)
+
+            m = re.search(r"(\d+) requests in ([\d.]+)(m|s)", out)
+            self.assertIsNotNone(m, "no request count in wrk output")
+            served = int(m.group(1))
+            non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+            sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+            p50, p99 = latency_ms(out, 50), latency_ms(out, 99)
+
+            # Memory: median of the last 10 s against that of seconds 10-20.
+            self.assertGreaterEqual(len(samples), 25, "too few RSS samples")
+            early = statistics.median(samples[10:20])
+            late = statistics.median(samples[-10:])
+
+            # CoinW calls: at most one refresh per interval, each costing its pages.
+            invitee_calls, sub_calls = api_calls(sim)
+            single_invitee, single_sub = api_calls(sim_single)
+            max_invitee = (int(elapsed // INVITEE_REFRESH) + 1) * PAGES
+            max_sub = int(elapsed // SUB_REFRESH) + 1
+
+            print(f"load figures: {CONNECTIONS} connections for {DURATION} s: {served} scrapes served "
+                  f"({served / DURATION:.0f}/s), p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+                  f"non-2xx {non2xx.group(1) if non2xx else 0}, socket errors "
+                  f"{sock.groups() if sock else (0, 0, 0, 0)}")
+            print(f"load figures: RSS min {min(samples)} KiB, max {max(samples)} KiB, "
+                  f"median 10-20 s {early:.0f} KiB, last 10 s {late:.0f} KiB")
+            print(f"load figures: CoinW calls under load: invitee {invitee_calls}, sub-account {sub_calls}; "
+                  f"single scraper ({single['scrapes']} scrapes): invitee {single_invitee}, "
+                  f"sub-account {single_sub}; bound for {elapsed:.0f} s: invitee {max_invitee}, sub-account {max_sub}")
+
+            self.assertGreater(served, 0)
+            self.assertIsNone(non2xx, "non-2xx answers under load")
+            self.assertIsNone(sock, "socket errors under load")
+            self.assertLessEqual(late, early * 1.10, "resident memory grew under constant load")
+            self.assertLessEqual(invitee_calls, max_invitee)
+            self.assertLessEqual(sub_calls, max_sub)
+            self.assertLessEqual(invitee_calls, single_invitee + PAGES,
+                                 "200 scrapers cost more than one (beyond one refresh of phase difference)")
+            self.assertLessEqual(sub_calls, single_sub + 1)
+            self.assertEqual(single["failures"], 0)
+            counters = harness.sim_json(sim, "/admin/counters")
+            self.assertEqual(counters["endpoints"]["invitee_assets"]["violations"], 0)
+            self.assertEqual(counters["endpoints"]["sub_account_list"]["violations"], 0)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1])
