@@ -15,6 +15,7 @@
 #include "collect/labels.h"
 #include "sim/simulator.h"
 #include "support/exposition.h"
+#include "support/exposition_check.h"
 
 namespace coinw {
 namespace {
@@ -285,16 +286,7 @@ TEST_F(ExporterTest, PromtoolFindsNothingToLint) {
   c.accounts = {account("demo", *sim_)};
   exp_.apply(c);
   exp_.record_reload(true);
-  const std::string path = ::testing::TempDir() + "coinw-metrics.txt";
-  std::ofstream(path) << scrape();
-  const std::string cmd = "promtool check metrics < " + path + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  std::string output;
-  char buf[512];
-  while (fgets(buf, sizeof buf, p)) output += buf;
-  EXPECT_EQ(pclose(p), 0) << output;
-  EXPECT_EQ(output, "");
+  EXPECT_EQ(testing::promtool_problems(scrape()), "");
 }
 
 }  // namespace

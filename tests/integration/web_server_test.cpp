@@ -1,5 +1,4 @@
 // The web server over loopback: routing, compression, auth, errors, shutdown.
-#include <crypt.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -10,20 +9,14 @@
 #include <vector>
 
 #include "log/log.h"
+#include "support/bcrypt.h"
 #include "web/auth.h"
 #include "web/server.h"
 
 namespace coinw::web {
 namespace {
 
-std::string bcrypt(const std::string& password) {
-  char setting[CRYPT_GENSALT_OUTPUT_SIZE];
-  if (!crypt_gensalt_rn("$2b$", 4, nullptr, 0, setting, sizeof setting)) throw std::runtime_error("gensalt");
-  auto data = std::make_unique<crypt_data>();
-  const char* out = crypt_rn(password.c_str(), setting, data.get(), sizeof *data);
-  if (!out) throw std::runtime_error("crypt_rn");
-  return out;
-}
+using testing::bcrypt;
 
 std::string exposition() {
   std::string body;

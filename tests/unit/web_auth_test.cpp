@@ -1,23 +1,15 @@
-#include <crypt.h>
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <stdexcept>
 
+#include "support/bcrypt.h"
 #include "web/auth.h"
 
 namespace coinw::web {
 namespace {
 
-// Cost 4 keeps the tests fast; production hashes use 10 or more.
-std::string bcrypt(const std::string& password) {
-  char setting[CRYPT_GENSALT_OUTPUT_SIZE];
-  if (!crypt_gensalt_rn("$2b$", 4, nullptr, 0, setting, sizeof setting)) throw std::runtime_error("gensalt");
-  auto data = std::make_unique<crypt_data>();
-  const char* out = crypt_rn(password.c_str(), setting, data.get(), sizeof *data);
-  if (!out) throw std::runtime_error("crypt_rn");
-  return out;
-}
+using testing::bcrypt;
 
 std::string basic(const std::string& user_pass) {
   static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
