@@ -1,0 +1,46 @@
+// Invitee-assets responses come from the network: whatever bytes CoinW (or
+// something in between) sends must yield a page or a classified error.
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+#include "api/parse.h"
+
+namespace {
+
+// A few real statuses, weighted toward 200 where the row parser runs; the
+// first input byte picks one, so the corpus can steer between them.
+constexpr int kStatuses[16] = {200, 200, 200, 200, 400, 401, 403, 404, 429, 500, 502, 503, 0, 302, 418, 999};
+// The configurable range is +-14 h; 1 and -1 catch off-by-one arithmetic.
+constexpr int kOffsets[8] = {0, 8 * 3600, -5 * 3600, 14 * 3600, -14 * 3600, 5 * 3600 + 1800, 1, -1};
+
+// Names the broken property in the crash report, which otherwise shows only abort().
+void check(bool ok, const char* property) {
+  if (ok) return;
+  std::fprintf(stderr, "property violated: %s\n", property);
+  std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 2) return 0;
+  const int status = kStatuses[data[0] & 15];
+  const int offset = kOffsets[data[1] & 7];
+  const std::string_view body(reinterpret_cast<const char*>(data) + 2, size - 2);
+
+  (void)coinw::api::parse_coinw_time(body, offset);
+  if (auto a = coinw::api::parse_amount(body)) check(std::isfinite(*a), "parse_amount returns finite values");
+
+  auto r = coinw::api::parse_invitee_page(status, body, offset);
+  if (!r) return 0;
+  const auto& page = r.value();
+  check(page.total >= 0, "total is a count");
+  for (const auto& row : page.rows) {
+    for (const auto& v : {row.total_deposit, row.total_withdrawal, row.current_balance, row.first_deposit_amount})
+      check(!v || std::isfinite(*v), "row amounts are finite");
+  }
+  return 0;
+}
