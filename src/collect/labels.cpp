@@ -5,10 +5,11 @@ namespace {
 
 bool continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
-// The first UTF-8 character of s.
+// The first UTF-8 character of s. At most 4 bytes, the longest sequence: a
+// lead byte followed by a run of stray continuation bytes is not one character.
 std::string_view first_char(std::string_view s) {
   size_t n = s.empty() ? 0 : 1;
-  while (n < s.size() && continuation(static_cast<unsigned char>(s[n]))) ++n;
+  while (n < s.size() && n < 4 && continuation(static_cast<unsigned char>(s[n]))) ++n;
   return s.substr(0, n);
 }
 

@@ -4,7 +4,12 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
+#include <sstream>
 #include <utility>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include "config/base_url.h"
 #include "config/config.h"
@@ -292,6 +297,33 @@ std::string line_prefix(const std::string& source, const YAML::Mark& mark) {
   return source + ":" + std::to_string(std::max(1, mark.line + 1)) + ": ";
 }
 
+// Where documents start; nothing else is kept.
+struct DocumentStarts : YAML::EventHandler {
+  std::vector<YAML::Mark> marks;
+  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// Not YAML::LoadAll: on some malformed input (a line starting with ',') yaml-cpp 0.7
+// yields empty documents forever until memory runs out (jbeder/yaml-cpp#1040).
+// Stopping at the second document is all the one-document rule needs.
+std::optional<YAML::Mark> second_document(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  for (int i = 0; i < 2 && parser.HandleNextDocument(starts); ++i) {
+  }
+  if (starts.marks.size() < 2) return std::nullopt;
+  return starts.marks[1];
+}
+
 }  // namespace
 
 ConfigError::ConfigError(std::vector<std::string> p)
@@ -303,22 +335,24 @@ ConfigError::ConfigError(std::vector<std::string> p)
       problems(std::move(p)) {}
 
 Loaded parse_config(std::string_view yaml_text, const std::string& source_name, const EnvLookup& env) {
-  std::vector<YAML::Node> docs;
+  YAML::Node root;
+  std::optional<YAML::Mark> second;
   try {
-    docs = YAML::LoadAll(std::string(yaml_text));
+    const std::string text(yaml_text);
+    root = YAML::Load(text);
+    second = second_document(text);
   } catch (const YAML::Exception& e) {
     // yaml-cpp's message for tab indentation ("end of map not found") hides the cause.
     bool tab_indent = yaml_text.starts_with('\t') || yaml_text.find("\n\t") != std::string_view::npos;
     throw ConfigError({line_prefix(source_name, e.mark) + "invalid YAML: " + e.msg +
                        (tab_indent ? " (the file indents with tabs; YAML allows only spaces)" : "")});
   }
-  if (docs.size() > 1)
-    throw ConfigError({line_prefix(source_name, docs[1].Mark()) + "only one YAML document is allowed, found a second"});
+  if (second)
+    throw ConfigError({line_prefix(source_name, *second) + "only one YAML document is allowed, found a second"});
   Walker w(source_name, env);
   Loader loader(w, source_name);
   Loaded out;
   try {
-    const YAML::Node root = docs.empty() ? YAML::Node() : docs[0];
     if (root.IsDefined() && !root.IsNull() && !root.IsMap())
       w.error(detail::line_of(root), "", "the top level must be a map with the keys global and accounts");
     else
