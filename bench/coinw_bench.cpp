@@ -20,6 +20,7 @@
 #include "common/clock.h"
 #include "config/config.h"
 #include "exporter/exporter.h"
+#include "exposition/family_set.h"
 #include "log/log.h"
 #include "sim/dataset.h"
 #include "sim/endpoints.h"
@@ -79,6 +80,60 @@ void BM_ParseSubAccounts(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(body.size()));
 }
 BENCHMARK(BM_ParseSubAccounts)->ArgName("rows")->Arg(12)->Arg(1000);
+
+// --- exposition writer -------------------------------------------------------
+// The writer alone, without the cache walk Exporter::metrics adds: what a
+// series costs in label escaping, number formatting and joining.
+
+void BM_AppendValue(benchmark::State& state) {
+  // Amounts with 8 decimals and unix times, the exporter's typical values.
+  std::vector<double> values;
+  uint64_t rng = 7;
+  for (int i = 0; i < 1024; ++i)
+    values.push_back(i % 2 ? static_cast<double>(sim::random_between(rng, 0, 2'000'000'000'000)) / 1e8
+                           : static_cast<double>(sim::random_between(rng, 1'600'000'000, 1'800'000'000)));
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    for (double v : values) exposition::append_value(out, v);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(values.size()));
+}
+BENCHMARK(BM_AppendValue);
+
+void BM_RenderLabels(benchmark::State& state) {
+  const exposition::Labels labels{{"account", "main"}, {"quote", "usdt"}, {"uid", "10004321"}};
+  for (auto _ : state) benchmark::DoNotOptimize(exposition::render_labels(labels));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RenderLabels);
+
+// N invitees x 3 gauges written through FamilySet, then rendered to one body.
+void BM_FamilySetWrite(benchmark::State& state) {
+  const int invitees = static_cast<int>(state.range(0));
+  std::vector<std::string> uids;
+  for (int i = 0; i < invitees; ++i) uids.push_back(std::to_string(10'000'000 + 37 * i));
+  size_t bytes = 0;
+  for (auto _ : state) {
+    exposition::FamilySet set;
+    auto& deposit = set.family("coinw_invitee_total_deposit", "Total deposits.", "gauge");
+    auto& withdrawal = set.family("coinw_invitee_total_withdrawal", "Total withdrawals.", "gauge");
+    auto& balance = set.family("coinw_invitee_current_balance", "Current balance.", "gauge");
+    for (int i = 0; i < invitees; ++i) {
+      const std::string l = exposition::render_labels({{"account", "main"}, {"quote", "usdt"}, {"uid", uids[i]}});
+      deposit.sample(l, 1234.56789012 + i);
+      withdrawal.sample(l, 17.5 + i);
+      balance.sample(l, 0.00012345 * i);
+    }
+    const std::string body = set.render();
+    bytes = body.size();
+    benchmark::DoNotOptimize(body.data());
+  }
+  state.SetItemsProcessed(state.iterations() * invitees * 3);
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(bytes));
+}
+BENCHMARK(BM_FamilySetWrite)->ArgName("invitees")->Arg(50000)->Unit(benchmark::kMillisecond);
 
 // --- /metrics ------------------------------------------------------------------
 

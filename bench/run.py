@@ -236,7 +236,7 @@ def run_cpp_bench(build, sizes, smoke):
 
 def cpp_time(data, name, arg):
     """Per-iteration seconds: the median when repetitions ran, else the single run."""
-    runs = [b for b in data["benchmarks"] if b["run_name"] == f"{name}/{arg}" or b["run_name"].startswith(f"{name}/{arg}/")
+    runs = [b for b in data["benchmarks"] if b["run_name"] == (f"{name}/{arg}" if arg else name) or b["run_name"].startswith(f"{name}/{arg}/")
             or b["run_name"].startswith(f"{name}/rows:{arg}")]
     med = [b for b in runs if b.get("aggregate_name") == "median"]
     b = (med or runs)[0]
@@ -415,6 +415,13 @@ def report(res):
     for arg in ("12", "1000"):
         t, _ = cpp_time(res["cpp"], "BM_ParseSubAccounts", arg)
         rows.append(("parse", f"parse_sub_accounts, {arg} rows", f"{t * 1e6:.1f} us"))
+    t, _ = cpp_time(res["cpp"], "BM_AppendValue", "")
+    rows.append(("writer", "append_value (shortest round trip), per value", f"{t / 1024 * 1e9:.0f} ns"))
+    t, _ = cpp_time(res["cpp"], "BM_RenderLabels", "")
+    rows.append(("writer", "render_labels {account,quote,uid}", f"{t * 1e9:.0f} ns"))
+    t, wb = cpp_time(res["cpp"], "BM_FamilySetWrite", "invitees:50000")
+    rows.append(("writer", "FamilySet: 50000 invitees x 3 gauges written and rendered",
+                 f"{t * 1e3:.1f} ms ({wb['items_per_second'] / 1e6:.1f} M series/s)"))
     mem = res["memory"]
     for k in sorted(mem, key=int):
         v = mem[k]
