@@ -87,7 +87,7 @@ TimePoint Exporter::deadline(const web::ScrapeRequest& request, const config::Gl
   if (request.timeout_seconds)
     budget = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(*request.timeout_seconds)) -
              g.scrape_timeout_offset;
-  return clock_.now() + std::max<Duration>(budget, Duration::zero());
+  return clock_.now() + std::max<Duration>(budget - last_render_.load(), Duration::zero());
 }
 
 web::Response Exporter::metrics(const web::ScrapeRequest& request) {
@@ -135,10 +135,13 @@ std::string Exporter::scrape(const web::ScrapeRequest& request, const Accounts& 
       refreshes.push_back(std::async(std::launch::async, [&a, until, &settings] { a->refresh(until, settings); }));
     for (auto& r : refreshes) r.get();
   }
+  const TimePoint render_start = clock_.now();
   exposition::FamilySet out;
   if (with_self) collect_self(out);
   for (const auto& a : accounts) a->collect(out, settings);
-  return out.render();
+  std::string text = out.render();
+  last_render_ = clock_.now() - render_start;
+  return text;
 }
 
 void Exporter::collect_self(exposition::FamilySet& out) const {

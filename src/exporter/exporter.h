@@ -2,6 +2,7 @@
 // The exporter as the web server sees it: applies configurations (keeping the
 // cached data of unchanged accounts), and answers scrapes by refreshing what
 // is due within the scrape's budget, then rendering from memory.
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -53,6 +54,8 @@ class Exporter {
   mutable std::mutex mu_;
   std::shared_ptr<const Accounts> accounts_;
   config::GlobalConfig global_;
+  // Rendering happens after the budget: the next scrape leaves room for it.
+  std::atomic<Duration> last_render_{};
   bool last_reload_ok_ = false;
   std::optional<collect::WallTime> last_reload_success_;
 };
