@@ -50,14 +50,28 @@ bool AccountCollector::same_client_settings(const config::GlobalConfig& g) const
 
 void AccountCollector::refresh(TimePoint deadline, const ExposeSettings& settings) {
   const TimePoint arrival = clock_.now();
-  std::unique_lock lock(refresh_mu_, std::defer_lock);
-  if (!lock.try_lock_until(deadline)) return;  // another scrape's refresh outlasts our budget
-  // A scrape that waited for another's refresh serves its result.
-  if (last_refresh_end_ && *last_refresh_end_ >= arrival) return;
+  {
+    std::unique_lock lock(flight_mu_);
+    // Another scrape's refresh may outlast our budget: then serve what we have.
+    if (!flight_done_.wait_until(lock, deadline, [this] { return !in_flight_; })) return;
+    // A scrape that waited for another's refresh serves its result.
+    if (last_refresh_end_ && *last_refresh_end_ >= arrival) return;
+    in_flight_ = true;
+  }
+  struct Landing {
+    AccountCollector& self;
+    ~Landing() {
+      {
+        std::lock_guard lock(self.flight_mu_);
+        self.in_flight_ = false;
+        self.last_refresh_end_ = self.clock_.now();
+      }
+      self.flight_done_.notify_all();
+    }
+  } landing{*this};
   drop_stale(settings);
   if (config_.sub_accounts.enabled) refresh_sub_accounts(deadline);
   if (config_.invitee_assets.enabled) refresh_invitees(deadline);
-  last_refresh_end_ = clock_.now();
 }
 
 TimePoint AccountCollector::send_deadline(TimePoint deadline) const {

@@ -3,6 +3,7 @@
 // cached data and health. A scrape calls refresh() with its deadline, then
 // collect(); refreshes are single-flight, so concurrent scrapes cost the API
 // no more than one.
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -73,7 +74,11 @@ class AccountCollector {
   ApiMetrics api_metrics_;
   api::Client client_;
 
-  std::timed_mutex refresh_mu_;       // single flight
+  // Single flight: one refresh at a time; scrapes that arrive meanwhile wait
+  // for it (up to their deadline) and serve its result.
+  std::mutex flight_mu_;
+  std::condition_variable flight_done_;
+  bool in_flight_ = false;
   std::optional<TimePoint> last_refresh_end_;
 
   mutable std::mutex mu_;  // guards what follows; collect() reads it while refresh() writes
