@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds a Release tree in build-bench and runs every benchmark (refresh against the
 # simulator's real rate limits, render versus prometheus_client, memory, parsers),
-# printing one table. Full mode takes about 10 minutes, mostly two refresh runs of
+# printing one table. Full mode takes about 13 minutes, mostly two refresh runs of
 # 100,000 invitees at CoinW's 5 requests/s; --smoke runs tiny sizes in seconds.
 # Figures are printed, never asserted. Extra arguments go to bench/run.py
 # (e.g. --skip-refresh, --json FILE).
