@@ -83,7 +83,10 @@ class HttplibTransport final : public Transport {
 
   Result<HttpResponse> send(const HttpRequest& r) override {
     std::string target = r.path;
-    if (!r.query.empty()) target += "?" + join_encoded(r.query);
+    if (!r.query.empty()) {
+      target += '?';
+      target += join_encoded(r.query);
+    }
     httplib::Headers headers(r.headers.begin(), r.headers.end());
     headers.emplace("Accept-Encoding", "gzip");
 

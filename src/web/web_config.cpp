@@ -49,9 +49,18 @@ class Parser {
   using EntryFn = std::function<void(const std::string& key, const YAML::Node& value)>;
 
   [[noreturn]] void fail(const YAML::Node& at, const std::string& path, const std::string& reason) const {
-    std::string where = source_;
-    if (at.Mark().line >= 0) where += ":" + std::to_string(at.Mark().line + 1);
-    throw WebConfigError(where + ": " + (path.empty() ? "" : path + ": ") + reason);
+    std::string message = source_;
+    if (at.Mark().line >= 0) {
+      message += ':';
+      message += std::to_string(at.Mark().line + 1);
+    }
+    message += ": ";
+    if (!path.empty()) {
+      message += path;
+      message += ": ";
+    }
+    message += reason;
+    throw WebConfigError(message);
   }
 
   // Null counts as an empty map so that "basic_auth_users:" alone means none.
