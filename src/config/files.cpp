@@ -40,7 +40,7 @@ std::string resolve_path(const std::string& path, const std::string& config_path
 
 std::optional<std::string> read_file(const std::string& path, size_t max_bytes, std::string& problem,
                                      unsigned* mode) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   struct stat st {};
   if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0) {
     problem = "cannot read " + path + ": " + errno_text(errno);
@@ -91,7 +91,7 @@ SecretFile read_secret_file(const std::string& path) {
 }
 
 std::string check_readable_file(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   struct stat st {};
   if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0) return "cannot read " + path + ": " + errno_text(errno);
   if (!S_ISREG(st.st_mode)) return path + " is not a regular file";

@@ -79,6 +79,15 @@ TEST_F(ConfigFiles, RelativePathsAreTakenFromTheConfigDirectory) {
   EXPECT_EQ(l.config.accounts[0].ca_file, (dir / "ca.pem").string());
 }
 
+// A FIFO with no writer would block open() for ever, and with it a reload.
+TEST_F(ConfigFiles, SecretFifoIsRefusedWithoutBlocking) {
+  const auto fifo = (dir / "fifo").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto p = problems_of(with_secret_file(fifo));
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0], dir.string() + "/config.yml:4: accounts[0].secret_key_file: " + fifo + " is not a regular file");
+}
+
 TEST_F(ConfigFiles, SecretFileProblems) {
   auto empty = write("empty", " \n\n");
   auto inner = write("inner", kSecret + "\n" + kSecret + "\n");
