@@ -26,22 +26,6 @@ uint64_t mix(uint64_t x) {
   return next_random(s);
 }
 
-std::optional<int64_t> parse_count(std::string_view s) {
-  if (s.empty() || s.size() > 9) return std::nullopt;
-  int64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + (c - '0');
-  }
-  return v;
-}
-
-const std::string* find_param(const api::QueryParams& params, std::string_view name) {
-  for (const auto& [k, v] : params)
-    if (k == name) return &v;
-  return nullptr;
-}
-
 json envelope(std::string_view code, std::string_view msg, const Rendering& r) {
   uint64_t v = r.quirks ? r.variant : 0;
   json j;
@@ -86,6 +70,22 @@ json invitee_row(const Invitee& inv, const InviteeQuery& q, const Rendering& r) 
 
 }  // namespace
 
+std::optional<int64_t> parse_digits(std::string_view s, size_t max_digits) {
+  if (s.empty() || s.size() > max_digits) return std::nullopt;
+  int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+const std::string* find_param(const api::QueryParams& params, std::string_view name) {
+  for (const auto& [k, v] : params)
+    if (k == name) return &v;
+  return nullptr;
+}
+
 uint64_t hash_text(std::string_view text) {
   uint64_t h = 1469598103934665603ULL;  // FNV-1a
   for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
@@ -107,7 +107,7 @@ std::variant<InviteeQuery, ParamError> parse_invitee_query(const api::QueryParam
   InviteeQuery q;
   q.page_size = default_page_size;
   if (auto* s = find_param(params, "uid")) {
-    auto v = parse_count(*s);
+    auto v = parse_digits(*s, 9);
     if (!v || *v < 1) return ParamError{kBadParam, "uid must be a positive integer"};
     q.uid = v;
   }
@@ -126,12 +126,12 @@ std::variant<InviteeQuery, ParamError> parse_invitee_query(const api::QueryParam
     q.quote = *quote;
   }
   if (auto* s = find_param(params, "pageNo")) {
-    auto v = parse_count(*s);
+    auto v = parse_digits(*s, 9);
     if (!v || *v < 1) return ParamError{kBadParam, "pageNo must be a positive integer"};
     q.page_no = *v;
   }
   if (auto* s = find_param(params, "pageSize")) {
-    auto v = parse_count(*s);
+    auto v = parse_digits(*s, 9);
     if (!v || *v < 1) return ParamError{kBadParam, "pageSize must be a positive integer"};
     q.page_size = std::min<int64_t>(*v, page_size_cap);  // the cap is silent, as the docs imply
   }

@@ -22,6 +22,11 @@ inline constexpr const char* kSpotKeyError = "10006";
 inline constexpr const char* kSpotSignError = "10007";
 inline constexpr const char* kInternal = "500";
 
+// A non-negative decimal of at most `max_digits` digits, nothing else.
+std::optional<int64_t> parse_digits(std::string_view s, size_t max_digits);
+// The first value of `name` in the query, or nullptr.
+const std::string* find_param(const api::QueryParams& params, std::string_view name);
+
 struct PageSlice {
   size_t begin = 0, end = 0;
 };

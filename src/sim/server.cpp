@@ -24,22 +24,6 @@ constexpr const char* kJson = "application/json";
 
 enum class Endpoint { invitee_assets, sub_account_list };
 
-std::optional<int64_t> parse_millis(const std::string& s) {
-  if (s.empty() || s.size() > 15) return std::nullopt;
-  int64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + (c - '0');
-  }
-  return v;
-}
-
-const std::string* first_param(const api::QueryParams& params, std::string_view name) {
-  for (const auto& [k, v] : params)
-    if (k == name) return &v;
-  return nullptr;
-}
-
 struct Reply {
   int status = 200;
   std::string body;
@@ -159,7 +143,7 @@ struct Simulator::Impl {
     auto key = req.get_header_value("api_key");
     if (!api::constant_time_equal(key, opt.api_key))
       return refuse(&Counters::auth_failures, kAuthError, "authentication error: invalid api_key");
-    auto ts = parse_millis(req.get_header_value("timestamp"));
+    auto ts = parse_digits(req.get_header_value("timestamp"), 15);
     if (!ts) return refuse(&Counters::auth_failures, kAuthError, "authentication error: invalid timestamp");
     auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::system_clock::now().time_since_epoch()).count();
@@ -183,10 +167,10 @@ struct Simulator::Impl {
       ++(counters.*counter);
       return Reply{200, spot_error_body(code, msg, r)};
     };
-    const std::string* key = first_param(params, "api_key");
+    const std::string* key = find_param(params, "api_key");
     if (!key || !api::constant_time_equal(*key, opt.api_key))
       return refuse(&Counters::auth_failures, kSpotKeyError, "api_key error");
-    const std::string* sign = first_param(params, "sign");
+    const std::string* sign = find_param(params, "sign");
     if (!sign || !api::constant_time_equal(*sign, api::spot_sign(params, *key, opt.secret_key)))
       return refuse(&Counters::bad_signatures, kSpotSignError, "signature error");
     std::lock_guard lock(mu);
@@ -325,13 +309,13 @@ void Simulator::start() {
   srv.Post(kSpotPath, [&im](const httplib::Request& req, httplib::Response& res) {
     auto q = req.target.find('?');
     auto params = api::split_query(q == std::string::npos ? "" : std::string_view(req.target).substr(q + 1));
-    const std::string* command = first_param(params, "command");
+    const std::string* command = find_param(params, "command");
     if (!command || *command != "subAccount_list") {
       // Only the one command is simulated; CoinW answers unknown ones with code 500.
       res.set_content(spot_error_body(kInternal, "unsupported command", im.rendering(req)), kJson);
       return;
     }
-    const std::string* key = first_param(params, "api_key");
+    const std::string* key = find_param(params, "api_key");
     im.serve(Endpoint::sub_account_list, req, res, [&] { return im.sub_account_list(req, params); },
              key ? *key : "");
   });
