@@ -3,15 +3,12 @@
 namespace coinw::collect {
 namespace {
 
+using exposition::with;
+
 // CoinW answers in tens to hundreds of milliseconds; timeouts are seconds.
 const prometheus::Histogram::BucketBoundaries kLatencyBuckets{0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
 double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
-
-exposition::Labels with(exposition::Labels labels, std::string name, std::string_view value) {
-  labels.push_back({std::move(name), std::string(value)});
-  return labels;
-}
 
 }  // namespace
 

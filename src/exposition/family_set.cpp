@@ -29,6 +29,11 @@ void append_value(std::string& out, double value) {
   }
 }
 
+Labels with(Labels labels, std::string name, std::string_view value) {
+  labels.push_back({std::move(name), std::string(value)});
+  return labels;
+}
+
 std::string render_labels(const Labels& labels) {
   if (labels.empty()) return "";
   std::string out = "{";

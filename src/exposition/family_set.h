@@ -19,6 +19,8 @@ struct Label {
 };
 using Labels = std::vector<Label>;
 
+// `labels` plus one more.
+Labels with(Labels labels, std::string name, std::string_view value);
 // `{a="x",b="y"}` with escaped values; empty for no labels.
 std::string render_labels(const Labels& labels);
 // Appends a label value escaped for the text format (\\, \", \n).
