@@ -116,12 +116,10 @@ void Loader::global(const Map& top, GlobalConfig& g) {
                  format_duration(g.scrape_timeout_offset));
   }
   if (auto v = w_.duration(*m, "staleness_limit", 0ms, kNoMaxDuration)) g.staleness_limit = *v;
-  if (auto v = w_.string(*m, "nick_name")) {
-    if (*v == "masked") g.nick_name = NickNamePolicy::masked;
-    else if (*v == "full") g.nick_name = NickNamePolicy::full;
-    else if (*v == "none") g.nick_name = NickNamePolicy::none;
-    else w_.error(m->line_of("nick_name"), m->path_of("nick_name"), "must be masked, full or none, got '" + *v + "'");
-  }
+  if (auto v = w_.choice<NickNamePolicy>(*m, "nick_name", {{"masked", NickNamePolicy::masked},
+                                                            {"full", NickNamePolicy::full},
+                                                            {"none", NickNamePolicy::none}}))
+    g.nick_name = *v;
   if (auto v = w_.string(*m, "time_zone")) {
     if (auto offset = parse_utc_offset(*v)) g.time_zone_offset_seconds = *offset;
     else w_.error(m->line_of("time_zone"), m->path_of("time_zone"),
@@ -259,20 +257,14 @@ void Loader::invitee_assets(const Map& account, InviteeAssetsConfig& c) {
   }
   if (auto v = w_.integer(*m, "page_size", 1, 1000)) c.page_size = *v;
   if (auto v = w_.duration(*m, "min_refresh_interval", 1s, kNoMaxDuration)) c.min_refresh_interval = *v;
-  if (auto v = w_.string(*m, "per_invitee_series")) {
-    if (*v == "all") c.per_invitee_series = PerInviteeSeries::all;
-    else if (*v == "top") c.per_invitee_series = PerInviteeSeries::top;
-    else if (*v == "none") c.per_invitee_series = PerInviteeSeries::none;
-    else w_.error(m->line_of("per_invitee_series"), m->path_of("per_invitee_series"),
-                  "must be all, top or none, got '" + *v + "'");
-  }
+  if (auto v = w_.choice<PerInviteeSeries>(*m, "per_invitee_series", {{"all", PerInviteeSeries::all},
+                                                                        {"top", PerInviteeSeries::top},
+                                                                        {"none", PerInviteeSeries::none}}))
+    c.per_invitee_series = *v;
   if (auto v = w_.integer(*m, "top_k", 1, 100000)) c.top_k = *v;
-  if (auto v = w_.string(*m, "top_by")) {
-    if (*v == "current_balance") c.top_by = TopBy::current_balance;
-    else if (*v == "total_deposit") c.top_by = TopBy::total_deposit;
-    else w_.error(m->line_of("top_by"), m->path_of("top_by"),
-                  "must be current_balance or total_deposit, got '" + *v + "'");
-  }
+  if (auto v = w_.choice<TopBy>(*m, "top_by", {{"current_balance", TopBy::current_balance},
+                                               {"total_deposit", TopBy::total_deposit}}))
+    c.top_by = *v;
 }
 
 void Loader::sub_accounts(const Map& account, SubAccountsConfig& c) {

@@ -189,6 +189,15 @@ std::optional<milliseconds> Walker::duration(const Map& m, std::string_view key,
   return d;
 }
 
+std::string Walker::one_of(const std::vector<std::string_view>& words) {
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) out += i + 1 == words.size() ? " or " : ", ";
+    out += words[i];
+  }
+  return out;
+}
+
 std::optional<std::vector<YAML::Node>> Walker::list(const Map& m, std::string_view key) {
   const YAML::Node* n = m.find(key);
   if (!n) return std::nullopt;

@@ -56,6 +56,20 @@ class Walker {
   std::optional<int> integer(const Map& m, std::string_view key, int min, int max);
   std::optional<milliseconds> duration(const Map& m, std::string_view key, milliseconds min, milliseconds max);
   std::optional<std::vector<YAML::Node>> list(const Map& m, std::string_view key);
+  // One of a fixed set of words, each naming a value of E.
+  template <class E>
+  std::optional<E> choice(const Map& m, std::string_view key,
+                          std::initializer_list<std::pair<std::string_view, E>> options) {
+    auto s = string(m, key);
+    if (!s) return std::nullopt;
+    std::vector<std::string_view> words;
+    for (const auto& [word, value] : options) {
+      if (*s == word) return value;
+      words.push_back(word);
+    }
+    error(m.line_of(key), m.path_of(key), "must be " + one_of(words) + ", got '" + *s + "'");
+    return std::nullopt;
+  }
   // The expanded text of a scalar node.
   std::optional<std::string> scalar(const YAML::Node& n, int line, const std::string& path, const char* expected);
 
@@ -67,6 +81,8 @@ class Walker {
   using Messages = std::vector<std::pair<int, std::string>>;
   void add(Messages& to, int line, const std::string& path, const std::string& reason);
   static std::vector<std::string> take(Messages& m);
+  // "a, b or c"
+  static std::string one_of(const std::vector<std::string_view>& words);
 
   std::string source_;
   const EnvLookup& env_;
