@@ -48,11 +48,7 @@ Exporter::Exporter(Clock& clock, TransportFactory transports)
     : clock_(clock), transports_(std::move(transports)), gate_(clock), accounts_(std::make_shared<Accounts>()) {}
 
 void Exporter::apply(const config::Config& config) {
-  std::shared_ptr<const Accounts> old;
-  {
-    std::lock_guard lock(mu_);
-    old = accounts_;
-  }
+  const auto old = snapshot();
   auto next = std::make_shared<Accounts>();
   for (const auto& a : config.accounts) {
     std::shared_ptr<collect::AccountCollector> kept;
@@ -82,6 +78,11 @@ bool Exporter::ready() const {
   return last_reload_success_.has_value();
 }
 
+std::shared_ptr<const Exporter::Accounts> Exporter::snapshot() const {
+  std::lock_guard lock(mu_);
+  return accounts_;
+}
+
 TimePoint Exporter::deadline(const web::ScrapeRequest& request, const config::GlobalConfig& g) const {
   Duration budget = g.default_scrape_timeout;
   if (request.timeout_seconds)
@@ -91,11 +92,7 @@ TimePoint Exporter::deadline(const web::ScrapeRequest& request, const config::Gl
 }
 
 web::Response Exporter::metrics(const web::ScrapeRequest& request) {
-  std::shared_ptr<const Accounts> accounts;
-  {
-    std::lock_guard lock(mu_);
-    accounts = accounts_;
-  }
+  auto accounts = snapshot();
   // node_exporter's collect[] filter: the exporter's own metrics only, for
   // sharded set-ups where the accounts are scraped through /probe.
   if (auto only = request.params.find("collect[]"); only != request.params.end() && only->second == "exporter")
@@ -107,11 +104,7 @@ web::Response Exporter::probe(const web::ScrapeRequest& request) {
   auto name = request.params.find("account");
   if (name == request.params.end())
     return web::Response{400, "text/plain; charset=utf-8", "the account parameter is required\n"};
-  std::shared_ptr<const Accounts> accounts;
-  {
-    std::lock_guard lock(mu_);
-    accounts = accounts_;
-  }
+  auto accounts = snapshot();
   for (const auto& a : *accounts)
     if (a->config().name == name->second)
       return web::Response{200, web::kMetricsContentType, scrape(request, Accounts{a}, false)};
@@ -158,11 +151,7 @@ void Exporter::collect_self(exposition::FamilySet& out) const {
 }
 
 std::string Exporter::landing_page() const {
-  std::shared_ptr<const Accounts> accounts;
-  {
-    std::lock_guard lock(mu_);
-    accounts = accounts_;
-  }
+  auto accounts = snapshot();
   const BuildInfo b = build_info();
   std::ostringstream html;
   html << "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>CoinW Exporter</title></head><body>"

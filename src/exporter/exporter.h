@@ -44,6 +44,8 @@ class Exporter {
 
  private:
   using Accounts = std::vector<std::shared_ptr<collect::AccountCollector>>;
+  // The accounts as configured now; a reload replaces them, never edits them.
+  std::shared_ptr<const Accounts> snapshot() const;
   TimePoint deadline(const web::ScrapeRequest& request, const config::GlobalConfig& g) const;
   std::string scrape(const web::ScrapeRequest& request, const Accounts& accounts, bool with_self);
   void collect_self(exposition::FamilySet& out) const;
