@@ -79,18 +79,9 @@ std::optional<uint64_t> parse_uid(const json& v) {
   return std::nullopt;
 }
 
-// For optional fields: nullopt means "absent or null"; the outer optional
-// distinguishes a garbage value (which rejects the row) from absence.
-struct Field {
-  bool bad = false;
-  template <class T>
-  std::optional<T> take(std::optional<T> v, bool present) {
-    if (present && !v) bad = true;
-    return v;
-  }
-};
-
-std::optional<double> amount_of(const json& row, const char* key, Field& f) {
+// Optional fields: nullopt means "absent or null". A value that is present but
+// unreadable sets `bad`, which rejects the whole row: no made-up values.
+std::optional<double> amount_of(const json& row, const char* key, bool& bad) {
   auto it = row.find(key);
   if (it == row.end() || it->is_null()) return std::nullopt;
   std::optional<double> v;
@@ -100,10 +91,11 @@ std::optional<double> amount_of(const json& row, const char* key, Field& f) {
   } else if (it->is_string()) {
     v = parse_amount(it->get_ref<const std::string&>());
   }
-  return f.take(v, true);
+  if (!v) bad = true;
+  return v;
 }
 
-std::optional<int64_t> time_of(const json& row, const char* key, int offset, Field& f) {
+std::optional<int64_t> time_of(const json& row, const char* key, int offset, bool& bad) {
   auto it = row.find(key);
   if (it == row.end() || it->is_null()) return std::nullopt;
   std::optional<int64_t> v;
@@ -112,7 +104,8 @@ std::optional<int64_t> time_of(const json& row, const char* key, int offset, Fie
     if (s.empty()) return std::nullopt;
     v = parse_coinw_time(s, offset);
   }
-  return f.take(v, true);
+  if (!v) bad = true;
+  return v;
 }
 
 std::optional<bool> flag_of(const json& row, const char* key) {
@@ -144,16 +137,16 @@ std::optional<InviteeAsset> parse_invitee_row(const json& row, int offset) {
   if (uid_it == row.end()) return std::nullopt;
   auto uid = parse_uid(*uid_it);
   if (!uid) return std::nullopt;
-  Field f;
+  bool bad = false;
   InviteeAsset a;
   a.uid = *uid;
-  a.total_deposit = amount_of(row, "totalDeposit", f);
-  a.total_withdrawal = amount_of(row, "totalWithdrawal", f);
-  a.current_balance = amount_of(row, "currentBalance", f);
-  a.first_deposit_amount = amount_of(row, "firstDepositAmount", f);
-  a.update_time = time_of(row, "updateTime", offset, f);
-  a.first_deposit_time = time_of(row, "firstDepositTime", offset, f);
-  if (f.bad) return std::nullopt;
+  a.total_deposit = amount_of(row, "totalDeposit", bad);
+  a.total_withdrawal = amount_of(row, "totalWithdrawal", bad);
+  a.current_balance = amount_of(row, "currentBalance", bad);
+  a.first_deposit_amount = amount_of(row, "firstDepositAmount", bad);
+  a.update_time = time_of(row, "updateTime", offset, bad);
+  a.first_deposit_time = time_of(row, "firstDepositTime", offset, bad);
+  if (bad) return std::nullopt;
   return a;
 }
 
