@@ -49,6 +49,13 @@ class ExporterTest : public ::testing::Test {
     EXPECT_EQ(res.status, 200);
     return res.body;
   }
+  // The simulator and one account `demo` on it, both quotes.
+  void serve_demo(sim::Options o = {}) {
+    start(std::move(o));
+    config::Config c;
+    c.accounts = {account("demo", *sim_)};
+    exp_.apply(c);
+  }
   uint64_t invitee_requests() { return sim_->counters().invitee_assets.requests; }
   uint64_t sub_requests() { return sim_->counters().sub_account_list.requests; }
 
@@ -82,10 +89,7 @@ TEST_F(ExporterTest, GoldenMetricsForASeededSimulator) {
   sim::Options o;
   o.invitees = 12;
   o.sub_accounts = 6;
-  start(o);
-  config::Config c;
-  c.accounts = {account("demo", *sim_)};
-  exp_.apply(c);
+  serve_demo(o);
   exp_.record_reload(true);
   const std::string got = normalise(scrape());
   const std::string path = std::string(COINW_TEST_DATA) + "/golden/metrics.txt";
@@ -102,10 +106,7 @@ TEST_F(ExporterTest, GoldenMetricsForASeededSimulator) {
 TEST_F(ExporterTest, EveryValueEqualsTheSimulatorsData) {
   sim::Options o;
   o.invitees = 150;
-  start(o);
-  config::Config c;
-  c.accounts = {account("demo", *sim_)};
-  exp_.apply(c);
+  serve_demo(o);
   auto series = parse_exposition(scrape());
   auto data = sim_->dataset_json();
   auto amount = [](const nlohmann::json& v) { return *api::parse_amount(v.get<std::string>()); };
@@ -144,10 +145,7 @@ TEST_F(ExporterTest, EveryValueEqualsTheSimulatorsData) {
 }
 
 TEST_F(ExporterTest, NickNamesAreMaskedByDefaultAndNeverExposedInFull) {
-  start({});
-  config::Config c;
-  c.accounts = {account("demo", *sim_)};
-  exp_.apply(c);
+  serve_demo();
   const std::string text = scrape();
   const auto data = sim_->dataset_json();
   for (const auto& s : data["subAccounts"]) {
@@ -191,10 +189,7 @@ TEST_F(ExporterTest, LargeNetworkIsRefreshedOverSeveralScrapes) {
 TEST_F(ExporterTest, TwentyConcurrentScrapesCostOneSetOfApiCalls) {
   sim::Options o;
   o.invitees = 250;  // 3 pages per quote
-  start(o);
-  config::Config c;
-  c.accounts = {account("demo", *sim_)};
-  exp_.apply(c);
+  serve_demo(o);
   std::vector<std::thread> scrapers;
   std::vector<std::string> bodies(20);
   for (int i = 0; i < 20; ++i)
@@ -281,10 +276,7 @@ TEST_F(ExporterTest, FailingCollectorKeepsDataUntilTheStalenessLimit) {
 TEST_F(ExporterTest, PromtoolFindsNothingToLint) {
   sim::Options o;
   o.invitees = 30;
-  start(o);
-  config::Config c;
-  c.accounts = {account("demo", *sim_)};
-  exp_.apply(c);
+  serve_demo(o);
   exp_.record_reload(true);
   EXPECT_EQ(testing::promtool_problems(scrape()), "");
 }
