@@ -82,6 +82,7 @@ void AccountCollector::refresh_sub_accounts(TimePoint deadline) {
   sub_health_.duration_seconds = std::chrono::duration<double>(end - now).count();
   if (result) {
     sub_accounts_ = std::make_shared<const std::vector<api::SubAccount>>(std::move(result.value().rows));
+    data_changed();
     sub_health_.last_success = clock_.wall_now();
     sub_health_.last_success_steady = end;
     sub_health_.last_full_refresh = sub_health_.last_success;
@@ -128,6 +129,7 @@ void AccountCollector::refresh_invitees(TimePoint deadline) {
       }
       tried = true;
       const bool completed = book.apply(page.value());
+      data_changed();
       const TimePoint now = clock_.now();
       std::lock_guard lock(mu_);
       invitee_health_.last_success = clock_.wall_now();
@@ -162,12 +164,14 @@ void AccountCollector::drop_stale(const ExposeSettings& settings) {
   if (sub_accounts_ && stale(sub_health_, settings)) {
     log::warn("dropping stale data", {{"account", config_.name}, {"collector", "sub_accounts"}});
     sub_accounts_.reset();
+    data_changed();
   }
   if (stale(invitee_health_, settings)) {
     for (auto& book : books_) {
       if (book->size() == 0) continue;
       log::warn("dropping stale data", {{"account", config_.name}, {"collector", "invitee_assets"}});
       book->clear();
+      data_changed();
     }
     pass_completed_.clear();
     pass_completed_wall_.clear();

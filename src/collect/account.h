@@ -3,6 +3,7 @@
 // cached data and health. A scrape calls refresh() with its deadline, then
 // collect(); refreshes are single-flight, so concurrent scrapes cost the API
 // no more than one.
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -43,13 +44,27 @@ struct ExposeSettings {
   Duration staleness_limit = std::chrono::minutes(15);
 };
 
+// Everything an account's business data exposition depends on: while it stays
+// equal, a rendering of that data can be served again.
+struct DataKey {
+  uint64_t version = 0;  // changes whenever cached data changes
+  bool invitees_fresh = false;
+  bool sub_accounts_fresh = false;
+  config::NickNamePolicy nick_name = config::NickNamePolicy::masked;
+  bool operator==(const DataKey&) const = default;
+};
+
 class AccountCollector {
  public:
   AccountCollector(config::AccountConfig account, const config::GlobalConfig& global,
                    ratelimit::RateGate& gate, Clock& clock, std::unique_ptr<api::Transport> transport);
 
   void refresh(TimePoint deadline, const ExposeSettings& settings);
-  void collect(exposition::FamilySet& out, const ExposeSettings& settings) const;
+  DataKey data_key(const ExposeSettings& settings) const;
+  // The business data (invitees, sub-accounts): large, and unchanged between refreshes.
+  void collect_data(exposition::FamilySet& out, const DataKey& key) const;
+  // Health and API metrics: small, and changed by every request.
+  void collect_health(exposition::FamilySet& out) const;
 
   const config::AccountConfig& config() const { return config_; }
   // The global settings this collector's client was built with.
@@ -64,8 +79,8 @@ class AccountCollector {
   bool stale(const CollectorHealth& h, const ExposeSettings& s) const;
   void collect_invitees(exposition::FamilySet& out, const exposition::Labels& account) const;
   void collect_sub_accounts(exposition::FamilySet& out, const exposition::Labels& account,
-                            const ExposeSettings& s) const;
-  void collect_health(exposition::FamilySet& out, const exposition::Labels& account) const;
+                            config::NickNamePolicy nick_name) const;
+  void data_changed() { data_version_.fetch_add(1, std::memory_order_release); }
 
   const config::AccountConfig config_;
   const config::GlobalConfig client_settings_;
@@ -80,6 +95,7 @@ class AccountCollector {
   std::condition_variable flight_done_;
   bool in_flight_ = false;
   std::optional<TimePoint> last_refresh_end_;
+  std::atomic<uint64_t> data_version_{0};
 
   mutable std::mutex mu_;  // guards what follows; collect() reads it while refresh() writes
   CollectorHealth invitee_health_, sub_health_;

@@ -18,17 +18,21 @@ double unix_seconds(WallTime t) { return std::chrono::duration<double>(t.time_si
 
 }  // namespace
 
-void AccountCollector::collect(exposition::FamilySet& out, const ExposeSettings& settings) const {
+DataKey AccountCollector::data_key(const ExposeSettings& settings) const {
+  DataKey key;
+  // Read before the data, so a change while rendering makes the next scrape render again.
+  key.version = data_version_.load(std::memory_order_acquire);
+  key.nick_name = settings.nick_name;
+  std::lock_guard lock(mu_);
+  key.invitees_fresh = !stale(invitee_health_, settings);
+  key.sub_accounts_fresh = !stale(sub_health_, settings);
+  return key;
+}
+
+void AccountCollector::collect_data(exposition::FamilySet& out, const DataKey& key) const {
   const Labels account{{"account", config_.name}};
-  bool invitees_fresh, subs_fresh;
-  {
-    std::lock_guard lock(mu_);
-    invitees_fresh = !stale(invitee_health_, settings);
-    subs_fresh = !stale(sub_health_, settings);
-  }
-  if (invitees_fresh) collect_invitees(out, account);
-  if (subs_fresh) collect_sub_accounts(out, account, settings);
-  collect_health(out, account);
+  if (key.invitees_fresh) collect_invitees(out, account);
+  if (key.sub_accounts_fresh) collect_sub_accounts(out, account, key.nick_name);
 }
 
 namespace {
@@ -120,7 +124,7 @@ void AccountCollector::collect_invitees(exposition::FamilySet& out, const Labels
 }
 
 void AccountCollector::collect_sub_accounts(exposition::FamilySet& out, const Labels& account,
-                                            const ExposeSettings& s) const {
+                                            config::NickNamePolicy nick_name) const {
   std::shared_ptr<const std::vector<api::SubAccount>> subs;
   {
     std::lock_guard lock(mu_);
@@ -138,7 +142,7 @@ void AccountCollector::collect_sub_accounts(exposition::FamilySet& out, const La
               "Whether contract trading is enabled (1) for a sub-account. Cached between refreshes.", l,
               sub.contract_trade_enabled ? 1 : 0);
     Labels info = with(l, "user_code", bounded(sub.user_code));
-    info.push_back({"nick_name", nick_name_label(sub.nick_name, s.nick_name)});
+    info.push_back({"nick_name", nick_name_label(sub.nick_name, nick_name)});
     out.gauge("coinw_sub_account_info", "Sub-account identity; nick_name is masked unless configured otherwise.",
               std::move(info), 1);
   }
@@ -146,7 +150,8 @@ void AccountCollector::collect_sub_accounts(exposition::FamilySet& out, const La
             static_cast<double>(subs->size()));
 }
 
-void AccountCollector::collect_health(exposition::FamilySet& out, const Labels& account) const {
+void AccountCollector::collect_health(exposition::FamilySet& out) const {
+  const Labels account{{"account", config_.name}};
   std::lock_guard lock(mu_);
   auto health = [&](const char* collector, const CollectorHealth& h) {
     const Labels l = with(account, "collector", collector);

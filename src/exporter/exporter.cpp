@@ -1,5 +1,7 @@
 #include "exporter/exporter.h"
 
+#include <malloc.h>
+
 #include <cmath>
 #include <future>
 #include <sstream>
@@ -51,16 +53,18 @@ void Exporter::apply(const config::Config& config) {
   const auto old = snapshot();
   auto next = std::make_shared<Accounts>();
   for (const auto& a : config.accounts) {
-    std::shared_ptr<collect::AccountCollector> kept;
+    std::shared_ptr<Served> kept;
     for (const auto& o : *old)
-      if (o->config() == a && o->same_client_settings(config.global)) kept = o;
+      if (o->collector->config() == a && o->collector->same_client_settings(config.global)) kept = o;
     if (kept) {
       next->push_back(std::move(kept));
       continue;
     }
     auto transport = transports_(config::to_transport_options(config.global, a));
-    next->push_back(
-        std::make_shared<collect::AccountCollector>(a, config.global, gate_, clock_, std::move(transport)));
+    auto served = std::make_shared<Served>();
+    served->collector =
+        std::make_shared<collect::AccountCollector>(a, config.global, gate_, clock_, std::move(transport));
+    next->push_back(std::move(served));
   }
   std::lock_guard lock(mu_);
   accounts_ = std::move(next);
@@ -88,30 +92,33 @@ TimePoint Exporter::deadline(const web::ScrapeRequest& request, const config::Gl
   if (request.timeout_seconds)
     budget = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(*request.timeout_seconds)) -
              g.scrape_timeout_offset;
-  return clock_.now() + std::max<Duration>(budget - last_render_.load(), Duration::zero());
+  // A slow client must not take every refresh's time: at most half the budget goes to serving.
+  const Duration serving = std::min<Duration>(last_serve_.load(), budget / 2);
+  return clock_.now() + std::max<Duration>(budget - serving, Duration::zero());
 }
 
 web::Response Exporter::metrics(const web::ScrapeRequest& request) {
   auto accounts = snapshot();
   // node_exporter's collect[] filter: the exporter's own metrics only, for
   // sharded set-ups where the accounts are scraped through /probe.
-  if (auto only = request.params.find("collect[]"); only != request.params.end() && only->second == "exporter")
-    accounts = std::make_shared<const Accounts>();
-  return web::Response{200, web::kMetricsContentType, scrape(request, *accounts, true)};
+  for (const auto& c : request.collect)
+    if (c != "exporter")
+      return web::text_response(400, "unknown collect[] value \"" + c.substr(0, 64) + "\"; known values: exporter\n");
+  if (!request.collect.empty()) accounts = std::make_shared<const Accounts>();
+  return scrape(request, *accounts, true);
 }
 
 web::Response Exporter::probe(const web::ScrapeRequest& request) {
   auto name = request.params.find("account");
   if (name == request.params.end())
-    return web::Response{400, "text/plain; charset=utf-8", "the account parameter is required\n"};
+    return web::text_response(400, "the account parameter is required\n");
   auto accounts = snapshot();
   for (const auto& a : *accounts)
-    if (a->config().name == name->second)
-      return web::Response{200, web::kMetricsContentType, scrape(request, Accounts{a}, false)};
-  return web::Response{404, "text/plain; charset=utf-8", "no such account in the configuration\n"};
+    if (a->collector->config().name == name->second) return scrape(request, Accounts{a}, false);
+  return web::text_response(404, "no such account in the configuration\n");
 }
 
-std::string Exporter::scrape(const web::ScrapeRequest& request, const Accounts& accounts, bool with_self) {
+web::Response Exporter::scrape(const web::ScrapeRequest& request, const Accounts& accounts, bool with_self) {
   config::GlobalConfig global;
   {
     std::lock_guard lock(mu_);
@@ -120,27 +127,50 @@ std::string Exporter::scrape(const web::ScrapeRequest& request, const Accounts& 
   const TimePoint until = deadline(request, global);
   const collect::ExposeSettings settings{global.nick_name, global.staleness_limit};
   if (accounts.size() == 1) {
-    accounts[0]->refresh(until, settings);
+    accounts[0]->collector->refresh(until, settings);
   } else {
     // Accounts refresh side by side: their rate limits are separate.
     std::vector<std::future<void>> refreshes;
     for (const auto& a : accounts)
-      refreshes.push_back(std::async(std::launch::async, [&a, until, &settings] { a->refresh(until, settings); }));
+      refreshes.push_back(std::async(std::launch::async, [&a, until, &settings] { a->collector->refresh(until, settings); }));
     for (auto& r : refreshes) r.get();
   }
-  const TimePoint render_start = clock_.now();
-  exposition::FamilySet out;
-  if (with_self) collect_self(out);
-  for (const auto& a : accounts) a->collect(out, settings);
-  std::string text = out.render();
-  last_render_ = clock_.now() - render_start;
-  return text;
+  const TimePoint refreshed = clock_.now();
+
+  // The business data comes from each account's cache; the exporter's own
+  // metrics and the accounts' health are rendered now: they change every time.
+  exposition::FamilySet self, health;
+  if (with_self) collect_self(self);
+  std::vector<std::shared_ptr<const RenderCache::Render>> renders;
+  std::vector<const std::vector<exposition::FamilyPieces>*> data;
+  for (const auto& a : accounts) {
+    a->collector->collect_health(health);
+    renders.push_back(a->cache.get(*a->collector, settings));
+    data.push_back(&renders.back()->families);
+  }
+  exposition::BodyBuilder body(request.gzip);
+  body.add(exposition::make_piece(self.render(), request.gzip));
+  body.add_grouped(data);
+  body.add(exposition::make_piece(health.render(), request.gzip));
+
+  web::Response r;
+  r.content_type = web::kMetricsContentType;
+  r.parts = std::move(body).finish();
+  if (request.gzip) r.content_encoding = "gzip";
+  r.on_sent = [this, refreshed] { last_serve_ = clock_.now() - refreshed; };
+  return r;
 }
 
 void Exporter::collect_self(exposition::FamilySet& out) const {
   const BuildInfo b = build_info();
   out.gauge("coinw_exporter_build_info", "The exporter's version and revision; value 1.",
             {{"version", b.version}, {"revision", b.revision}}, 1);
+  // What a leak raises and scheduling does not: RSS also counts freed memory
+  // that glibc keeps, and buffers of the scrapes in flight at that instant.
+  const struct mallinfo2 m = mallinfo2();
+  out.gauge("coinw_exporter_heap_inuse_bytes",
+            "Heap bytes allocated and not yet freed (glibc mallinfo2 uordblks + hblkhd), all arenas.", {},
+            static_cast<double>(m.uordblks + m.hblkhd));
   std::lock_guard lock(mu_);
   out.gauge("coinw_exporter_config_last_reload_successful", "Whether the last configuration reload succeeded.", {},
             last_reload_ok_ ? 1 : 0);
@@ -160,7 +190,7 @@ std::string Exporter::landing_page() const {
        << "<li><a href=\"-/ready\">Readiness</a></li></ul>"
        << "<h2>Accounts</h2><table border=\"1\"><tr><th>account</th><th>invitee assets</th><th>sub-accounts</th></tr>";
   for (const auto& a : *accounts) {
-    auto s = a->status();
+    auto s = a->collector->status();
     html << "<tr><td>" << html_escape(s.name) << "</td>"
          << health_cell(s.invitees_enabled, s.invitees, s.invitee_rows)
          << health_cell(s.sub_accounts_enabled, s.sub_accounts, s.sub_account_rows) << "</tr>";

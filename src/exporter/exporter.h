@@ -11,6 +11,7 @@
 
 #include "collect/account.h"
 #include "config/config.h"
+#include "exporter/render_cache.h"
 #include "ratelimit/rate_gate.h"
 #include "web/server.h"
 
@@ -34,7 +35,8 @@ class Exporter {
   void record_reload(bool ok);
 
   // /metrics: every account, plus the exporter's own metrics; with
-  // collect[]=exporter, the exporter's own metrics only.
+  // collect[]=exporter, the exporter's own metrics only; any other collect[]
+  // value is refused (400) with the list of known values.
   web::Response metrics(const web::ScrapeRequest& request);
   // /probe?account=NAME: one account, so Prometheus can spread accounts over
   // several exporters (blackbox-exporter style).
@@ -43,11 +45,16 @@ class Exporter {
   bool ready() const;
 
  private:
-  using Accounts = std::vector<std::shared_ptr<collect::AccountCollector>>;
+  // An account and its rendered data; a reload keeps both for an unchanged account.
+  struct Served {
+    std::shared_ptr<collect::AccountCollector> collector;
+    RenderCache cache;
+  };
+  using Accounts = std::vector<std::shared_ptr<Served>>;
   // The accounts as configured now; a reload replaces them, never edits them.
   std::shared_ptr<const Accounts> snapshot() const;
   TimePoint deadline(const web::ScrapeRequest& request, const config::GlobalConfig& g) const;
-  std::string scrape(const web::ScrapeRequest& request, const Accounts& accounts, bool with_self);
+  web::Response scrape(const web::ScrapeRequest& request, const Accounts& accounts, bool with_self);
   void collect_self(exposition::FamilySet& out) const;
 
   Clock& clock_;
@@ -56,8 +63,9 @@ class Exporter {
   mutable std::mutex mu_;
   std::shared_ptr<const Accounts> accounts_;
   config::GlobalConfig global_;
-  // Rendering happens after the budget: the next scrape leaves room for it.
-  std::atomic<Duration> last_render_{};
+  // Rendering, compressing and sending happen after the budget: the next scrape
+  // leaves room for what the last one took from the end of its refresh to its last byte.
+  std::atomic<Duration> last_serve_{};
   bool last_reload_ok_ = false;
   std::optional<collect::WallTime> last_reload_success_;
 };

@@ -63,9 +63,12 @@ void Family::sample_suffixed(std::string_view suffix, std::string_view labels, d
 Family& FamilySet::family(std::string_view name, std::string_view help, std::string_view type) {
   if (auto it = index_.find(name); it != index_.end()) return *it->second;
   families_.push_back(std::unique_ptr<Family>(new Family(std::string(name), std::string(help), std::string(type))));
+  if (auto r = reserved_.find(name); r != reserved_.end()) families_.back()->body_.reserve(r->second);
   index_.emplace(std::string(name), families_.back().get());
   return *families_.back();
 }
+
+void FamilySet::reserve(std::string_view name, size_t bytes) { reserved_.insert_or_assign(std::string(name), bytes); }
 
 void FamilySet::gauge(std::string_view name, std::string_view help, const Labels& labels, double value) {
   family(name, help, "gauge").sample(render_labels(labels), value);
@@ -90,6 +93,26 @@ void FamilySet::histogram(std::string_view name, std::string_view help, const La
   f.sample_suffixed("_count", plain, static_cast<double>(h.sample_count));
 }
 
+namespace {
+
+void append_header(std::string& out, std::string_view name, std::string_view help, std::string_view type) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  for (char c : help) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+}
+
+}  // namespace
+
 std::string FamilySet::render() const {
   size_t size = 0;
   for (const auto& f : families_) size += f->body_.size() + f->help_.size() + 64;
@@ -97,21 +120,22 @@ std::string FamilySet::render() const {
   out.reserve(size);
   for (const auto& f : families_) {
     if (f->empty()) continue;
-    out += "# HELP ";
-    out += f->name_;
-    out += ' ';
-    for (char c : f->help_) {
-      if (c == '\\') out += "\\\\";
-      else if (c == '\n') out += "\\n";
-      else out += c;
-    }
-    out += "\n# TYPE ";
-    out += f->name_;
-    out += ' ';
-    out += f->type_;
-    out += '\n';
+    append_header(out, f->name_, f->help_, f->type_);
     out += f->body_;
   }
+  return out;
+}
+
+std::vector<RenderedFamily> FamilySet::take() && {
+  std::vector<RenderedFamily> out;
+  for (auto& f : families_) {
+    if (f->empty()) continue;
+    RenderedFamily r{f->name_, "", std::move(f->body_)};
+    append_header(r.header, f->name_, f->help_, f->type_);
+    out.push_back(std::move(r));
+  }
+  families_.clear();
+  index_.clear();
   return out;
 }
 

@@ -41,6 +41,13 @@ class Family {
   std::string name_, help_, type_, body_;
 };
 
+// One family's text: its HELP and TYPE lines, and its samples.
+struct RenderedFamily {
+  std::string name;
+  std::string header;
+  std::string body;
+};
+
 class FamilySet {
  public:
   // Stable while the set lives: callers keep it to append many samples.
@@ -51,10 +58,16 @@ class FamilySet {
                  const prometheus::ClientMetric::Histogram& h);
   // Families with at least one sample, in order, as exposition text.
   std::string render() const;
+  // The same families one by one, moved out without a joined copy.
+  std::vector<RenderedFamily> take() &&;
+  // Sizes a family's text before it is written (from the last render), so a
+  // large body grows once instead of doubling through copies.
+  void reserve(std::string_view name, size_t bytes);
 
  private:
   std::vector<std::unique_ptr<Family>> families_;
   std::map<std::string, Family*, std::less<>> index_;
+  std::map<std::string, size_t, std::less<>> reserved_;
 };
 
 }  // namespace coinw::exposition

@@ -49,8 +49,37 @@ std::optional<double> parse_timeout(const std::string& s) {
 ScrapeRequest scrape_request(const httplib::Request& req) {
   ScrapeRequest out;
   out.timeout_seconds = parse_timeout(req.get_header_value("X-Prometheus-Scrape-Timeout-Seconds"));
-  for (const auto& [k, v] : req.params) out.params.try_emplace(k, v);
+  for (const auto& [k, v] : req.params) {
+    out.params.try_emplace(k, v);
+    if (k == "collect[]") out.collect.push_back(v);
+  }
+  out.gzip = accepts_gzip(req.get_header_value("Accept-Encoding"));
   return out;
+}
+
+// Writes shared parts as they are; httplib compresses only bodies it owns.
+void send_parts(Response r, httplib::Response& res) {
+  size_t total = 0;
+  for (const auto& p : r.parts) total += p->size();
+  if (!r.content_encoding.empty()) res.set_header("Content-Encoding", r.content_encoding);
+  res.set_header("Vary", "Accept-Encoding");
+  const std::string type = r.content_type.empty() ? kMetricsContentType : r.content_type;
+  auto parts = std::make_shared<std::vector<std::shared_ptr<const std::string>>>(std::move(r.parts));
+  auto on_sent = std::make_shared<std::function<void()>>(std::move(r.on_sent));
+  // httplib asks again from each offset it has not written yet.
+  res.set_content_provider(total, type, [parts, on_sent, total](size_t offset, size_t, httplib::DataSink& sink) {
+    size_t start = 0;
+    for (const auto& p : *parts) {
+      if (offset < start + p->size()) {
+        const size_t skip = offset - start;
+        if (!sink.write(p->data() + skip, p->size() - skip)) return false;
+        if (start + p->size() == total && *on_sent) (*on_sent)();
+        return true;
+      }
+      start += p->size();
+    }
+    return false;
+  });
 }
 
 std::string reason(int status) {
@@ -87,6 +116,7 @@ void scrape(const char* endpoint, const std::function<Response(const ScrapeReque
   guarded(endpoint, res, [&] {
     auto r = handler(scrape_request(req));
     res.status = r.status;
+    if (!r.parts.empty()) return send_parts(std::move(r), res);
     res.set_content(std::move(r.body), r.content_type.empty() ? kMetricsContentType : r.content_type.c_str());
   });
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "web/web_config.h"
 
@@ -20,13 +21,32 @@ struct ScrapeRequest {
   std::optional<double> timeout_seconds;
   // Query parameters; the first value wins when one repeats.
   std::map<std::string, std::string> params;
+  // Every collect[] value, in order.
+  std::vector<std::string> collect;
+  // Accept-Encoding allows gzip.
+  bool gzip = false;
 };
 
 struct Response {
   int status = 200;
   std::string content_type;  // empty: kMetricsContentType
   std::string body;
+  // When not empty, the body is these parts in order, written without a joined
+  // copy (they are shared with other scrapes), and `body` is ignored.
+  std::vector<std::shared_ptr<const std::string>> parts;
+  std::string content_encoding;  // "gzip" when the parts are compressed
+  // Called once the last byte was handed to the connection.
+  std::function<void()> on_sent;
+
+  std::string joined() const;  // body, or the parts joined
 };
+
+// A plain-text answer, e.g. an error.
+Response text_response(int status, std::string body);
+
+// Whether an Accept-Encoding header value allows gzip (RFC 9110: "gzip" or
+// "*" with a quality above 0). Pure.
+bool accepts_gzip(std::string_view accept_encoding);
 
 // An empty handler makes its endpoint answer 404.
 struct Handlers {

@@ -39,7 +39,7 @@ class ScaleTest : public ::testing::Test {
     invitees.quotes = {"usdt"};
     c.accounts[0].invitee_assets = invitees;
     exp_.apply(c);
-    return parse_exposition(exp_.metrics({}).body);
+    return parse_exposition(exp_.metrics({}).joined());
   }
   // uid -> field, from the simulator's own data.
   std::vector<std::pair<double, uint64_t>> ranked(const char* field) const {
@@ -107,17 +107,24 @@ TEST_F(ScaleTest, ProbeServesOneAccount) {
   r.params["account"] = "b";
   auto res = exp_.probe(r);
   ASSERT_EQ(res.status, 200);
-  auto s = parse_exposition(res.body);
+  auto s = parse_exposition(res.joined());
   EXPECT_EQ(count_prefix(s, "coinw_invitees{account=\"b\""), 1u);
   EXPECT_EQ(count_prefix(s, "coinw_invitees{account=\"a\""), 0u);
   EXPECT_EQ(count_prefix(s, "coinw_exporter_build_info"), 0u) << "exporter metrics belong on /metrics";
   web::ScrapeRequest self_only;
-  self_only.params["collect[]"] = "exporter";
+  self_only.collect = {"exporter"};
   const auto before = sim_->counters().sub_account_list.requests;
-  auto own = parse_exposition(exp_.metrics(self_only).body);
+  auto own = parse_exposition(exp_.metrics(self_only).joined());
   EXPECT_EQ(count_prefix(own, "coinw_exporter_build_info"), 1u);
   EXPECT_EQ(count_prefix(own, "coinw_invitees"), 0u);
   EXPECT_EQ(sim_->counters().sub_account_list.requests, before) << "collect[]=exporter must not refresh accounts";
+  web::ScrapeRequest unknown;
+  unknown.collect = {"exporter", "invitees"};
+  auto refused = exp_.metrics(unknown);
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("\"invitees\""), std::string::npos) << refused.body;
+  EXPECT_NE(refused.body.find("known values: exporter"), std::string::npos) << refused.body;
+  EXPECT_EQ(sim_->counters().sub_account_list.requests, before) << "a refused collect[] must not refresh accounts";
   r.params["account"] = "nobody";
   EXPECT_EQ(exp_.probe(r).status, 404);
   EXPECT_EQ(exp_.probe({}).status, 400);

@@ -16,6 +16,7 @@
 #include "sim/simulator.h"
 #include "support/exposition.h"
 #include "support/exposition_check.h"
+#include "support/gunzip.h"
 
 namespace coinw {
 namespace {
@@ -47,7 +48,7 @@ class ExporterTest : public ::testing::Test {
     r.timeout_seconds = timeout;
     auto res = exp_.metrics(r);
     EXPECT_EQ(res.status, 200);
-    return res.body;
+    return res.joined();
   }
   // The simulator and one account `demo` on it, both quotes.
   void serve_demo(sim::Options o = {}) {
@@ -66,7 +67,7 @@ class ExporterTest : public ::testing::Test {
 // Volatile values (times, durations, latencies, the revision) become placeholders.
 std::string normalise(const std::string& text) {
   static const std::regex volatile_line(
-      R"(^((coinw_\w+_timestamp_seconds|coinw_collector_duration_seconds|coinw_rate_limiter_wait_seconds_total|coinw_api_request_duration_seconds_sum)(\{[^}]*\})?) .*$)");
+      R"(^((coinw_\w+_timestamp_seconds|coinw_exporter_heap_inuse_bytes|coinw_collector_duration_seconds|coinw_rate_limiter_wait_seconds_total|coinw_api_request_duration_seconds_sum)(\{[^}]*\})?) .*$)");
   static const std::regex bucket(R"(^(coinw_api_request_duration_seconds_bucket\{[^}]*\}) .*$)");
   static const std::regex revision(R"(revision="[^"]*")");
   std::istringstream in(text);
@@ -101,6 +102,49 @@ TEST_F(ExporterTest, GoldenMetricsForASeededSimulator) {
   std::stringstream want;
   want << in.rdbuf();
   EXPECT_EQ(got, want.str()) << "run with COINW_UPDATE_GOLDEN=1 to accept a deliberate change";
+  // The next scrape is served from the rendered cache: the same text, no API call.
+  const auto calls = invitee_requests() + sub_requests();
+  EXPECT_EQ(normalise(scrape()), want.str());
+  EXPECT_EQ(invitee_requests() + sub_requests(), calls);
+}
+
+TEST_F(ExporterTest, CachedScrapesAreIdenticalAndGzipDecodesToThem) {
+  sim::Options o;
+  o.invitees = 150;
+  serve_demo(o);
+  const std::string first = scrape();
+  const auto calls = invitee_requests() + sub_requests();
+  web::ScrapeRequest gz;
+  gz.gzip = true;
+  const auto compressed = exp_.metrics(gz);
+  EXPECT_EQ(compressed.content_encoding, "gzip");
+  const std::string plain = scrape();
+  // The heap in use is measured per scrape; every other byte comes from the cache.
+  static const std::regex heap(R"(\ncoinw_exporter_heap_inuse_bytes \S+\n)");
+  auto without_heap = [](const std::string& text) { return std::regex_replace(text, heap, "\n"); };
+  EXPECT_EQ(without_heap(plain), without_heap(first)) << "nothing changed between the scrapes, so neither did a byte";
+  EXPECT_EQ(without_heap(testing::gunzip(compressed.joined())), without_heap(plain));
+  EXPECT_TRUE(testing::check_exposition(plain).ok());
+  EXPECT_EQ(invitee_requests() + sub_requests(), calls) << "cached scrapes call no API";
+}
+
+TEST_F(ExporterTest, ARefreshChangesTheCachedBody) {
+  start({});
+  config::Config c;
+  c.accounts = {account("demo", *sim_, {"usdt"})};
+  c.accounts[0].sub_accounts.min_refresh_interval = 1s;
+  exp_.apply(c);
+  web::ScrapeRequest gz;
+  gz.gzip = true;
+  const auto before = parse_exposition(testing::gunzip(exp_.metrics(gz).joined()));
+  const auto uid = sim_->dataset_json()["subAccounts"][0]["spotUid"].get<int64_t>();
+  const std::string frozen = "coinw_sub_account_frozen{account=\"demo\",uid=\"" + std::to_string(uid) + "\"}";
+  ASSERT_EQ(before.at(frozen), 0);
+  ASSERT_TRUE(sim_->freeze(uid, true));
+  EXPECT_EQ(parse_exposition(testing::gunzip(exp_.metrics(gz).joined())).at(frozen), 0) << "within the interval";
+  std::this_thread::sleep_for(1100ms);
+  EXPECT_EQ(parse_exposition(testing::gunzip(exp_.metrics(gz).joined())).at(frozen), 1);
+  EXPECT_EQ(parse_exposition(scrape()).at(frozen), 1) << "identity and gzip bodies agree";
 }
 
 TEST_F(ExporterTest, EveryValueEqualsTheSimulatorsData) {
@@ -193,7 +237,7 @@ TEST_F(ExporterTest, TwentyConcurrentScrapesCostOneSetOfApiCalls) {
   std::vector<std::thread> scrapers;
   std::vector<std::string> bodies(20);
   for (int i = 0; i < 20; ++i)
-    scrapers.emplace_back([&, i] { bodies[static_cast<size_t>(i)] = exp_.metrics({}).body; });
+    scrapers.emplace_back([&, i] { bodies[static_cast<size_t>(i)] = exp_.metrics({}).joined(); });
   for (auto& t : scrapers) t.join();
   EXPECT_EQ(invitee_requests(), 6u);
   EXPECT_EQ(sub_requests(), 1u);

@@ -143,10 +143,10 @@ class Hardening : public ::testing::Test {
     r.timeout_seconds = timeout_seconds;
     auto res = exp_.metrics(r);
     EXPECT_EQ(res.status, 200);
-    auto check = testing::check_exposition(res.body);
+    auto check = testing::check_exposition(res.joined());
     EXPECT_TRUE(check.ok()) << check.report();
-    EXPECT_EQ(testing::promtool_problems(res.body), "");
-    return parse_exposition(res.body);
+    EXPECT_EQ(testing::promtool_problems(res.joined()), "");
+    return parse_exposition(res.joined());
   }
   uint64_t sim_requests() const {
     auto c = sim_->counters();

@@ -93,7 +93,7 @@ Scrape scrape_with(const std::string& invitees, const std::string& subs,
   Scrape s;
   auto res = exp.metrics({});
   EXPECT_EQ(res.status, 200);
-  s.text = res.body;
+  s.text = res.joined();
   s.check = testing::check_exposition(s.text);
   EXPECT_TRUE(s.check.ok()) << s.check.report();
   EXPECT_EQ(testing::promtool_problems(s.text), "");

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "log/log.h"
+#include "exposition/body.h"
 #include "support/bcrypt.h"
+#include "support/gunzip.h"
 #include "web/auth.h"
 #include "web/server.h"
 
@@ -32,7 +34,13 @@ class WebServerTest : public ::testing::Test {
       std::lock_guard lock(mu_);
       last_ = r;
       if (throw_) throw std::runtime_error("boom");
-      return Response{200, "", exposition()};
+      // As the exporter answers: shared parts, compressed when the client asked.
+      exposition::BodyBuilder body(r.gzip);
+      body.add(exposition::make_piece(exposition()));
+      Response res;
+      res.parts = std::move(body).finish();
+      if (r.gzip) res.content_encoding = "gzip";
+      return res;
     };
     h.landing_page = [] { return std::string("<html>coinw</html>"); };
     h.ready = [this] { return ready_.load(); };
@@ -107,7 +115,7 @@ TEST_F(WebServerTest, ProbeGetsQueryParameters) {
   std::map<std::string, std::string> seen;
   h.probe = [&](const ScrapeRequest& r) {
     seen = r.params;
-    return Response{200, "text/plain; charset=utf-8", "probed\n"};
+    return text_response(200, "probed\n");
   };
   WebServer s("127.0.0.1:0", {}, std::move(h));
   s.start();
@@ -129,6 +137,7 @@ TEST_F(WebServerTest, GzipOnlyWhenAsked) {
   EXPECT_EQ(static_cast<unsigned char>(r->body[0]), 0x1f);
   EXPECT_EQ(static_cast<unsigned char>(r->body[1]), 0x8b);
   EXPECT_LT(r->body.size(), exposition().size());
+  EXPECT_EQ(coinw::testing::gunzip(r->body), exposition());
 
   r = c.Get("/metrics");
   ASSERT_TRUE(r);
@@ -139,6 +148,39 @@ TEST_F(WebServerTest, GzipOnlyWhenAsked) {
   r = decoding.Get("/metrics", {{"Accept-Encoding", "gzip"}});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->body, exposition()) << "the gzip stream must decode to the exposition";
+
+  r = c.Get("/metrics", {{"Accept-Encoding", "gzip;q=0, identity"}});
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->has_header("Content-Encoding")) << "gzip refused with q=0";
+  EXPECT_EQ(r->body, exposition());
+}
+
+TEST_F(WebServerTest, PartsLargerThanSocketBuffersArriveWhole) {
+  std::vector<std::shared_ptr<const std::string>> parts;
+  std::string want;
+  for (int i = 0; i < 4; ++i) {
+    parts.push_back(std::make_shared<const std::string>(size_t(900000) + i, static_cast<char>('a' + i)));
+    want += *parts.back();
+  }
+  std::atomic<int> sent{0};
+  Handlers h;
+  h.metrics = [&](const ScrapeRequest&) {
+    Response r;
+    r.parts = parts;
+    r.on_sent = [&] { ++sent; };
+    return r;
+  };
+  WebServer s("127.0.0.1:0", {}, std::move(h));
+  s.start();
+  httplib::Client c("127.0.0.1", s.port());
+  for (int i = 0; i < 2; ++i) {
+    auto r = c.Get("/metrics");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->get_header_value("Content-Length"), std::to_string(want.size()));
+    EXPECT_TRUE(r->body == want) << "body of " << r->body.size() << " bytes differs";
+  }
+  s.stop();
+  EXPECT_EQ(sent.load(), 2) << "on_sent once per response, after its last byte";
 }
 
 TEST_F(WebServerTest, HandlerExceptionIs500AndServerSurvives) {
@@ -285,7 +327,9 @@ TEST_F(WebServerTest, StopLetsInFlightRequestsFinish) {
   h.metrics = [&](const ScrapeRequest&) {
     entered = true;
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    return Response{200, "", "done\n"};
+    Response r;
+    r.body = "done\n";
+    return r;
   };
   WebServer s("127.0.0.1:0", {}, std::move(h));
   s.start();

@@ -15,7 +15,11 @@ namespace {
 
 Handlers handlers() {
   Handlers h;
-  h.metrics = [](const ScrapeRequest&) { return Response{200, "", "up 1\n"}; };
+  h.metrics = [](const ScrapeRequest&) {
+    Response r;
+    r.body = "up 1\n";
+    return r;
+  };
   return h;
 }
 
