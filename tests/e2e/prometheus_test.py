@@ -67,6 +67,16 @@ class PrometheusEndToEnd(unittest.TestCase):
             harness.wait_for(lambda: harness.http("GET", prom + "/-/ready")[0] == 200, 30, "Prometheus")
             harness.wait_for(lambda: query(prom, 'up{job="coinw"} == 1'), 30, "a successful scrape")
 
+            # Prometheus asks for gzip; the exporter joins separately compressed
+            # pieces into one gzip member. Every sample must arrive: as many as an
+            # identity GET shows (the data is cached, so both see the same set).
+            def samples_match():
+                _, text = harness.get_text(exporter + "/metrics")
+                served = sum(1 for line in text.splitlines() if line and not line.startswith("#"))
+                scraped = query(prom, 'scrape_samples_scraped{job="coinw"}')
+                return scraped and int(float(scraped[0]["value"][1])) == served
+            harness.wait_for(samples_match, 30, "Prometheus to read every sample of the gzip body")
+
             # Freeze a sub-account that is not frozen yet.
             subs = harness.sim_json(sim, "/admin/dataset")["subAccounts"]
             uid = next(s["spotUid"] for s in subs if s["frozenFlag"] == 0)
