@@ -40,7 +40,7 @@ Client::Client(Credentials credentials, Transport& transport, ratelimit::RateGat
       observer_(observer) {
   const auto& l = options_.limits;
   const std::string who = credential_id(credentials_.api_key);
-  auto spec = [&](int n) { return ratelimit::LimitSpec{n, std::chrono::seconds(1), l.margin}; };
+  auto spec = [&](int n) { return ratelimit::LimitSpec{n, facts::kLimitWindow, l.margin}; };
   auto add = [&](Limits& limits, const std::string& key, int n) {
     if (n > 0) limits.all.push_back(gate_.limiter(key, spec(n)));
   };
@@ -57,7 +57,7 @@ Client::Client(Credentials credentials, Transport& transport, ratelimit::RateGat
 Result<InviteePage> Client::invitee_assets(const InviteeQuery& q, TimePoint deadline) {
   HttpRequest r;
   r.method = "GET";
-  r.path = kInviteeAssetsPath;
+  r.path = facts::kInviteeAssetsPath;
   if (q.uid) r.query.emplace_back("uid", std::to_string(*q.uid));
   if (q.start_time) r.query.emplace_back("startTime", *q.start_time);
   if (q.end_time) r.query.emplace_back("endTime", *q.end_time);
@@ -73,8 +73,8 @@ Result<InviteePage> Client::invitee_assets(const InviteeQuery& q, TimePoint dead
 Result<SubAccountList> Client::sub_accounts(TimePoint deadline) {
   HttpRequest r;
   r.method = "POST";
-  r.path = kPrivateSpotPath;
-  r.query = {{"command", "subAccount_list"},
+  r.path = facts::kPrivateSpotPath;
+  r.query = {{"command", facts::kSubAccountListCommand},
              {"api_key", credentials_.api_key},
              {"sign", spot_sign({}, credentials_.api_key, credentials_.secret_key)}};
   return call<SubAccountList>(Endpoint::sub_account_list, r, deadline, [](const HttpResponse& resp) {

@@ -12,6 +12,7 @@
 
 #include "api/client.h"
 #include "api/transport.h"
+#include "common/coinw_facts.h"
 #include "config/values.h"
 
 namespace coinw::config {
@@ -29,13 +30,13 @@ struct HttpConfig {
 };
 
 struct RateLimitConfig {
-  int invitee_assets_per_second = api::RateLimits{}.invitee_assets_per_s;
-  int futures_ip_per_second = api::RateLimits{}.futures_ip_per_s;  // 0: off
-  int sub_account_list_per_second = api::RateLimits{}.sub_account_list_per_s;
-  int spot_ip_per_second = api::RateLimits{}.spot_ip_per_s;
-  int spot_user_per_second = api::RateLimits{}.spot_user_per_s;
+  int invitee_assets_per_second = facts::kInviteeAssetsPerSecond;
+  int futures_ip_per_second = 0;  // undocumented, so off
+  int sub_account_list_per_second = facts::kSubAccountListPerSecond;
+  int spot_ip_per_second = facts::kSpotIpPerSecond;
+  int spot_user_per_second = facts::kSpotUserPerSecond;
   milliseconds safety_margin{20};
-  milliseconds pause_after_rate_limit{30000};
+  milliseconds pause_after_rate_limit = facts::kRateLimitBan;
   bool operator==(const RateLimitConfig&) const = default;
 };
 
@@ -73,7 +74,7 @@ struct SubAccountsConfig {
 
 struct AccountConfig {
   std::string name;
-  std::string base_url = "https://api.coinw.com";  // scheme://host[:port], no trailing slash
+  std::string base_url = facts::kDefaultBaseUrl;  // scheme://host[:port], no trailing slash
   std::string api_key;     // the secret values themselves, already read from *_file
   std::string secret_key;
   std::string ca_file;     // effective: the account's, else global.http.ca_file

@@ -11,6 +11,8 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 
+#include "common/coinw_facts.h"
+#include "common/timefmt.h"
 #include "config/base_url.h"
 #include "config/config.h"
 #include "config/files.h"
@@ -27,13 +29,6 @@ constexpr int kNoMax = INT_MAX;
 // Far above any real config; a larger file is almost certainly the wrong one.
 constexpr size_t kMaxConfigBytes = 16 * 1024 * 1024;
 constexpr milliseconds kNoMaxDuration = milliseconds::max();
-
-// CoinW's documented request limits per second (shared/coinw-api.md §1, §2);
-// exceeding them gets the key or IP banned for 30 s.
-constexpr int kDocumentedInviteeAssets = 5;
-constexpr int kDocumentedSubAccountList = 3;
-constexpr int kDocumentedSpotIp = 100;
-constexpr int kDocumentedSpotUser = 300;
 
 bool valid_account_name(std::string_view s) {
   if (s.empty() || s.size() > 64) return false;
@@ -147,14 +142,16 @@ void Loader::rate_limits(const Map& global, RateLimitConfig& r) {
               std::to_string(*v) + " exceeds CoinW's documented limit of " + std::to_string(documented) +
                   " per second and risks a ban");
   };
-  limit("invitee_assets_per_second", 1, kDocumentedInviteeAssets, r.invitee_assets_per_second);
+  // Above CoinW's documented limits a key or IP gets banned (docs/coinw-api.md §3).
+  limit("invitee_assets_per_second", 1, facts::kInviteeAssetsPerSecond, r.invitee_assets_per_second);
   limit("futures_ip_per_second", 0, 0, r.futures_ip_per_second);
-  limit("sub_account_list_per_second", 1, kDocumentedSubAccountList, r.sub_account_list_per_second);
-  limit("spot_ip_per_second", 0, kDocumentedSpotIp, r.spot_ip_per_second);
-  limit("spot_user_per_second", 0, kDocumentedSpotUser, r.spot_user_per_second);
+  limit("sub_account_list_per_second", 1, facts::kSubAccountListPerSecond, r.sub_account_list_per_second);
+  limit("spot_ip_per_second", 0, facts::kSpotIpPerSecond, r.spot_ip_per_second);
+  limit("spot_user_per_second", 0, facts::kSpotUserPerSecond, r.spot_user_per_second);
   if (auto v = w_.duration(*m, "safety_margin", 0ms, 1s)) r.safety_margin = *v;
-  // CoinW bans for 30 s; retrying sooner only extends the ban.
-  if (auto v = w_.duration(*m, "pause_after_rate_limit", 30s, kNoMaxDuration)) r.pause_after_rate_limit = *v;
+  // Retrying before CoinW's ban ends only extends it.
+  if (auto v = w_.duration(*m, "pause_after_rate_limit", facts::kRateLimitBan, kNoMaxDuration))
+    r.pause_after_rate_limit = *v;
 }
 
 std::optional<AccountConfig> Loader::account(const YAML::Node& n, size_t index, const GlobalConfig& g) {

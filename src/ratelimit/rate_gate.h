@@ -15,10 +15,11 @@
 
 namespace coinw::ratelimit {
 
+// At most `max_requests` per `window`, as the server receives them (see WindowLimiter).
 struct LimitSpec {
-  int max_requests = 1;
-  Duration window = std::chrono::seconds(1);
-  Duration margin = std::chrono::milliseconds(20);
+  int max_requests;
+  Duration window;
+  Duration margin;
 };
 
 class RateGate;
