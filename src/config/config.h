@@ -12,6 +12,7 @@
 
 #include "api/client.h"
 #include "api/transport.h"
+#include "common/base_url.h"
 #include "common/coinw_facts.h"
 #include "config/values.h"
 
@@ -74,7 +75,7 @@ struct SubAccountsConfig {
 
 struct AccountConfig {
   std::string name;
-  std::string base_url = facts::kDefaultBaseUrl;  // scheme://host[:port], no trailing slash
+  BaseUrl base_url = facts::kDefaultBaseUrl;
   std::string api_key;     // the secret values themselves, already read from *_file
   std::string secret_key;
   std::string ca_file;     // effective: the account's, else global.http.ca_file

@@ -33,7 +33,7 @@ std::string describe(const Config& c) {
                     "; nick_name " + std::string(to_string(c.global.nick_name)) + "; staleness_limit " +
                     format_duration(c.global.staleness_limit) + "\n";
   for (const auto& a : c.accounts) {
-    out += "account " + a.name + ": " + a.base_url;
+    out += "account " + a.name + ": " + a.base_url.text();
     if (!a.ca_file.empty()) out += " (CA " + a.ca_file + ")";
     const auto& ia = a.invitee_assets;
     if (ia.enabled) {

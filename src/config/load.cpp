@@ -13,7 +13,6 @@
 
 #include "common/coinw_facts.h"
 #include "common/timefmt.h"
-#include "config/base_url.h"
 #include "config/config.h"
 #include "config/files.h"
 #include "config/walker.h"
@@ -169,9 +168,9 @@ std::optional<AccountConfig> Loader::account(const YAML::Node& n, size_t index, 
   }
   if (auto v = w_.string(*m, "base_url")) {
     std::string problem;
-    if (auto url = detail::check_base_url(*v, problem)) {
-      a.base_url = url->normalized;
-      if (url->plain_http_off_host)
+    if (auto url = BaseUrl::parse(*v, problem)) {
+      a.base_url = *url;
+      if (!url->https() && !url->loopback())
         w_.warn(m->line_of("base_url"), m->path_of("base_url"),
                 "plain http to a host that is not loopback: credentials would cross the network unencrypted");
     } else {

@@ -215,7 +215,7 @@ TEST(ConfigExamples, DemoLoadsCleanlyAgainstTheSimulator) {
   ASSERT_EQ(l.config.accounts.size(), 1u);
   const auto& a = l.config.accounts[0];
   EXPECT_EQ(a.name, "demo");
-  EXPECT_EQ(a.base_url, "http://127.0.0.1:8790");
+  EXPECT_EQ(a.base_url.text(), "http://127.0.0.1:8790");
   EXPECT_EQ(a.api_key, "demo-key");
   EXPECT_EQ(a.secret_key, "demo-secret");
   EXPECT_EQ(a.invitee_assets.quotes, (std::vector<std::string>{"usdt", "usdc"}));

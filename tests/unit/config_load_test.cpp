@@ -60,7 +60,7 @@ TEST(ConfigLoad, MinimalGetsEveryDefault) {
   ASSERT_EQ(l.config.accounts.size(), 1u);
   const auto& a = l.config.accounts[0];
   EXPECT_EQ(a.name, "main");
-  EXPECT_EQ(a.base_url, "https://api.coinw.com");
+  EXPECT_EQ(a.base_url.text(), "https://api.coinw.com");
   EXPECT_EQ(a.api_key, kKey);
   EXPECT_EQ(a.secret_key, kSecret);
   EXPECT_EQ(a.ca_file, "");
@@ -433,7 +433,7 @@ accounts:
   EXPECT_EQ(l.config.global.time_zone_offset_seconds, -(5 * 3600 + 30 * 60));
   const auto& a = l.config.accounts.at(0);
   EXPECT_EQ(a.name, "acct-1");
-  EXPECT_EQ(a.base_url, "https://api.example.com");
+  EXPECT_EQ(a.base_url.text(), "https://api.example.com");
   EXPECT_EQ(a.api_key, kKey);
   EXPECT_EQ(a.secret_key, "pre$" + kSecret);
   EXPECT_EQ(a.invitee_assets.page_size, 250);
@@ -474,7 +474,7 @@ TEST(ConfigLoad, ConvertsToApiOptions) {
   EXPECT_EQ(o.limits.margin, Duration(0));
   EXPECT_EQ(o.limits.pause, 31s);  // rounded up, never shorter than configured
   auto t = to_transport_options(g, l.config.accounts[0]);
-  EXPECT_EQ(t.base_url, "https://api.coinw.com");
+  EXPECT_EQ(t.base_url.text(), "https://api.coinw.com");
   EXPECT_EQ(t.ca_file, "");
   EXPECT_EQ(t.connect_timeout, 3s);
   EXPECT_EQ(t.read_timeout, 7s);
