@@ -29,11 +29,13 @@ struct RateLimits {
   int spot_user_per_s = facts::kSpotUserPerSecond;
   Duration margin = std::chrono::milliseconds(20);
   std::chrono::seconds pause = facts::kRateLimitBan;  // after 29001 / HTTP 429, unless Retry-After says longer
+  bool operator==(const RateLimits&) const = default;
 };
 
 struct ClientOptions {
   RateLimits limits;
   int time_zone_offset_seconds = 0;  // of CoinW's yyyy-MM-dd HH:mm:ss strings
+  bool operator==(const ClientOptions&) const = default;
 };
 
 struct InviteeQuery {

@@ -42,6 +42,7 @@ struct TransportOptions {
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds read_timeout{10000};
   size_t max_body_bytes = 64 * 1024 * 1024;
+  bool operator==(const TransportOptions&) const = default;
 };
 
 // cpp-httplib with OpenSSL: keep-alive, certificate verification, timeouts.

@@ -12,6 +12,7 @@
 
 #include "api/client.h"
 #include "collect/api_metrics.h"
+#include "collect/client_settings.h"
 #include "collect/invitee_book.h"
 #include "config/config.h"
 #include "exposition/family_set.h"
@@ -45,15 +46,14 @@ struct ExposeSettings {
 
 class AccountCollector {
  public:
-  AccountCollector(config::AccountConfig account, const config::GlobalConfig& global,
-                   ratelimit::RateGate& gate, Clock& clock, std::unique_ptr<api::Transport> transport);
+  AccountCollector(config::AccountConfig account, ClientSettings settings, ratelimit::RateGate& gate, Clock& clock,
+                   std::unique_ptr<api::Transport> transport);
 
   void refresh(TimePoint deadline, const ExposeSettings& settings);
   void collect(exposition::FamilySet& out, const ExposeSettings& settings) const;
 
   const config::AccountConfig& config() const { return config_; }
-  // The global settings this collector's client was built with.
-  bool same_client_settings(const config::GlobalConfig& g) const;
+  const ClientSettings& client_settings() const { return client_settings_; }
   AccountStatus status() const;
 
  private:
@@ -68,7 +68,7 @@ class AccountCollector {
   void collect_health(exposition::FamilySet& out, const exposition::Labels& account) const;
 
   const config::AccountConfig config_;
-  const config::GlobalConfig client_settings_;
+  const ClientSettings client_settings_;
   Clock& clock_;
   std::unique_ptr<api::Transport> transport_;
   ApiMetrics api_metrics_;

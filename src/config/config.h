@@ -1,7 +1,8 @@
 #pragma once
 // The exporter's YAML configuration, loaded, expanded and validated in one pass.
 // Structs are plain values: a reload compares old and new AccountConfig to keep
-// the cached data of accounts that did not change.
+// the cached data of accounts that did not change. A leaf: it knows nothing of
+// the client; collect/client_settings.h maps it to the client's options.
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -10,8 +11,6 @@
 #include <string_view>
 #include <vector>
 
-#include "api/client.h"
-#include "api/transport.h"
 #include "common/base_url.h"
 #include "common/coinw_facts.h"
 #include "config/values.h"
@@ -112,9 +111,5 @@ Loaded load_config_file(const std::string& path);
 
 // A few secret-free lines for --config.check.
 std::string describe(const Config& c);
-
-api::RateLimits to_rate_limits(const RateLimitConfig& r);
-api::ClientOptions to_client_options(const GlobalConfig& g);
-api::TransportOptions to_transport_options(const GlobalConfig& g, const AccountConfig& a);
 
 }  // namespace coinw::config

@@ -51,16 +51,17 @@ void Exporter::apply(const config::Config& config) {
   const auto old = snapshot();
   auto next = std::make_shared<Accounts>();
   for (const auto& a : config.accounts) {
+    auto settings = collect::derive_client_settings(config.global, a);
     std::shared_ptr<collect::AccountCollector> kept;
     for (const auto& o : *old)
-      if (o->config() == a && o->same_client_settings(config.global)) kept = o;
+      if (o->config() == a && o->client_settings() == settings) kept = o;
     if (kept) {
       next->push_back(std::move(kept));
       continue;
     }
-    auto transport = transports_(config::to_transport_options(config.global, a));
+    auto transport = transports_(settings.transport);
     next->push_back(
-        std::make_shared<collect::AccountCollector>(a, config.global, gate_, clock_, std::move(transport)));
+        std::make_shared<collect::AccountCollector>(a, std::move(settings), gate_, clock_, std::move(transport)));
   }
   std::lock_guard lock(mu_);
   accounts_ = std::move(next);

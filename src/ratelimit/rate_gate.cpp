@@ -25,6 +25,8 @@ WindowLimiter* RateGate::limiter(const std::string& key, const LimitSpec& spec) 
   std::lock_guard lock(mu_);
   auto& slot = limiters_[key];
   if (!slot) slot = std::make_unique<WindowLimiter>(spec.max_requests, spec.window, spec.margin);
+  else if (!slot->same_limits(spec.max_requests, spec.window, spec.margin))
+    slot->reconfigure(spec.max_requests, spec.window, spec.margin);
   return slot.get();
 }
 

@@ -52,8 +52,9 @@ class RateGate {
  public:
   explicit RateGate(Clock& clock);
 
-  // The limiter for `key`, created on first use. Limits of an existing key are
-  // kept (a reload with new limits takes effect for new keys only).
+  // The limiter for `key`, created on first use. A different `spec` for an
+  // existing key replaces its limits but keeps its history: a reload's new
+  // limits take effect at once and still count the requests already sent.
   WindowLimiter* limiter(const std::string& key, const LimitSpec& spec);
 
   // Waits until all `limiters` allow a send, then records it. Refuses without

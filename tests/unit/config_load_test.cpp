@@ -456,36 +456,6 @@ TEST(ConfigLoad, UnsetVariablesNameKeyAndVariable) {
   EXPECT_EQ(p, want);
 }
 
-TEST(ConfigLoad, ConvertsToApiOptions) {
-  auto l = parse(kMinimal + R"(global:
-  time_zone: "+08:00"
-  http: {connect_timeout: 3s, read_timeout: 7s}
-  rate_limits: {invitee_assets_per_second: 4, futures_ip_per_second: 9, sub_account_list_per_second: 2,
-                spot_ip_per_second: 50, spot_user_per_second: 60, safety_margin: 0, pause_after_rate_limit: 30500ms}
-)");
-  const auto& g = l.config.global;
-  auto o = to_client_options(g);
-  EXPECT_EQ(o.time_zone_offset_seconds, 28800);
-  EXPECT_EQ(o.limits.invitee_assets_per_s, 4);
-  EXPECT_EQ(o.limits.futures_ip_per_s, 9);
-  EXPECT_EQ(o.limits.sub_account_list_per_s, 2);
-  EXPECT_EQ(o.limits.spot_ip_per_s, 50);
-  EXPECT_EQ(o.limits.spot_user_per_s, 60);
-  EXPECT_EQ(o.limits.margin, Duration(0));
-  EXPECT_EQ(o.limits.pause, 31s);  // rounded up, never shorter than configured
-  auto t = to_transport_options(g, l.config.accounts[0]);
-  EXPECT_EQ(t.base_url.text(), "https://api.coinw.com");
-  EXPECT_EQ(t.ca_file, "");
-  EXPECT_EQ(t.connect_timeout, 3s);
-  EXPECT_EQ(t.read_timeout, 7s);
-  EXPECT_TRUE(t.verify_tls);
-  auto defaults = to_rate_limits(RateLimitConfig{});
-  api::RateLimits api_defaults;
-  EXPECT_EQ(defaults.invitee_assets_per_s, api_defaults.invitee_assets_per_s);
-  EXPECT_EQ(defaults.margin, api_defaults.margin);
-  EXPECT_EQ(defaults.pause, api_defaults.pause);
-}
-
 TEST(ConfigLoad, DescribeSummarisesWithoutSecrets) {
   auto l = parse(kMinimal + R"(    invitee_assets: {quotes: [usdt, usdc], page_size: 200, min_refresh_interval: 2m}
   - name: subs

@@ -33,6 +33,22 @@ TEST(RateGate, SameKeySameLimiter) {
   EXPECT_NE(gate.limiter("k", {5, 1s, 0ms}), gate.limiter("other", {5, 1s, 0ms}));
 }
 
+// A reload with new limits (issue 9): the key's limiter takes them at once and
+// keeps counting what was already sent.
+TEST(RateGate, NewSpecForAKeyTakesEffectAtOnce) {
+  testing::FakeClock clock;
+  RateGate gate(clock);
+  auto* before = gate.limiter("k", {5, 1s, 0ms});
+  const auto t0 = clock.now();
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(gate.acquire({before}, t0 + 1h).permit);
+  EXPECT_EQ(clock.now(), t0);
+  auto* after = gate.limiter("k", {2, 1s, 0ms});
+  EXPECT_EQ(after, before);
+  EXPECT_EQ(after->max_requests(), 2);
+  ASSERT_TRUE(gate.acquire({after}, t0 + 1h).permit);
+  EXPECT_EQ(clock.now(), t0 + 1s) << "the two requests sent under the old limit count against the new one";
+}
+
 TEST(RateGate, RefusesPastTheDeadlineWithoutWaiting) {
   testing::FakeClock clock;
   RateGate gate(clock);
