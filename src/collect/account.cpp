@@ -33,7 +33,7 @@ void AccountCollector::refresh(TimePoint deadline, const ExposeSettings& setting
   {
     std::unique_lock lock(flight_mu_);
     // Another scrape's refresh may outlast our budget: then serve what we have.
-    if (!flight_done_.wait_until(lock, deadline, [this] { return !in_flight_; })) return;
+    if (!clock_.wait_until(flight_done_, lock, deadline, [this] { return !in_flight_; })) return;
     // A scrape that waited for another's refresh serves its result.
     if (last_refresh_end_ && *last_refresh_end_ >= arrival) return;
     in_flight_ = true;

@@ -47,7 +47,9 @@ Acquired RateGate::acquire(const std::vector<WindowLimiter*>& limiters, TimePoin
       when = std::max(*when, *e);
     }
     if (!when) {  // an unanswered request holds a slot: wait for an answer
-      answered_.wait(lock);
+      const uint64_t seen = answers_;
+      if (!clock_.wait_until(answered_, lock, deadline, [&] { return answers_ != seen; }))
+        return Acquired{std::nullopt, Refusal::over_budget, clock_.now() - start};
       continue;
     }
     if (*when > deadline) return Acquired{std::nullopt, paused ? Refusal::paused : Refusal::over_budget, now - start};
@@ -68,6 +70,7 @@ void RateGate::finish(const std::vector<std::pair<WindowLimiter*, uint64_t>>& id
     std::lock_guard lock(mu_);
     const TimePoint now = clock_.now();
     for (auto& [l, id] : ids) l->on_complete(id, now);
+    ++answers_;
   }
   answered_.notify_all();
 }

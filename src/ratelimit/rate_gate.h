@@ -58,7 +58,8 @@ class RateGate {
   WindowLimiter* limiter(const std::string& key, const LimitSpec& spec);
 
   // Waits until all `limiters` allow a send, then records it. Refuses without
-  // waiting when that moment is after `deadline` (paused, or simply too late).
+  // waiting when that moment is after `deadline` (paused, or simply too late),
+  // and at `deadline` when an unanswered request still holds the slot.
   Acquired acquire(const std::vector<WindowLimiter*>& limiters, TimePoint deadline);
   void pause(WindowLimiter* limiter, TimePoint until);
   // When `limiter` is paused, until when.
@@ -73,6 +74,7 @@ class RateGate {
   Clock& clock_;
   std::mutex mu_;
   std::condition_variable answered_;
+  uint64_t answers_ = 0;  // requests finished so far, to wake acquire()
   std::map<std::string, std::unique_ptr<WindowLimiter>> limiters_;
 };
 

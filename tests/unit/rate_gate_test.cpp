@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "support/fake_clock.h"
 
 namespace coinw::ratelimit {
@@ -80,6 +82,24 @@ TEST(RateGate, AnUnfinishedPermitBlocksUntilFinished) {
   t.join();
   ASSERT_TRUE(a.permit);
   EXPECT_GE(clock.now(), TimePoint{} + 1000s + 4s) << "one window after the late answer";
+}
+
+// The header's promise holds while an unanswered request holds the slot too:
+// the wait ends at the deadline, with a refusal.
+TEST(RateGate, AnUnansweredRequestIsAwaitedOnlyUntilTheDeadline) {
+  testing::FakeClock clock;
+  RateGate gate(clock);
+  auto* l = gate.limiter("ep", {1, 1s, 0ms});
+  std::optional<Permit> held = std::move(gate.acquire({l}, clock.now() + 1h).permit);
+  ASSERT_TRUE(held);
+  const auto deadline = clock.now() + 500ms;
+  std::thread t([&] { clock.advance(600ms); });  // time passes, no answer comes
+  auto a = gate.acquire({l}, deadline);
+  t.join();
+  EXPECT_FALSE(a.permit);
+  EXPECT_EQ(a.refusal, Refusal::over_budget);
+  EXPECT_GE(a.waited, 500ms);
+  held->finish();
 }
 
 }  // namespace
