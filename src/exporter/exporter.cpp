@@ -4,6 +4,7 @@
 #include <future>
 #include <sstream>
 
+#include "exposition/catalogue.h"
 #include "log/log.h"
 
 namespace coinw::exporter {
@@ -140,15 +141,13 @@ std::string Exporter::scrape(const web::ScrapeRequest& request, const Accounts& 
 
 void Exporter::collect_self(exposition::FamilySet& out) const {
   const BuildInfo b = build_info();
-  out.gauge("coinw_exporter_build_info", "The exporter's version and revision; value 1.",
-            {{"version", b.version}, {"revision", b.revision}}, 1);
+  namespace metric = exposition::metric;
+  exposition::sample(out, metric::exporter_build_info, {{"version", b.version}, {"revision", b.revision}}, 1);
   std::lock_guard lock(mu_);
-  out.gauge("coinw_exporter_config_last_reload_successful", "Whether the last configuration reload succeeded.", {},
-            last_reload_ok_ ? 1 : 0);
+  exposition::sample(out, metric::exporter_config_last_reload_successful, {}, last_reload_ok_ ? 1 : 0);
   if (last_reload_success_)
-    out.gauge("coinw_exporter_config_last_reload_success_timestamp_seconds",
-              "When the configuration was last loaded successfully, unix seconds.", {},
-              std::chrono::duration<double>(last_reload_success_->time_since_epoch()).count());
+    exposition::sample(out, metric::exporter_config_last_reload_success_timestamp, {},
+                       std::chrono::duration<double>(last_reload_success_->time_since_epoch()).count());
 }
 
 std::string Exporter::landing_page() const {
