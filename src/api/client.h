@@ -35,6 +35,9 @@ struct RateLimits {
 struct ClientOptions {
   RateLimits limits;
   int time_zone_offset_seconds = 0;  // of CoinW's yyyy-MM-dd HH:mm:ss strings
+  // CoinW limits per user. Clients with the same `user` share the per-user
+  // limiters whatever their keys; without one, the API key stands for the user.
+  std::string user;
   bool operator==(const ClientOptions&) const = default;
 };
 

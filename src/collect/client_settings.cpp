@@ -15,6 +15,7 @@ ClientSettings derive_client_settings(const config::GlobalConfig& g, const confi
   // Rounded up: a shorter pause than configured would hit the ban again.
   l.pause = std::chrono::ceil<std::chrono::seconds>(r.pause_after_rate_limit);
   out.client.time_zone_offset_seconds = g.time_zone_offset_seconds;
+  out.client.user = a.user;
   out.transport.base_url = a.base_url;
   out.transport.ca_file = a.ca_file;
   out.transport.connect_timeout = g.http.connect_timeout;

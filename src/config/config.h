@@ -74,6 +74,7 @@ struct SubAccountsConfig {
 
 struct AccountConfig {
   std::string name;
+  std::string user;  // accounts with the same user share CoinW's per-user limits; empty: the key's own
   BaseUrl base_url = facts::kDefaultBaseUrl;
   std::string api_key;     // the secret values themselves, already read from *_file
   std::string secret_key;

@@ -34,6 +34,7 @@ std::string describe(const Config& c) {
                     format_duration(c.global.staleness_limit) + "\n";
   for (const auto& a : c.accounts) {
     out += "account " + a.name + ": " + a.base_url.text();
+    if (!a.user.empty()) out += " (user " + a.user + ")";
     if (!a.ca_file.empty()) out += " (CA " + a.ca_file + ")";
     const auto& ia = a.invitee_assets;
     if (ia.enabled) {

@@ -29,7 +29,7 @@ constexpr int kNoMax = INT_MAX;
 constexpr size_t kMaxConfigBytes = 16 * 1024 * 1024;
 constexpr milliseconds kNoMaxDuration = milliseconds::max();
 
-bool valid_account_name(std::string_view s) {
+bool valid_identifier(std::string_view s) {
   if (s.empty() || s.size() > 64) return false;
   for (char c : s)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-')) return false;
@@ -56,6 +56,7 @@ class Loader {
   void invitee_assets(const Map& account, InviteeAssetsConfig& c);
   void sub_accounts(const Map& account, SubAccountsConfig& c);
   void secret(const Map& account, const std::string& key, std::string& out);
+  void identifier(const Map& m, std::string_view key, std::string& out);
   std::optional<std::string> file_path(const Map& m, std::string_view key);
 
   Walker& w_;
@@ -155,17 +156,13 @@ void Loader::rate_limits(const Map& global, RateLimitConfig& r) {
 
 std::optional<AccountConfig> Loader::account(const YAML::Node& n, size_t index, const GlobalConfig& g) {
   auto m = w_.map(n, "accounts[" + std::to_string(index) + "]",
-                  {"name", "base_url", "api_key", "api_key_file", "secret_key", "secret_key_file", "ca_file",
+                  {"name", "user", "base_url", "api_key", "api_key_file", "secret_key", "secret_key_file", "ca_file",
                    "invitee_assets", "sub_accounts"});
   if (!m) return std::nullopt;
   AccountConfig a;
-  if (auto v = w_.string(*m, "name")) {
-    if (valid_account_name(*v)) a.name = *v;
-    else w_.error(m->line_of("name"), m->path_of("name"),
-                  "must be 1 to 64 of a-z A-Z 0-9 _ . -, got '" + *v + "'");
-  } else if (!m->find("name")) {
-    w_.error(m->line, m->path_of("name"), "required");
-  }
+  if (m->find("name")) identifier(*m, "name", a.name);
+  else w_.error(m->line, m->path_of("name"), "required");
+  identifier(*m, "user", a.user);
   if (auto v = w_.string(*m, "base_url")) {
     std::string problem;
     if (auto url = BaseUrl::parse(*v, problem)) {
@@ -188,6 +185,14 @@ std::optional<AccountConfig> Loader::account(const YAML::Node& n, size_t index, 
   if (!a.invitee_assets.enabled && !a.sub_accounts.enabled)
     w_.warn(m->line, m->path, "both invitee_assets and sub_accounts are disabled: this account exports nothing");
   return a;
+}
+
+// A name used in labels or limiter keys.
+void Loader::identifier(const Map& m, std::string_view key, std::string& out) {
+  auto v = w_.string(m, key);
+  if (!v) return;
+  if (valid_identifier(*v)) out = *v;
+  else w_.error(m.line_of(key), m.path_of(key), "must be 1 to 64 of a-z A-Z 0-9 _ . -, got '" + *v + "'");
 }
 
 // api_key / secret_key, inline or from <key>_file; the value never reaches a message.

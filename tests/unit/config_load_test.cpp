@@ -60,6 +60,7 @@ TEST(ConfigLoad, MinimalGetsEveryDefault) {
   ASSERT_EQ(l.config.accounts.size(), 1u);
   const auto& a = l.config.accounts[0];
   EXPECT_EQ(a.name, "main");
+  EXPECT_EQ(a.user, "") << "no user: the key's own limits";
   EXPECT_EQ(a.base_url.text(), "https://api.coinw.com");
   EXPECT_EQ(a.api_key, kKey);
   EXPECT_EQ(a.secret_key, kSecret);
@@ -205,6 +206,8 @@ TEST(ConfigLoad, AccountRulesReportFileLinePathReason) {
        "config.yml:5: accounts[0].sub_accounts.min_refresh_interval: must be at least 1s, got 0s"},
       {"    sub_accounts: true", "config.yml:5: accounts[0].sub_accounts: must be a map, got a scalar"},
       {"    sub_accounts: [enabled]", "config.yml:5: accounts[0].sub_accounts: must be a map, got a list"},
+      {"    user: alice smith", "config.yml:5: accounts[0].user: must be 1 to 64 of a-z A-Z 0-9 _ . -, got 'alice smith'"},
+      {"    user: ''", "config.yml:5: accounts[0].user: must be 1 to 64 of a-z A-Z 0-9 _ . -, got ''"},
       {"    base_url: ftp://api.coinw.com",
        "config.yml:5: accounts[0].base_url: must start with https:// or http://, got 'ftp://api.coinw.com'"},
       {"    base_url: api.coinw.com",
@@ -459,18 +462,20 @@ TEST(ConfigLoad, UnsetVariablesNameKeyAndVariable) {
 TEST(ConfigLoad, DescribeSummarisesWithoutSecrets) {
   auto l = parse(kMinimal + R"(    invitee_assets: {quotes: [usdt, usdc], page_size: 200, min_refresh_interval: 2m}
   - name: subs
+    user: alice
     base_url: http://127.0.0.1:8790
     api_key: AK-second-0123456789
     secret_key: SK-second-0123456789
     invitee_assets: {enabled: false}
     sub_accounts: {min_refresh_interval: 45s}
 )");
+  EXPECT_EQ(l.config.accounts[1].user, "alice");
   const std::string d = describe(l.config);
   EXPECT_EQ(d,
             "2 accounts; nick_name masked; staleness_limit 15m\n"
             "account main: https://api.coinw.com; invitee_assets every 2m (quotes usdt,usdc, page_size 200, per-invitee series all); "
             "sub_accounts every 30s\n"
-            "account subs: http://127.0.0.1:8790; invitee_assets off; sub_accounts every 45s\n");
+            "account subs: http://127.0.0.1:8790 (user alice); invitee_assets off; sub_accounts every 45s\n");
   for (const std::string& secret : {kKey, kSecret, std::string("AK-second-0123456789"), std::string("SK-second-0123456789")})
     EXPECT_EQ(d.find(secret), std::string::npos);
   EXPECT_EQ(to_string(NickNamePolicy::full), "full");
