@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
-#include <chrono>
 #include <cmath>
 #include <unordered_set>
 

@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "common/timefmt.h"
 #include "api/parse.h"
+#include "common/timefmt.h"
 
 namespace {
 

@@ -7,9 +7,9 @@
 #include <mutex>
 #include <thread>
 
-#include "common/timefmt.h"
 #include "api/client.h"
 #include "api/pager.h"
+#include "common/timefmt.h"
 #include "sim/simulator.h"
 #include "support/test_ca.h"
 

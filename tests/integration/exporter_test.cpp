@@ -1,6 +1,5 @@
 // The exporter against a seeded simulator: what a scrape exposes, how refreshes
 // spread over scrapes and are shared between them, and what a reload keeps.
-#include "common/timefmt.h"
 #include "exporter/exporter.h"
 
 #include <gtest/gtest.h>
@@ -14,6 +13,7 @@
 
 #include "api/parse.h"
 #include "collect/labels.h"
+#include "common/timefmt.h"
 #include "sim/simulator.h"
 #include "support/exposition.h"
 #include "support/exposition_check.h"

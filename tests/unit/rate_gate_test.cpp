@@ -68,12 +68,17 @@ TEST(RateGate, RefusesPastTheDeadlineWithoutWaiting) {
   EXPECT_EQ(gate.paused_until(l), before + 30s);
 }
 
-TEST(RateGate, AnUnfinishedPermitBlocksUntilFinished) {
+// A one-per-window limiter whose slot is held by a request not yet answered.
+class HeldSlot : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(held); }
   testing::FakeClock clock;
-  RateGate gate(clock);
-  auto* l = gate.limiter("ep", {1, 1s, 0ms});
+  RateGate gate{clock};
+  WindowLimiter* l = gate.limiter("ep", {1, 1s, 0ms});
   std::optional<Permit> held = std::move(gate.acquire({l}, clock.now() + 1h).permit);
-  ASSERT_TRUE(held);
+};
+
+TEST_F(HeldSlot, AnUnfinishedPermitBlocksUntilFinished) {
   std::thread t([&] {
     clock.advance(3s);
     held->finish();
@@ -86,12 +91,7 @@ TEST(RateGate, AnUnfinishedPermitBlocksUntilFinished) {
 
 // The header's promise holds while an unanswered request holds the slot too:
 // the wait ends at the deadline, with a refusal.
-TEST(RateGate, AnUnansweredRequestIsAwaitedOnlyUntilTheDeadline) {
-  testing::FakeClock clock;
-  RateGate gate(clock);
-  auto* l = gate.limiter("ep", {1, 1s, 0ms});
-  std::optional<Permit> held = std::move(gate.acquire({l}, clock.now() + 1h).permit);
-  ASSERT_TRUE(held);
+TEST_F(HeldSlot, AnUnansweredRequestIsAwaitedOnlyUntilTheDeadline) {
   const auto deadline = clock.now() + 500ms;
   std::thread t([&] { clock.advance(600ms); });  // time passes, no answer comes
   auto a = gate.acquire({l}, deadline);
