@@ -4,25 +4,27 @@
 
 namespace coinw::exposition {
 
-LastLabel::LastLabel(const Labels& fixed, std::string_view name) {
-  text_ = render_labels(fixed);
-  if (text_.empty()) text_ = "{";
-  else text_.back() = ',';  // the closing brace
-  text_ += name;
-  text_ += "=\"";
-  prefix_ = text_.size();
-}
+// render_labels ends an empty last value with `""}`: the prefix is all but `"}`.
+LastLabel::LastLabel(const Labels& fixed, std::string_view name)
+    : text_(render_labels(exposition::with(fixed, std::string(name), ""))), prefix_(text_.size() - 2) {}
 
 std::string_view LastLabel::with(std::string_view value) {
   text_.resize(prefix_);
   append_escaped(text_, value);
-  text_ += "\"}";
-  return text_;
+  return close();
 }
 
+// Digits need no escaping; this is the per-invitee path.
 std::string_view LastLabel::with(uint64_t value) {
+  text_.resize(prefix_);
   char digits[24];
-  return with(std::string_view(digits, static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, value).ptr - digits)));
+  text_.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
+  return close();
+}
+
+std::string_view LastLabel::close() {
+  text_ += "\"}";
+  return text_;
 }
 
 }  // namespace coinw::exposition

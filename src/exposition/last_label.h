@@ -20,6 +20,7 @@ class LastLabel {
   std::string_view with(uint64_t value);
 
  private:
+  std::string_view close();
   std::string text_;
   size_t prefix_;  // text_ up to the opening quote of the last value
 };
