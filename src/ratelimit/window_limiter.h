@@ -1,5 +1,6 @@
 #pragma once
-// A limit of N requests per window that holds as the server receives them,
+// A limit of N requests per window that holds as the server receives them
+// (the strict reading of CoinW's limits, docs/coinw-api.md §3),
 // whatever the network delay. A request can arrive at the server any time
 // between its send and its response, so the rule is: request j may be sent only
 // after every request up to j-N has been answered, and `window + margin` after

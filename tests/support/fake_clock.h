@@ -40,7 +40,7 @@ class FakeClock final : public Clock {
   }
 
  private:
-  // Wall time starts at the facts sheet's test-vector timestamp.
+  // Wall time starts at the timestamp of CoinW's signing examples (tests/unit/signing_test.cpp).
   mutable std::mutex mu_;
   static constexpr TimePoint kStart{std::chrono::seconds(1000)};
   TimePoint now_ = kStart;
