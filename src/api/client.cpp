@@ -7,10 +7,12 @@
 namespace coinw::api {
 namespace {
 
-// A short, stable, non-reversible name for a credential, so limiter keys can
-// be shared by accounts with the same key without holding the key itself.
-std::string credential_id(const std::string& api_key) {
-  return hmac_sha256_base64("coinw-limiter", api_key).substr(0, 16);
+// Who CoinW counts a request against: the configured user, else a short,
+// stable, non-reversible name for the key, so limiter keys can be shared
+// without holding the key itself.
+std::string user_id(const std::string& user, const std::string& api_key) {
+  if (!user.empty()) return "user:" + user;
+  return "key:" + hmac_sha256_base64("coinw-limiter", api_key).substr(0, 16);
 }
 
 std::optional<std::chrono::seconds> parse_retry_after(const std::optional<std::string>& v) {
@@ -39,8 +41,8 @@ Client::Client(Credentials credentials, Transport& transport, ratelimit::RateGat
       options_(options),
       observer_(observer) {
   const auto& l = options_.limits;
-  const std::string who = credential_id(credentials_.api_key);
-  auto spec = [&](int n) { return ratelimit::LimitSpec{n, std::chrono::seconds(1), l.margin}; };
+  const std::string who = user_id(options_.user, credentials_.api_key);
+  auto spec = [&](int n) { return ratelimit::LimitSpec{n, facts::kLimitWindow, l.margin}; };
   auto add = [&](Limits& limits, const std::string& key, int n) {
     if (n > 0) limits.all.push_back(gate_.limiter(key, spec(n)));
   };
@@ -57,7 +59,7 @@ Client::Client(Credentials credentials, Transport& transport, ratelimit::RateGat
 Result<InviteePage> Client::invitee_assets(const InviteeQuery& q, TimePoint deadline) {
   HttpRequest r;
   r.method = "GET";
-  r.path = kInviteeAssetsPath;
+  r.path = facts::kInviteeAssetsPath;
   if (q.uid) r.query.emplace_back("uid", std::to_string(*q.uid));
   if (q.start_time) r.query.emplace_back("startTime", *q.start_time);
   if (q.end_time) r.query.emplace_back("endTime", *q.end_time);
@@ -73,8 +75,8 @@ Result<InviteePage> Client::invitee_assets(const InviteeQuery& q, TimePoint dead
 Result<SubAccountList> Client::sub_accounts(TimePoint deadline) {
   HttpRequest r;
   r.method = "POST";
-  r.path = kPrivateSpotPath;
-  r.query = {{"command", "subAccount_list"},
+  r.path = facts::kPrivateSpotPath;
+  r.query = {{"command", facts::kSubAccountListCommand},
              {"api_key", credentials_.api_key},
              {"sign", spot_sign({}, credentials_.api_key, credentials_.secret_key)}};
   return call<SubAccountList>(Endpoint::sub_account_list, r, deadline, [](const HttpResponse& resp) {

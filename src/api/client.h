@@ -7,6 +7,7 @@
 #include "api/parse.h"
 #include "api/transport.h"
 #include "common/clock.h"
+#include "common/coinw_facts.h"
 #include "ratelimit/rate_gate.h"
 
 namespace coinw::api {
@@ -14,29 +15,30 @@ namespace coinw::api {
 enum class Endpoint { invitee_assets, sub_account_list };
 std::string_view to_string(Endpoint e);
 
-inline constexpr const char* kInviteeAssetsPath =
-    "/api/v3/patener/openapi/v1/partner/invitation/user/assets";
-inline constexpr const char* kPrivateSpotPath = "/api/v1/private";
-
 struct Credentials {
   std::string api_key;
   std::string secret_key;
 };
 
-// Documented limits (shared/coinw-api.md §1, §2); 0 switches one off.
+// Requests per second (docs/coinw-api.md §1, §2); 0 switches one off.
 struct RateLimits {
-  int invitee_assets_per_s = 5;   // per IP and user
-  int futures_ip_per_s = 0;       // the global futures limit is not documented
-  int sub_account_list_per_s = 3; // per user
-  int spot_ip_per_s = 100;
-  int spot_user_per_s = 300;
+  int invitee_assets_per_s = facts::kInviteeAssetsPerSecond;
+  int futures_ip_per_s = 0;  // the global futures limit is not documented
+  int sub_account_list_per_s = facts::kSubAccountListPerSecond;
+  int spot_ip_per_s = facts::kSpotIpPerSecond;
+  int spot_user_per_s = facts::kSpotUserPerSecond;
   Duration margin = std::chrono::milliseconds(20);
-  std::chrono::seconds pause{30};  // after 29001 / HTTP 429, unless Retry-After says longer
+  std::chrono::seconds pause = facts::kRateLimitBan;  // after 29001 / HTTP 429, unless Retry-After says longer
+  bool operator==(const RateLimits&) const = default;
 };
 
 struct ClientOptions {
   RateLimits limits;
   int time_zone_offset_seconds = 0;  // of CoinW's yyyy-MM-dd HH:mm:ss strings
+  // CoinW limits per user. Clients with the same `user` share the per-user
+  // limiters whatever their keys; without one, the API key stands for the user.
+  std::string user;
+  bool operator==(const ClientOptions&) const = default;
 };
 
 struct InviteeQuery {

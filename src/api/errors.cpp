@@ -1,5 +1,9 @@
 #include "api/errors.h"
 
+#include <initializer_list>
+
+#include "common/coinw_facts.h"
+
 namespace coinw::api {
 
 std::string_view to_string(FailureReason r) {
@@ -18,16 +22,19 @@ std::string_view to_string(FailureReason r) {
   return "api_error";
 }
 
+// CoinW's codes (docs/coinw-api.md §3), and HTTP statuses sent as codes.
 FailureReason classify_code(std::string_view code) {
-  if (code == "29001" || code == "429") return FailureReason::rate_limited;
-  if (code == "6000" || code == "1003" || code == "6001" || code == "10006" || code == "10007" ||
-      code == "401")
-    return FailureReason::auth;
-  if (code == "6003" || code == "403") return FailureReason::permission;
-  if (code == "402" || code == "904" || code == "9016" || code == "404" || code == "400")
-    return FailureReason::bad_request;
-  if (code == "500" || code == "502" || code == "503" || code == "504")
-    return FailureReason::server_error;
+  namespace c = facts::code;
+  auto any = [&](std::initializer_list<std::string_view> codes) {
+    for (auto k : codes)
+      if (code == k) return true;
+    return false;
+  };
+  if (any({c::kRateLimited, "429"})) return FailureReason::rate_limited;
+  if (any({c::kAuth, c::kAuthOther, c::kBadSign, c::kSpotKey, c::kSpotSign, "401"})) return FailureReason::auth;
+  if (any({c::kPermission, "403"})) return FailureReason::permission;
+  if (any({c::kBadQuote, c::kMissingParam, c::kBadParam, c::kNotFound, "400"})) return FailureReason::bad_request;
+  if (any({c::kInternal, "502", "503", "504"})) return FailureReason::server_error;
   return FailureReason::api_error;
 }
 

@@ -1,50 +1,10 @@
 // The only file of the client that includes httplib.h: its errors become ours here.
 #include <httplib.h>
 
-#include <charconv>
-#include <stdexcept>
-
 #include "api/transport.h"
 
 namespace coinw::api {
 namespace {
-
-struct BaseUrl {
-  std::string scheme, host;
-  int port = 0;
-};
-
-BaseUrl parse_base_url(const std::string& url) {
-  BaseUrl b;
-  auto sep = url.find("://");
-  if (sep == std::string::npos) throw std::invalid_argument("base URL must start with http:// or https://");
-  b.scheme = url.substr(0, sep);
-  if (b.scheme != "http" && b.scheme != "https")
-    throw std::invalid_argument("base URL scheme must be http or https, not '" + b.scheme + "'");
-  std::string rest = url.substr(sep + 3);
-  while (!rest.empty() && rest.back() == '/') rest.pop_back();
-  if (rest.find('/') != std::string::npos)
-    throw std::invalid_argument("base URL must not contain a path");
-  std::string port_text;
-  if (!rest.empty() && rest.front() == '[') {  // [IPv6]:port
-    auto close = rest.find(']');
-    if (close == std::string::npos) throw std::invalid_argument("base URL has an unclosed '['");
-    if (close + 1 < rest.size() && rest[close + 1] == ':') port_text = rest.substr(close + 2);
-    rest = rest.substr(1, close - 1);
-  } else if (auto colon = rest.rfind(':'); colon != std::string::npos) {
-    port_text = rest.substr(colon + 1);
-    rest = rest.substr(0, colon);
-  }
-  if (!port_text.empty()) {
-    auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), b.port);
-    if (ec != std::errc() || p != port_text.data() + port_text.size() || b.port <= 0 || b.port > 65535)
-      throw std::invalid_argument("base URL has an invalid port");
-  }
-  if (rest.empty()) throw std::invalid_argument("base URL has no host");
-  b.host = rest;
-  if (b.port == 0) b.port = b.scheme == "https" ? 443 : 80;
-  return b;
-}
 
 FailureReason classify_transport(httplib::Error e, std::chrono::milliseconds elapsed,
                                  std::chrono::milliseconds read_timeout) {
@@ -64,14 +24,14 @@ FailureReason classify_transport(httplib::Error e, std::chrono::milliseconds ela
 class HttplibTransport final : public Transport {
  public:
   explicit HttplibTransport(const TransportOptions& o) : options_(o) {
-    BaseUrl b = parse_base_url(o.base_url);
-    if (b.scheme == "https") {
-      auto ssl = std::make_unique<httplib::SSLClient>(b.host, b.port);
+    const BaseUrl& b = o.base_url;
+    if (b.https()) {
+      auto ssl = std::make_unique<httplib::SSLClient>(b.host(), b.port());
       ssl->enable_server_certificate_verification(o.verify_tls);
       if (!o.ca_file.empty()) ssl->set_ca_cert_path(o.ca_file.c_str());
       client_ = std::move(ssl);
     } else {
-      client_ = std::make_unique<httplib::ClientImpl>(b.host, b.port);
+      client_ = std::make_unique<httplib::ClientImpl>(b.host(), b.port());
     }
     client_->set_keep_alive(true);
     client_->set_url_encode(false);  // we send exactly what we signed, already encoded

@@ -3,9 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
-#include <chrono>
 #include <cmath>
 #include <unordered_set>
+
+#include "common/coinw_facts.h"
+#include "common/timefmt.h"
 
 namespace coinw::api {
 namespace {
@@ -166,25 +168,6 @@ std::optional<SubAccount> parse_sub_account_row(const json& row) {
 
 }  // namespace
 
-std::optional<int64_t> parse_coinw_time(std::string_view s, int utc_offset_seconds) {
-  // Exactly yyyy-MM-dd HH:mm:ss.
-  if (s.size() != 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':')
-    return std::nullopt;
-  auto num = [&](size_t pos, size_t len) -> std::optional<int> {
-    int v = 0;
-    auto [p, ec] = std::from_chars(s.data() + pos, s.data() + pos + len, v);
-    if (ec != std::errc() || p != s.data() + pos + len) return std::nullopt;
-    return v;
-  };
-  auto y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2), se = num(17, 2);
-  if (!y || !mo || !d || !h || !mi || !se) return std::nullopt;
-  using namespace std::chrono;
-  year_month_day ymd{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
-  if (!ymd.ok() || *h > 23 || *mi > 59 || *se > 59) return std::nullopt;
-  auto days = sys_days(ymd).time_since_epoch().count();
-  return static_cast<int64_t>(days) * 86400 + *h * 3600 + *mi * 60 + *se - utc_offset_seconds;
-}
-
 std::optional<double> parse_amount(std::string_view s) {
   double v = 0;
   if (s.empty()) return std::nullopt;
@@ -195,7 +178,7 @@ std::optional<double> parse_amount(std::string_view s) {
 
 Result<InviteePage> parse_invitee_page(int http_status, std::string_view body,
                                        int utc_offset_seconds) {
-  auto data = parse_envelope(http_status, body, "0");
+  auto data = parse_envelope(http_status, body, facts::code::kFuturesSuccess);
   if (!data) return data.error();
   const json& d = data.value();
   if (!d.is_object()) return malformed("data is not an object", http_status);
@@ -219,7 +202,7 @@ Result<InviteePage> parse_invitee_page(int http_status, std::string_view body,
 }
 
 Result<SubAccountList> parse_sub_accounts(int http_status, std::string_view body) {
-  auto data = parse_envelope(http_status, body, "200");
+  auto data = parse_envelope(http_status, body, facts::code::kSpotSuccess);
   if (!data) return data.error();
   const json& d = data.value();
   SubAccountList out;

@@ -44,8 +44,6 @@ struct SubAccountList {
   size_t invalid_rows = 0;
 };
 
-// `yyyy-MM-dd HH:mm:ss` in a zone `utc_offset_seconds` east of UTC, to unix seconds.
-std::optional<int64_t> parse_coinw_time(std::string_view text, int utc_offset_seconds);
 // A decimal string or JSON-number amount; rejects garbage and non-finite values.
 std::optional<double> parse_amount(std::string_view text);
 

@@ -1,5 +1,5 @@
 #pragma once
-// CoinW's two request-signing schemes (see shared/coinw-api.md). Pure functions,
+// CoinW's two request-signing schemes (docs/coinw-api.md §1, §2). Pure functions,
 // so both are checked byte for byte against the published test vectors.
 #include <cstdint>
 #include <string>

@@ -8,6 +8,8 @@
 
 #include "api/errors.h"
 #include "api/url.h"
+#include "common/base_url.h"
+#include "common/coinw_facts.h"
 
 namespace coinw::api {
 
@@ -34,16 +36,16 @@ class Transport {
 };
 
 struct TransportOptions {
-  std::string base_url = "https://api.coinw.com";
+  BaseUrl base_url = facts::kDefaultBaseUrl;
   std::string ca_file;  // empty: the system CA store
   bool verify_tls = true;
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds read_timeout{10000};
   size_t max_body_bytes = 64 * 1024 * 1024;
+  bool operator==(const TransportOptions&) const = default;
 };
 
 // cpp-httplib with OpenSSL: keep-alive, certificate verification, timeouts.
-// Throws std::invalid_argument for a base URL it cannot use (a config error).
 std::unique_ptr<Transport> make_http_transport(const TransportOptions& options);
 
 }  // namespace coinw::api

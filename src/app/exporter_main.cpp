@@ -76,12 +76,7 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   exporter::Exporter exp(SystemClock::instance());
-  try {
-    exp.apply(loaded.config);
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "coinw_exporter: invalid configuration: %s\n", e.what());
-    return 1;
-  }
+  exp.apply(loaded.config);
   exp.record_reload(true);
 
   std::mutex reload_mu;
@@ -94,7 +89,7 @@ int main(int argc, char** argv) {
       log_warnings(next.warnings);
       log::info("configuration reloaded", {{"accounts", std::to_string(next.config.accounts.size())}});
       return {true, "configuration reloaded\n"};
-    } catch (const std::exception& e) {  // ConfigError or an unusable account setting
+    } catch (const std::exception& e) {  // ConfigError, or a file that cannot be read
       exp.record_reload(false);
       log::error("configuration reload failed; keeping the previous one", {{"err", e.what()}});
       return {false, std::string("reload failed: ") + e.what() + "\n"};

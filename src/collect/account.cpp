@@ -16,23 +16,16 @@ void log_failure(const std::string& account, const char* collector, const api::A
 
 }  // namespace
 
-AccountCollector::AccountCollector(config::AccountConfig account, const config::GlobalConfig& global,
-                                   ratelimit::RateGate& gate, Clock& clock,
-                                   std::unique_ptr<api::Transport> transport)
+AccountCollector::AccountCollector(config::AccountConfig account, ClientSettings settings, ratelimit::RateGate& gate,
+                                   Clock& clock, std::unique_ptr<api::Transport> transport)
     : config_(std::move(account)),
-      client_settings_(global),
+      client_settings_(std::move(settings)),
       clock_(clock),
       transport_(std::move(transport)),
-      client_({config_.api_key, config_.secret_key}, *transport_, gate, config::to_client_options(global),
-              &api_metrics_) {
+      client_({config_.api_key, config_.secret_key}, *transport_, gate, client_settings_.client, &api_metrics_) {
   if (config_.invitee_assets.enabled)
     for (const auto& q : config_.invitee_assets.quotes)
       books_.push_back(std::make_unique<InviteeBook>(q, config_.invitee_assets.page_size));
-}
-
-bool AccountCollector::same_client_settings(const config::GlobalConfig& g) const {
-  return g.time_zone_offset_seconds == client_settings_.time_zone_offset_seconds &&
-         g.http == client_settings_.http && g.rate_limits == client_settings_.rate_limits;
 }
 
 void AccountCollector::refresh(TimePoint deadline, const ExposeSettings& settings) {
@@ -40,7 +33,7 @@ void AccountCollector::refresh(TimePoint deadline, const ExposeSettings& setting
   {
     std::unique_lock lock(flight_mu_);
     // Another scrape's refresh may outlast our budget: then serve what we have.
-    if (!flight_done_.wait_until(lock, deadline, [this] { return !in_flight_; })) return;
+    if (!clock_.wait_until(flight_done_, lock, deadline, [this] { return !in_flight_; })) return;
     // A scrape that waited for another's refresh serves its result.
     if (last_refresh_end_ && *last_refresh_end_ >= arrival) return;
     in_flight_ = true;

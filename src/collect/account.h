@@ -13,6 +13,7 @@
 
 #include "api/client.h"
 #include "collect/api_metrics.h"
+#include "collect/client_settings.h"
 #include "collect/invitee_book.h"
 #include "config/config.h"
 #include "exposition/family_set.h"
@@ -56,8 +57,8 @@ struct DataKey {
 
 class AccountCollector {
  public:
-  AccountCollector(config::AccountConfig account, const config::GlobalConfig& global,
-                   ratelimit::RateGate& gate, Clock& clock, std::unique_ptr<api::Transport> transport);
+  AccountCollector(config::AccountConfig account, ClientSettings settings, ratelimit::RateGate& gate, Clock& clock,
+                   std::unique_ptr<api::Transport> transport);
 
   void refresh(TimePoint deadline, const ExposeSettings& settings);
   DataKey data_key(const ExposeSettings& settings) const;
@@ -67,8 +68,7 @@ class AccountCollector {
   void collect_health(exposition::FamilySet& out) const;
 
   const config::AccountConfig& config() const { return config_; }
-  // The global settings this collector's client was built with.
-  bool same_client_settings(const config::GlobalConfig& g) const;
+  const ClientSettings& client_settings() const { return client_settings_; }
   AccountStatus status() const;
 
  private:
@@ -83,7 +83,7 @@ class AccountCollector {
   void data_changed() { data_version_.fetch_add(1, std::memory_order_release); }
 
   const config::AccountConfig config_;
-  const config::GlobalConfig client_settings_;
+  const ClientSettings client_settings_;
   Clock& clock_;
   std::unique_ptr<api::Transport> transport_;
   ApiMetrics api_metrics_;

@@ -1,18 +1,21 @@
 // What an account exposes on each scrape: its cached data as metric families,
 // and its health.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <limits>
 
 #include "collect/account.h"
 #include "collect/labels.h"
+#include "exposition/catalogue.h"
+#include "exposition/last_label.h"
 
 namespace coinw::collect {
 namespace {
 
 using exposition::Labels;
+using exposition::sample;
 using exposition::with;
+namespace metric = exposition::metric;
 
 double unix_seconds(WallTime t) { return std::chrono::duration<double>(t.time_since_epoch()).count(); }
 
@@ -63,28 +66,16 @@ std::unique_ptr<std::vector<uint64_t>> selected_uids(const InviteeBook& book, co
 
 void AccountCollector::collect_invitees(exposition::FamilySet& out, const Labels& account) const {
   using exposition::Family;
-  Family& deposit = out.family("coinw_invitee_total_deposit",
-                               "Total deposits of a direct invitee, in the quote currency. Cached between refreshes.",
-                               "gauge");
-  Family& withdrawal = out.family(
-      "coinw_invitee_total_withdrawal",
-      "Total withdrawals of a direct invitee, in the quote currency. Cached between refreshes.", "gauge");
-  Family& balance = out.family("coinw_invitee_current_balance",
-                               "Current balance of a direct invitee, in the quote currency. Cached between refreshes.",
-                               "gauge");
-  Family& first_amount = out.family(
-      "coinw_invitee_first_deposit_amount",
-      "First deposit of a direct invitee, in the quote currency. Cached between refreshes.", "gauge");
-  Family& first_time = out.family("coinw_invitee_first_deposit_timestamp_seconds",
-                                  "Time of a direct invitee's first deposit, unix seconds.", "gauge");
-  Family& updated = out.family("coinw_invitee_balance_update_timestamp_seconds",
-                               "Time CoinW last updated a direct invitee's balance, unix seconds.", "gauge");
+  Family& deposit = exposition::family(out, metric::invitee_total_deposit);
+  Family& withdrawal = exposition::family(out, metric::invitee_total_withdrawal);
+  Family& balance = exposition::family(out, metric::invitee_current_balance);
+  Family& first_amount = exposition::family(out, metric::invitee_first_deposit_amount);
+  Family& first_time = exposition::family(out, metric::invitee_first_deposit_timestamp);
+  Family& updated = exposition::family(out, metric::invitee_balance_update_timestamp);
   for (const auto& book : books_) {
     const Labels quote = with(account, "quote", book->quote());
     const auto selected = selected_uids(*book, config_.invitee_assets);
-    // The label text up to the uid is the same for every row of the book.
-    std::string labels = exposition::render_labels(with(quote, "uid", ""));
-    const size_t prefix = labels.size() - 2;
+    exposition::LastLabel uid_labels(quote, "uid");
     double deposits = 0, withdrawals = 0, balances = 0, depositors = 0;
     book->for_each([&](const InviteeRow& r) {
       auto add = [](double& sum, double v) {
@@ -96,30 +87,22 @@ void AccountCollector::collect_invitees(exposition::FamilySet& out, const Labels
       if (r.first_deposit_time != kNoTime) ++depositors;
       if (selected && !std::binary_search(selected->begin(), selected->end(), r.uid)) return;
 
-      labels.resize(prefix);
-      char digits[24];
-      labels.append(digits, std::to_chars(digits, digits + sizeof digits, r.uid).ptr);
-      labels += "\"}";
-      auto sample = [&](Family& f, double v) {
+      const std::string_view labels = uid_labels.with(r.uid);
+      auto sample_of = [&](Family& f, double v) {
         if (!std::isnan(v)) f.sample(labels, v);
       };
-      sample(deposit, r.total_deposit);
-      sample(withdrawal, r.total_withdrawal);
-      sample(balance, r.current_balance);
-      sample(first_amount, r.first_deposit_amount);
+      sample_of(deposit, r.total_deposit);
+      sample_of(withdrawal, r.total_withdrawal);
+      sample_of(balance, r.current_balance);
+      sample_of(first_amount, r.first_deposit_amount);
       if (r.first_deposit_time != kNoTime) first_time.sample(labels, static_cast<double>(r.first_deposit_time));
       if (r.update_time != kNoTime) updated.sample(labels, static_cast<double>(r.update_time));
     });
-    if (auto total = book->total())
-      out.gauge("coinw_invitees", "Direct invitees, as CoinW counts them. Cached between refreshes.", quote,
-                static_cast<double>(*total));
-    out.gauge("coinw_invitees_deposits", "Sum of the total deposits of all direct invitees, in the quote currency.",
-              quote, deposits);
-    out.gauge("coinw_invitees_withdrawals",
-              "Sum of the total withdrawals of all direct invitees, in the quote currency.", quote, withdrawals);
-    out.gauge("coinw_invitees_balance", "Sum of the current balances of all direct invitees, in the quote currency.",
-              quote, balances);
-    out.gauge("coinw_invitees_depositors", "Direct invitees who have made a first deposit.", quote, depositors);
+    if (auto total = book->total()) sample(out, metric::invitees, quote, static_cast<double>(*total));
+    sample(out, metric::invitees_deposits, quote, deposits);
+    sample(out, metric::invitees_withdrawals, quote, withdrawals);
+    sample(out, metric::invitees_balance, quote, balances);
+    sample(out, metric::invitees_depositors, quote, depositors);
   }
 }
 
@@ -133,21 +116,14 @@ void AccountCollector::collect_sub_accounts(exposition::FamilySet& out, const La
   if (!subs) return;
   for (const auto& sub : *subs) {
     const Labels l = with(account, "uid", std::to_string(sub.uid));
-    out.gauge("coinw_sub_account_frozen", "Whether a sub-account is frozen (1) or normal (0). Cached between refreshes.",
-              l, sub.frozen ? 1 : 0);
-    out.gauge("coinw_sub_account_spot_trade_enabled",
-              "Whether spot trading is enabled (1) for a sub-account. Cached between refreshes.", l,
-              sub.spot_trade_enabled ? 1 : 0);
-    out.gauge("coinw_sub_account_contract_trade_enabled",
-              "Whether contract trading is enabled (1) for a sub-account. Cached between refreshes.", l,
-              sub.contract_trade_enabled ? 1 : 0);
+    sample(out, metric::sub_account_frozen, l, sub.frozen ? 1 : 0);
+    sample(out, metric::sub_account_spot_trade_enabled, l, sub.spot_trade_enabled ? 1 : 0);
+    sample(out, metric::sub_account_contract_trade_enabled, l, sub.contract_trade_enabled ? 1 : 0);
     Labels info = with(l, "user_code", bounded(sub.user_code));
     info.push_back({"nick_name", nick_name_label(sub.nick_name, nick_name)});
-    out.gauge("coinw_sub_account_info", "Sub-account identity; nick_name is masked unless configured otherwise.",
-              std::move(info), 1);
+    sample(out, metric::sub_account_info, info, 1);
   }
-  out.gauge("coinw_sub_accounts", "Sub-accounts of the master account. Cached between refreshes.", account,
-            static_cast<double>(subs->size()));
+  sample(out, metric::sub_accounts, account, static_cast<double>(subs->size()));
 }
 
 void AccountCollector::collect_health(exposition::FamilySet& out) const {
@@ -156,25 +132,17 @@ void AccountCollector::collect_health(exposition::FamilySet& out) const {
   auto health = [&](const char* collector, const CollectorHealth& h) {
     const Labels l = with(account, "collector", collector);
     if (h.success) {
-      out.gauge("coinw_collector_success", "Whether the collector's last refresh succeeded.", l, *h.success ? 1 : 0);
-      out.gauge("coinw_collector_duration_seconds", "Duration of the collector's last refresh.", l,
-                h.duration_seconds);
+      sample(out, metric::collector_success, l, *h.success ? 1 : 0);
+      sample(out, metric::collector_duration, l, h.duration_seconds);
     }
-    if (h.last_success)
-      out.gauge("coinw_collector_last_success_timestamp_seconds",
-                "When the collector last received data from CoinW, unix seconds.", l, unix_seconds(*h.last_success));
-    if (h.last_full_refresh)
-      out.gauge("coinw_collector_last_full_refresh_timestamp_seconds",
-                "When the collector last completed a refresh of all its data, unix seconds.", l,
-                unix_seconds(*h.last_full_refresh));
+    if (h.last_success) sample(out, metric::collector_last_success, l, unix_seconds(*h.last_success));
+    if (h.last_full_refresh) sample(out, metric::collector_last_full_refresh, l, unix_seconds(*h.last_full_refresh));
   };
   if (config_.invitee_assets.enabled) health("invitee_assets", invitee_health_);
   if (config_.sub_accounts.enabled) health("sub_accounts", sub_health_);
   api_metrics_.collect(out, account);
   for (api::Endpoint e : {api::Endpoint::invitee_assets, api::Endpoint::sub_account_list})
-    out.gauge("coinw_rate_limit_paused", "Whether the endpoint is paused after CoinW said the rate limit was exceeded.",
-              with(account, "endpoint", std::string(api::to_string(e))),
-              client_.paused_until(e) ? 1 : 0);
+    sample(out, metric::rate_limit_paused, with(account, "endpoint", api::to_string(e)), client_.paused_until(e) ? 1 : 0);
 }
 
 }  // namespace coinw::collect

@@ -1,9 +1,13 @@
 #include "collect/api_metrics.h"
 
+#include "exposition/catalogue.h"
+
 namespace coinw::collect {
 namespace {
 
+using exposition::sample;
 using exposition::with;
+namespace metric = exposition::metric;
 
 // CoinW answers in tens to hundreds of milliseconds; timeouts are seconds.
 const prometheus::Histogram::BucketBoundaries kLatencyBuckets{0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
@@ -40,20 +44,14 @@ void ApiMetrics::collect(exposition::FamilySet& out, const exposition::Labels& a
   for (api::Endpoint e : {api::Endpoint::invitee_assets, api::Endpoint::sub_account_list}) {
     const auto& m = *endpoints_[index(e)];
     const auto labels = with(account, "endpoint", api::to_string(e));
-    out.counter("coinw_api_requests_total", "Requests sent to the CoinW API.", labels, m.requests.Value());
+    sample(out, metric::api_requests, labels, m.requests.Value());
     for (api::FailureReason r : api::kAllFailureReasons)
-      out.counter("coinw_api_failures_total", "Failed CoinW API requests, by reason.",
-                  with(labels, "reason", api::to_string(r)), m.failures[static_cast<size_t>(r)].Value());
-    out.histogram("coinw_api_request_duration_seconds", "Latency of CoinW API requests.", labels,
-                  m.latency.Collect().histogram);
-    out.counter("coinw_api_invalid_rows_total", "Rows of CoinW responses skipped because they could not be parsed.",
-                labels, m.invalid_rows.Value());
-    out.counter("coinw_rate_limiter_wait_seconds_total",
-                "Time spent waiting for the exporter's own rate limiter before sending.", labels,
-                m.limiter_wait_seconds.Value());
-    out.counter("coinw_rate_limit_pauses_total",
-                "Pauses of an endpoint after CoinW answered that the rate limit was exceeded.", labels,
-                m.pauses.Value());
+      sample(out, metric::api_failures, with(labels, "reason", api::to_string(r)),
+             m.failures[static_cast<size_t>(r)].Value());
+    exposition::histogram(out, metric::api_request_duration, labels, m.latency.Collect().histogram);
+    sample(out, metric::api_invalid_rows, labels, m.invalid_rows.Value());
+    sample(out, metric::rate_limiter_wait, labels, m.limiter_wait_seconds.Value());
+    sample(out, metric::rate_limit_pauses, labels, m.pauses.Value());
   }
 }
 

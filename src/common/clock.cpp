@@ -12,6 +12,11 @@ std::chrono::system_clock::time_point SystemClock::wall_now() const {
 
 void SystemClock::sleep_until(TimePoint t) { std::this_thread::sleep_until(t); }
 
+bool SystemClock::wait_until(std::condition_variable& cv, std::unique_lock<std::mutex>& lock, TimePoint deadline,
+                             const std::function<bool()>& done) {
+  return cv.wait_until(lock, deadline, done);
+}
+
 SystemClock& SystemClock::instance() {
   static SystemClock clock;
   return clock;

@@ -1,7 +1,8 @@
 #pragma once
 // The exporter's YAML configuration, loaded, expanded and validated in one pass.
 // Structs are plain values: a reload compares old and new AccountConfig to keep
-// the cached data of accounts that did not change.
+// the cached data of accounts that did not change. A leaf: it knows nothing of
+// the client; collect/client_settings.h maps it to the client's options.
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -10,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "api/client.h"
-#include "api/transport.h"
+#include "common/base_url.h"
+#include "common/coinw_facts.h"
 #include "config/values.h"
 
 namespace coinw::config {
@@ -29,13 +30,13 @@ struct HttpConfig {
 };
 
 struct RateLimitConfig {
-  int invitee_assets_per_second = api::RateLimits{}.invitee_assets_per_s;
-  int futures_ip_per_second = api::RateLimits{}.futures_ip_per_s;  // 0: off
-  int sub_account_list_per_second = api::RateLimits{}.sub_account_list_per_s;
-  int spot_ip_per_second = api::RateLimits{}.spot_ip_per_s;
-  int spot_user_per_second = api::RateLimits{}.spot_user_per_s;
+  int invitee_assets_per_second = facts::kInviteeAssetsPerSecond;
+  int futures_ip_per_second = 0;  // undocumented, so off
+  int sub_account_list_per_second = facts::kSubAccountListPerSecond;
+  int spot_ip_per_second = facts::kSpotIpPerSecond;
+  int spot_user_per_second = facts::kSpotUserPerSecond;
   milliseconds safety_margin{20};
-  milliseconds pause_after_rate_limit{30000};
+  milliseconds pause_after_rate_limit = facts::kRateLimitBan;
   bool operator==(const RateLimitConfig&) const = default;
 };
 
@@ -73,7 +74,8 @@ struct SubAccountsConfig {
 
 struct AccountConfig {
   std::string name;
-  std::string base_url = "https://api.coinw.com";  // scheme://host[:port], no trailing slash
+  std::string user;  // accounts with the same user share CoinW's per-user limits; empty: the key's own
+  BaseUrl base_url = facts::kDefaultBaseUrl;
   std::string api_key;     // the secret values themselves, already read from *_file
   std::string secret_key;
   std::string ca_file;     // effective: the account's, else global.http.ca_file
@@ -110,9 +112,5 @@ Loaded load_config_file(const std::string& path);
 
 // A few secret-free lines for --config.check.
 std::string describe(const Config& c);
-
-api::RateLimits to_rate_limits(const RateLimitConfig& r);
-api::ClientOptions to_client_options(const GlobalConfig& g);
-api::TransportOptions to_transport_options(const GlobalConfig& g, const AccountConfig& a);
 
 }  // namespace coinw::config

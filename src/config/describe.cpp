@@ -33,7 +33,8 @@ std::string describe(const Config& c) {
                     "; nick_name " + std::string(to_string(c.global.nick_name)) + "; staleness_limit " +
                     format_duration(c.global.staleness_limit) + "\n";
   for (const auto& a : c.accounts) {
-    out += "account " + a.name + ": " + a.base_url;
+    out += "account " + a.name + ": " + a.base_url.text();
+    if (!a.user.empty()) out += " (user " + a.user + ")";
     if (!a.ca_file.empty()) out += " (CA " + a.ca_file + ")";
     const auto& ia = a.invitee_assets;
     if (ia.enabled) {
@@ -48,35 +49,6 @@ std::string describe(const Config& c) {
                                   : std::string("; sub_accounts off");
     out += "\n";
   }
-  return out;
-}
-
-api::RateLimits to_rate_limits(const RateLimitConfig& r) {
-  api::RateLimits out;
-  out.invitee_assets_per_s = r.invitee_assets_per_second;
-  out.futures_ip_per_s = r.futures_ip_per_second;
-  out.sub_account_list_per_s = r.sub_account_list_per_second;
-  out.spot_ip_per_s = r.spot_ip_per_second;
-  out.spot_user_per_s = r.spot_user_per_second;
-  out.margin = r.safety_margin;
-  // Rounded up: a shorter pause than configured would hit the ban again.
-  out.pause = std::chrono::ceil<std::chrono::seconds>(r.pause_after_rate_limit);
-  return out;
-}
-
-api::ClientOptions to_client_options(const GlobalConfig& g) {
-  api::ClientOptions out;
-  out.limits = to_rate_limits(g.rate_limits);
-  out.time_zone_offset_seconds = g.time_zone_offset_seconds;
-  return out;
-}
-
-api::TransportOptions to_transport_options(const GlobalConfig& g, const AccountConfig& a) {
-  api::TransportOptions out;
-  out.base_url = a.base_url;
-  out.ca_file = a.ca_file;
-  out.connect_timeout = g.http.connect_timeout;
-  out.read_timeout = g.http.read_timeout;
   return out;
 }
 

@@ -11,7 +11,8 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 
-#include "config/base_url.h"
+#include "common/coinw_facts.h"
+#include "common/timefmt.h"
 #include "config/config.h"
 #include "config/files.h"
 #include "config/walker.h"
@@ -28,14 +29,7 @@ constexpr int kNoMax = INT_MAX;
 constexpr size_t kMaxConfigBytes = 16 * 1024 * 1024;
 constexpr milliseconds kNoMaxDuration = milliseconds::max();
 
-// CoinW's documented request limits per second (shared/coinw-api.md §1, §2);
-// exceeding them gets the key or IP banned for 30 s.
-constexpr int kDocumentedInviteeAssets = 5;
-constexpr int kDocumentedSubAccountList = 3;
-constexpr int kDocumentedSpotIp = 100;
-constexpr int kDocumentedSpotUser = 300;
-
-bool valid_account_name(std::string_view s) {
+bool valid_identifier(std::string_view s) {
   if (s.empty() || s.size() > 64) return false;
   for (char c : s)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-')) return false;
@@ -62,6 +56,7 @@ class Loader {
   void invitee_assets(const Map& account, InviteeAssetsConfig& c);
   void sub_accounts(const Map& account, SubAccountsConfig& c);
   void secret(const Map& account, const std::string& key, std::string& out);
+  void identifier(const Map& m, std::string_view key, std::string& out);
   std::optional<std::string> file_path(const Map& m, std::string_view key);
 
   Walker& w_;
@@ -147,34 +142,32 @@ void Loader::rate_limits(const Map& global, RateLimitConfig& r) {
               std::to_string(*v) + " exceeds CoinW's documented limit of " + std::to_string(documented) +
                   " per second and risks a ban");
   };
-  limit("invitee_assets_per_second", 1, kDocumentedInviteeAssets, r.invitee_assets_per_second);
+  // Above CoinW's documented limits a key or IP gets banned (docs/coinw-api.md §3).
+  limit("invitee_assets_per_second", 1, facts::kInviteeAssetsPerSecond, r.invitee_assets_per_second);
   limit("futures_ip_per_second", 0, 0, r.futures_ip_per_second);
-  limit("sub_account_list_per_second", 1, kDocumentedSubAccountList, r.sub_account_list_per_second);
-  limit("spot_ip_per_second", 0, kDocumentedSpotIp, r.spot_ip_per_second);
-  limit("spot_user_per_second", 0, kDocumentedSpotUser, r.spot_user_per_second);
+  limit("sub_account_list_per_second", 1, facts::kSubAccountListPerSecond, r.sub_account_list_per_second);
+  limit("spot_ip_per_second", 0, facts::kSpotIpPerSecond, r.spot_ip_per_second);
+  limit("spot_user_per_second", 0, facts::kSpotUserPerSecond, r.spot_user_per_second);
   if (auto v = w_.duration(*m, "safety_margin", 0ms, 1s)) r.safety_margin = *v;
-  // CoinW bans for 30 s; retrying sooner only extends the ban.
-  if (auto v = w_.duration(*m, "pause_after_rate_limit", 30s, kNoMaxDuration)) r.pause_after_rate_limit = *v;
+  // Retrying before CoinW's ban ends only extends it.
+  if (auto v = w_.duration(*m, "pause_after_rate_limit", facts::kRateLimitBan, kNoMaxDuration))
+    r.pause_after_rate_limit = *v;
 }
 
 std::optional<AccountConfig> Loader::account(const YAML::Node& n, size_t index, const GlobalConfig& g) {
   auto m = w_.map(n, "accounts[" + std::to_string(index) + "]",
-                  {"name", "base_url", "api_key", "api_key_file", "secret_key", "secret_key_file", "ca_file",
+                  {"name", "user", "base_url", "api_key", "api_key_file", "secret_key", "secret_key_file", "ca_file",
                    "invitee_assets", "sub_accounts"});
   if (!m) return std::nullopt;
   AccountConfig a;
-  if (auto v = w_.string(*m, "name")) {
-    if (valid_account_name(*v)) a.name = *v;
-    else w_.error(m->line_of("name"), m->path_of("name"),
-                  "must be 1 to 64 of a-z A-Z 0-9 _ . -, got '" + *v + "'");
-  } else if (!m->find("name")) {
-    w_.error(m->line, m->path_of("name"), "required");
-  }
+  if (m->find("name")) identifier(*m, "name", a.name);
+  else w_.error(m->line, m->path_of("name"), "required");
+  identifier(*m, "user", a.user);
   if (auto v = w_.string(*m, "base_url")) {
     std::string problem;
-    if (auto url = detail::check_base_url(*v, problem)) {
-      a.base_url = url->normalized;
-      if (url->plain_http_off_host)
+    if (auto url = BaseUrl::parse(*v, problem)) {
+      a.base_url = *url;
+      if (!url->https() && !url->loopback())
         w_.warn(m->line_of("base_url"), m->path_of("base_url"),
                 "plain http to a host that is not loopback: credentials would cross the network unencrypted");
     } else {
@@ -192,6 +185,14 @@ std::optional<AccountConfig> Loader::account(const YAML::Node& n, size_t index, 
   if (!a.invitee_assets.enabled && !a.sub_accounts.enabled)
     w_.warn(m->line, m->path, "both invitee_assets and sub_accounts are disabled: this account exports nothing");
   return a;
+}
+
+// A name used in labels or limiter keys.
+void Loader::identifier(const Map& m, std::string_view key, std::string& out) {
+  auto v = w_.string(m, key);
+  if (!v) return;
+  if (valid_identifier(*v)) out = *v;
+  else w_.error(m.line_of(key), m.path_of(key), "must be 1 to 64 of a-z A-Z 0-9 _ . -, got '" + *v + "'");
 }
 
 // api_key / secret_key, inline or from <key>_file; the value never reaches a message.

@@ -79,18 +79,6 @@ std::string format_duration(std::chrono::milliseconds d) {
   return out;
 }
 
-std::optional<int> parse_utc_offset(std::string_view s) {
-  if (s == "UTC" || s == "Z") return 0;
-  if (s.size() != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':') return std::nullopt;
-  for (size_t i : {1, 2, 4, 5})
-    if (!is_digit(s[i])) return std::nullopt;
-  int hours = (s[1] - '0') * 10 + (s[2] - '0');
-  int minutes = (s[4] - '0') * 10 + (s[5] - '0');
-  if (minutes > 59 || hours * 60 + minutes > 14 * 60) return std::nullopt;
-  int seconds = (hours * 60 + minutes) * 60;
-  return s[0] == '-' ? -seconds : seconds;
-}
-
 std::optional<std::string> expand_env(std::string_view in, const EnvLookup& env, std::string& problem) {
   std::string out;
   out.reserve(in.size());

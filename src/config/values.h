@@ -14,9 +14,6 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view s);
 // The shortest form parse_duration reads back, e.g. "1h30m", "0s".
 std::string format_duration(std::chrono::milliseconds d);
 
-// "UTC", "Z", or "+HH:MM" / "-HH:MM" up to 14 hours; seconds east of UTC.
-std::optional<int> parse_utc_offset(std::string_view s);
-
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 
 // Replaces ${NAME} by its value and $$ by $; any other $ stays as it is, so a

@@ -6,6 +6,7 @@
 #include <future>
 #include <sstream>
 
+#include "exposition/catalogue.h"
 #include "log/log.h"
 
 namespace coinw::exporter {
@@ -53,17 +54,18 @@ void Exporter::apply(const config::Config& config) {
   const auto old = snapshot();
   auto next = std::make_shared<Accounts>();
   for (const auto& a : config.accounts) {
+    auto settings = collect::derive_client_settings(config.global, a);
     std::shared_ptr<Served> kept;
     for (const auto& o : *old)
-      if (o->collector->config() == a && o->collector->same_client_settings(config.global)) kept = o;
+      if (o->collector->config() == a && o->collector->client_settings() == settings) kept = o;
     if (kept) {
       next->push_back(std::move(kept));
       continue;
     }
-    auto transport = transports_(config::to_transport_options(config.global, a));
+    auto transport = transports_(settings.transport);
     auto served = std::make_shared<Served>();
     served->collector =
-        std::make_shared<collect::AccountCollector>(a, config.global, gate_, clock_, std::move(transport));
+        std::make_shared<collect::AccountCollector>(a, std::move(settings), gate_, clock_, std::move(transport));
     next->push_back(std::move(served));
   }
   std::lock_guard lock(mu_);
@@ -163,21 +165,17 @@ web::Response Exporter::scrape(const web::ScrapeRequest& request, const Accounts
 
 void Exporter::collect_self(exposition::FamilySet& out) const {
   const BuildInfo b = build_info();
-  out.gauge("coinw_exporter_build_info", "The exporter's version and revision; value 1.",
-            {{"version", b.version}, {"revision", b.revision}}, 1);
+  namespace metric = exposition::metric;
+  exposition::sample(out, metric::exporter_build_info, {{"version", b.version}, {"revision", b.revision}}, 1);
   // What a leak raises and scheduling does not: RSS also counts freed memory
   // that glibc keeps, and buffers of the scrapes in flight at that instant.
   const struct mallinfo2 m = mallinfo2();
-  out.gauge("coinw_exporter_heap_inuse_bytes",
-            "Heap bytes allocated and not yet freed (glibc mallinfo2 uordblks + hblkhd), all arenas.", {},
-            static_cast<double>(m.uordblks + m.hblkhd));
+  exposition::sample(out, metric::exporter_heap_inuse_bytes, {}, static_cast<double>(m.uordblks + m.hblkhd));
   std::lock_guard lock(mu_);
-  out.gauge("coinw_exporter_config_last_reload_successful", "Whether the last configuration reload succeeded.", {},
-            last_reload_ok_ ? 1 : 0);
+  exposition::sample(out, metric::exporter_config_last_reload_successful, {}, last_reload_ok_ ? 1 : 0);
   if (last_reload_success_)
-    out.gauge("coinw_exporter_config_last_reload_success_timestamp_seconds",
-              "When the configuration was last loaded successfully, unix seconds.", {},
-              std::chrono::duration<double>(last_reload_success_->time_since_epoch()).count());
+    exposition::sample(out, metric::exporter_config_last_reload_success_timestamp, {},
+                       std::chrono::duration<double>(last_reload_success_->time_since_epoch()).count());
 }
 
 std::string Exporter::landing_page() const {

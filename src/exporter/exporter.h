@@ -29,8 +29,7 @@ class Exporter {
  public:
   explicit Exporter(Clock& clock, TransportFactory transports = api::make_http_transport);
 
-  // Throws std::invalid_argument (a config error) when an account cannot be set
-  // up, e.g. an unusable base URL; the previous configuration then stays.
+  // A configuration that loaded is usable: every mistake is caught by the loader.
   void apply(const config::Config& config);
   void record_reload(bool ok);
 

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 
 namespace coinw::exposition {
 
@@ -61,7 +62,13 @@ void Family::sample_suffixed(std::string_view suffix, std::string_view labels, d
 }
 
 Family& FamilySet::family(std::string_view name, std::string_view help, std::string_view type) {
-  if (auto it = index_.find(name); it != index_.end()) return *it->second;
+  if (auto it = index_.find(name); it != index_.end()) {
+    // One name, two types would be invalid exposition: a bug in the caller.
+    if (it->second->type_ != type)
+      throw std::logic_error("metric family " + std::string(name) + " is a " + it->second->type_ + ", not a " +
+                             std::string(type));
+    return *it->second;
+  }
   families_.push_back(std::unique_ptr<Family>(new Family(std::string(name), std::string(help), std::string(type))));
   if (auto r = reserved_.find(name); r != reserved_.end()) families_.back()->body_.reserve(r->second);
   index_.emplace(std::string(name), families_.back().get());

@@ -51,6 +51,7 @@ struct RenderedFamily {
 class FamilySet {
  public:
   // Stable while the set lives: callers keep it to append many samples.
+  // Throws std::logic_error when `name` was first named with another type.
   Family& family(std::string_view name, std::string_view help, std::string_view type);
   void gauge(std::string_view name, std::string_view help, const Labels& labels, double value);
   void counter(std::string_view name, std::string_view help, const Labels& labels, double value);

@@ -25,6 +25,8 @@ WindowLimiter* RateGate::limiter(const std::string& key, const LimitSpec& spec) 
   std::lock_guard lock(mu_);
   auto& slot = limiters_[key];
   if (!slot) slot = std::make_unique<WindowLimiter>(spec.max_requests, spec.window, spec.margin);
+  else if (!slot->same_limits(spec.max_requests, spec.window, spec.margin))
+    slot->reconfigure(spec.max_requests, spec.window, spec.margin);
   return slot.get();
 }
 
@@ -45,7 +47,9 @@ Acquired RateGate::acquire(const std::vector<WindowLimiter*>& limiters, TimePoin
       when = std::max(*when, *e);
     }
     if (!when) {  // an unanswered request holds a slot: wait for an answer
-      answered_.wait(lock);
+      const uint64_t seen = answers_;
+      if (!clock_.wait_until(answered_, lock, deadline, [&] { return answers_ != seen; }))
+        return Acquired{std::nullopt, Refusal::over_budget, clock_.now() - start};
       continue;
     }
     if (*when > deadline) return Acquired{std::nullopt, paused ? Refusal::paused : Refusal::over_budget, now - start};
@@ -66,6 +70,7 @@ void RateGate::finish(const std::vector<std::pair<WindowLimiter*, uint64_t>>& id
     std::lock_guard lock(mu_);
     const TimePoint now = clock_.now();
     for (auto& [l, id] : ids) l->on_complete(id, now);
+    ++answers_;
   }
   answered_.notify_all();
 }

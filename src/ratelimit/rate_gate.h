@@ -15,10 +15,11 @@
 
 namespace coinw::ratelimit {
 
+// At most `max_requests` per `window`, as the server receives them (see WindowLimiter).
 struct LimitSpec {
-  int max_requests = 1;
-  Duration window = std::chrono::seconds(1);
-  Duration margin = std::chrono::milliseconds(20);
+  int max_requests;
+  Duration window;
+  Duration margin;
 };
 
 class RateGate;
@@ -51,12 +52,14 @@ class RateGate {
  public:
   explicit RateGate(Clock& clock);
 
-  // The limiter for `key`, created on first use. Limits of an existing key are
-  // kept (a reload with new limits takes effect for new keys only).
+  // The limiter for `key`, created on first use. A different `spec` for an
+  // existing key replaces its limits but keeps its history: a reload's new
+  // limits take effect at once and still count the requests already sent.
   WindowLimiter* limiter(const std::string& key, const LimitSpec& spec);
 
   // Waits until all `limiters` allow a send, then records it. Refuses without
-  // waiting when that moment is after `deadline` (paused, or simply too late).
+  // waiting when that moment is after `deadline` (paused, or simply too late),
+  // and at `deadline` when an unanswered request still holds the slot.
   Acquired acquire(const std::vector<WindowLimiter*>& limiters, TimePoint deadline);
   void pause(WindowLimiter* limiter, TimePoint until);
   // When `limiter` is paused, until when.
@@ -71,6 +74,7 @@ class RateGate {
   Clock& clock_;
   std::mutex mu_;
   std::condition_variable answered_;
+  uint64_t answers_ = 0;  // requests finished so far, to wake acquire()
   std::map<std::string, std::unique_ptr<WindowLimiter>> limiters_;
 };
 

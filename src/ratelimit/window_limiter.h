@@ -1,5 +1,6 @@
 #pragma once
-// A limit of N requests per window that holds as the server receives them,
+// A limit of N requests per window that holds as the server receives them
+// (the strict reading of CoinW's limits, docs/coinw-api.md §3),
 // whatever the network delay. A request can arrive at the server any time
 // between its send and its response, so the rule is: request j may be sent only
 // after every request up to j-N has been answered, and `window + margin` after
@@ -20,6 +21,12 @@ namespace coinw::ratelimit {
 class WindowLimiter {
  public:
   WindowLimiter(int max_requests, Duration window, Duration margin);
+  // New limits from now on; the requests already sent still count, so a lower
+  // limit holds from its first request.
+  void reconfigure(int max_requests, Duration window, Duration margin);
+  bool same_limits(int max_requests, Duration window, Duration margin) const {
+    return max_ == max_requests && window_ == window && margin_ == margin;
+  }
 
   // Earliest time a new request may be sent, not before `now`; nullopt while an
   // unanswered request blocks it (wait for a completion, then ask again).
@@ -41,7 +48,7 @@ class WindowLimiter {
   };
   int max_;
   Duration window_, margin_;
-  std::deque<Entry> recent_;          // the last max_ requests, oldest first
+  std::deque<Entry> recent_;          // the last max_ requests (more after a lower limit), oldest first
   std::optional<TimePoint> horizon_;  // latest answer among older requests
   std::optional<TimePoint> pause_;
   uint64_t next_id_ = 0;

@@ -4,7 +4,7 @@
 #include <array>
 #include <cstdio>
 
-#include "sim/timefmt.h"
+#include "common/timefmt.h"
 
 namespace coinw::sim {
 namespace {
@@ -211,17 +211,17 @@ nlohmann::json Dataset::to_json(int offset_s) const {
       const Movement* first = inv.first_deposit();
       json history = json::array();
       for (const auto& m : inv.history)
-        history.push_back({{"time", format_time(m.time, offset_s)},
+        history.push_back({{"time", format_coinw_time(m.time, offset_s)},
                            {"type", m.deposit ? "deposit" : "withdrawal"},
                            {"amount", format_amount(m.amount)}});
       rows.push_back({{"uid", inv.uid},
-                      {"registered", format_time(inv.registered, offset_s)},
+                      {"registered", format_coinw_time(inv.registered, offset_s)},
                       {"totalDeposit", format_amount(all.deposit)},
                       {"totalWithdrawal", format_amount(all.withdrawal)},
                       {"currentBalance", format_amount(inv.balance)},
                       {"firstDepositAmount", first ? json(format_amount(first->amount)) : json()},
-                      {"firstDepositTime", first ? json(format_time(first->time, offset_s)) : json()},
-                      {"updateTime", format_time(inv.update_time, offset_s)},
+                      {"firstDepositTime", first ? json(format_coinw_time(first->time, offset_s)) : json()},
+                      {"updateTime", format_coinw_time(inv.update_time, offset_s)},
                       {"history", std::move(history)}});
     }
     return rows;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "sim/timefmt.h"
+#include "common/timefmt.h"
 
 namespace coinw::sim {
 namespace {
@@ -55,12 +55,12 @@ json invitee_row(const Invitee& inv, const InviteeQuery& q, const Rendering& r) 
   row["currentBalance"] = amount(inv.balance, num);
   if (first) {
     row["firstDepositAmount"] = amount(first->amount, num);
-    row["firstDepositTime"] = format_time(first->time, r.offset_s);
+    row["firstDepositTime"] = format_coinw_time(first->time, r.offset_s);
   } else if (!(v & kNullOptional)) {
     row["firstDepositAmount"] = nullptr;
     row["firstDepositTime"] = nullptr;
   }
-  row["updateTime"] = format_time(inv.update_time, r.offset_s);
+  row["updateTime"] = format_coinw_time(inv.update_time, r.offset_s);
   if (v & kExtraRow) {
     row["inviteLevel"] = 1;
     row["tags"] = json::array({"sim"});
@@ -113,7 +113,7 @@ std::variant<InviteeQuery, ParamError> parse_invitee_query(const api::QueryParam
   }
   for (auto [name, slot] : {std::pair{"startTime", &q.start}, std::pair{"endTime", &q.end}}) {
     if (auto* s = find_param(params, name)) {
-      auto t = parse_time(*s, offset_s);
+      auto t = parse_coinw_time(*s, offset_s);
       if (!t) return ParamError{kBadParam, std::string(name) + " must be yyyy-MM-dd HH:mm:ss"};
       *slot = t;
     }
@@ -146,7 +146,7 @@ std::string invitee_assets_body(const Dataset& data, const InviteeQuery& q, cons
   auto page = page_slice(matched.size(), q.page_no, q.page_size);
   json list = json::array();
   for (size_t i = page.begin; i < page.end; ++i) list.push_back(invitee_row(*matched[i], q, r));
-  json j = envelope("0", "success", r);
+  json j = envelope(facts::code::kFuturesSuccess, "success", r);
   j["data"] = {{"total", matched.size()}, {"list", std::move(list)}};
   return j.dump();
 }
@@ -167,7 +167,7 @@ std::string sub_account_list_body(const Dataset& data, const Rendering& r) {
     if (v & kExtraRow) row["createdBy"] = "sim";
     rows.push_back(std::move(row));
   }
-  json j = envelope("200", "SUCCESS", r);
+  json j = envelope(facts::code::kSpotSuccess, "SUCCESS", r);
   j["data"] = std::move(rows);
   j["success"] = true;
   j["failed"] = false;

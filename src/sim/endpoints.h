@@ -8,19 +8,20 @@
 #include <variant>
 
 #include "api/url.h"
+#include "common/coinw_facts.h"
 #include "sim/dataset.h"
 
 namespace coinw::sim {
 
-// Error codes from the facts sheet (docs section 3).
-inline constexpr const char* kAuthError = "6000";
-inline constexpr const char* kBadSign = "6001";
-inline constexpr const char* kBadParam = "9016";
-inline constexpr const char* kBadQuote = "402";
-inline constexpr const char* kRateLimited = "29001";
-inline constexpr const char* kSpotKeyError = "10006";
-inline constexpr const char* kSpotSignError = "10007";
-inline constexpr const char* kInternal = "500";
+// The codes the simulator answers with (docs/coinw-api.md §3).
+inline constexpr const char* kAuthError = facts::code::kAuth;
+inline constexpr const char* kBadSign = facts::code::kBadSign;
+inline constexpr const char* kBadParam = facts::code::kBadParam;
+inline constexpr const char* kBadQuote = facts::code::kBadQuote;
+inline constexpr const char* kRateLimited = facts::code::kRateLimited;
+inline constexpr const char* kSpotKeyError = facts::code::kSpotKey;
+inline constexpr const char* kSpotSignError = facts::code::kSpotSign;
+inline constexpr const char* kInternal = facts::code::kInternal;
 
 // A non-negative decimal of at most `max_digits` digits, nothing else.
 std::optional<int64_t> parse_digits(std::string_view s, size_t max_digits);

@@ -4,14 +4,16 @@
 #include <string>
 #include <vector>
 
+#include "common/coinw_facts.h"
+
 namespace coinw::sim {
 
 // Requests per second in a strict sliding 1-second window; <= 0 disables a limit.
 struct Limits {
-  int invitee_per_s = 5;       // per api key, invitee asset endpoint
-  int sub_account_per_s = 3;   // per api key, sub-account list
-  int spot_ip_per_s = 100;     // all spot endpoints, per client IP
-  int spot_user_per_s = 300;   // all spot endpoints, per api key
+  int invitee_per_s = facts::kInviteeAssetsPerSecond;     // per api key, invitee asset endpoint
+  int sub_account_per_s = facts::kSubAccountListPerSecond;  // per api key, sub-account list
+  int spot_ip_per_s = facts::kSpotIpPerSecond;              // all spot endpoints, per client IP
+  int spot_user_per_s = facts::kSpotUserPerSecond;          // all spot endpoints, per api key
 };
 
 struct Faults {

@@ -8,18 +8,17 @@
 #include <thread>
 
 #include "api/signing.h"
+#include "common/coinw_facts.h"
 #include "sim/admin.h"
 #include "sim/endpoints.h"
 #include "sim/faults.h"
 #include "sim/rate_window.h"
 #include "sim/simulator.h"
-#include "sim/timefmt.h"
+#include "common/timefmt.h"
 
 namespace coinw::sim {
 namespace {
 
-constexpr const char* kInviteePath = "/api/v3/patener/openapi/v1/partner/invitation/user/assets";
-constexpr const char* kSpotPath = "/api/v1/private";
 constexpr const char* kJson = "application/json";
 
 enum class Endpoint { invitee_assets, sub_account_list };
@@ -260,7 +259,7 @@ Simulator::Simulator(Options options) {
   if (options.tls_cert.empty() != options.tls_key.empty())
     throw std::invalid_argument("TLS needs both a certificate and a key");
   auto offset = parse_utc_offset(options.time_zone_offset);
-  if (!offset) throw std::invalid_argument("time zone offset must look like +08:00");
+  if (!offset) throw std::invalid_argument("time zone offset must be UTC, Z or look like +08:00");
   auto faults = options.faults;
   impl_ = std::make_unique<Impl>(std::move(options));
   impl_->offset_s = *offset;
@@ -302,15 +301,15 @@ void Simulator::start() {
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
 
-  srv.Get(kInviteePath, [&im](const httplib::Request& req, httplib::Response& res) {
+  srv.Get(facts::kInviteeAssetsPath, [&im](const httplib::Request& req, httplib::Response& res) {
     im.serve(Endpoint::invitee_assets, req, res, [&] { return im.invitee_assets(req); },
              req.get_header_value("api_key"));
   });
-  srv.Post(kSpotPath, [&im](const httplib::Request& req, httplib::Response& res) {
+  srv.Post(facts::kPrivateSpotPath, [&im](const httplib::Request& req, httplib::Response& res) {
     auto q = req.target.find('?');
     auto params = api::split_query(q == std::string::npos ? "" : std::string_view(req.target).substr(q + 1));
     const std::string* command = find_param(params, "command");
-    if (!command || *command != "subAccount_list") {
+    if (!command || *command != facts::kSubAccountListCommand) {
       // Only the one command is simulated; CoinW answers unknown ones with code 500.
       res.set_content(spot_error_body(kInternal, "unsupported command", im.rendering(req)), kJson);
       return;

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "collect/client_settings.h"
 #include "config/config.h"
 
 namespace {
@@ -71,9 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto loaded = coinw::config::parse_config(yaml, g_source_name, fuzz_env);
     const auto& c = loaded.config;
     (void)coinw::config::describe(c);
-    (void)coinw::config::to_rate_limits(c.global.rate_limits);
-    (void)coinw::config::to_client_options(c.global);
-    for (const auto& a : c.accounts) (void)coinw::config::to_transport_options(c.global, a);
+    for (const auto& a : c.accounts) (void)coinw::collect::derive_client_settings(c.global, a);
   } catch (const coinw::config::ConfigError&) {
   }
   return 0;

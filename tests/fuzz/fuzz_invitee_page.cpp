@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "api/parse.h"
+#include "common/timefmt.h"
 
 namespace {
 
@@ -31,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const int offset = kOffsets[data[1] & 7];
   const std::string_view body(reinterpret_cast<const char*>(data) + 2, size - 2);
 
-  (void)coinw::api::parse_coinw_time(body, offset);
+  (void)coinw::parse_coinw_time(body, offset);
   if (auto a = coinw::api::parse_amount(body)) check(std::isfinite(*a), "parse_amount returns finite values");
 
   auto r = coinw::api::parse_invitee_page(status, body, offset);

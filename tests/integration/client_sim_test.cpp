@@ -9,6 +9,7 @@
 
 #include "api/client.h"
 #include "api/pager.h"
+#include "common/timefmt.h"
 #include "sim/simulator.h"
 #include "support/test_ca.h"
 
@@ -92,12 +93,12 @@ TEST(ClientSim, MultiPageRunWhereTheServerCapsPageSize) {
     EXPECT_EQ(*got.total_deposit, *api::parse_amount(expected["totalDeposit"].get<std::string>()));
     EXPECT_EQ(*got.total_withdrawal, *api::parse_amount(expected["totalWithdrawal"].get<std::string>()));
     EXPECT_EQ(*got.current_balance, *api::parse_amount(expected["currentBalance"].get<std::string>()));
-    EXPECT_EQ(got.update_time, api::parse_coinw_time(expected["updateTime"].get<std::string>(), 0));
+    EXPECT_EQ(got.update_time, coinw::parse_coinw_time(expected["updateTime"].get<std::string>(), 0));
     if (expected["firstDepositTime"].is_null()) {
       EXPECT_FALSE(got.first_deposit_time);
       EXPECT_FALSE(got.first_deposit_amount);
     } else {
-      EXPECT_EQ(got.first_deposit_time, api::parse_coinw_time(expected["firstDepositTime"].get<std::string>(), 0));
+      EXPECT_EQ(got.first_deposit_time, coinw::parse_coinw_time(expected["firstDepositTime"].get<std::string>(), 0));
     }
   }
   EXPECT_EQ(f.sim.counters().invitee_assets.violations, 0u);

@@ -13,6 +13,7 @@
 
 #include "api/parse.h"
 #include "collect/labels.h"
+#include "common/timefmt.h"
 #include "sim/simulator.h"
 #include "support/exposition.h"
 #include "support/exposition_check.h"
@@ -164,14 +165,14 @@ TEST_F(ExporterTest, EveryValueEqualsTheSimulatorsData) {
       EXPECT_EQ(series.at("coinw_invitee_total_withdrawal" + l), amount(row["totalWithdrawal"])) << l;
       EXPECT_EQ(series.at("coinw_invitee_current_balance" + l), amount(row["currentBalance"])) << l;
       EXPECT_EQ(series.at("coinw_invitee_balance_update_timestamp_seconds" + l),
-                *api::parse_coinw_time(row["updateTime"].get<std::string>(), 0));
+                *coinw::parse_coinw_time(row["updateTime"].get<std::string>(), 0));
       if (row["firstDepositTime"].is_null()) {
         EXPECT_FALSE(series.count("coinw_invitee_first_deposit_timestamp_seconds" + l)) << l;
         EXPECT_FALSE(series.count("coinw_invitee_first_deposit_amount" + l)) << l;
       } else {
         EXPECT_EQ(series.at("coinw_invitee_first_deposit_amount" + l), amount(row["firstDepositAmount"]));
         EXPECT_EQ(series.at("coinw_invitee_first_deposit_timestamp_seconds" + l),
-                  *api::parse_coinw_time(row["firstDepositTime"].get<std::string>(), 0));
+                  *coinw::parse_coinw_time(row["firstDepositTime"].get<std::string>(), 0));
       }
     }
   }

@@ -33,6 +33,10 @@ class SkewClock final : public Clock {
     return SystemClock::instance().wall_now() + std::chrono::milliseconds(skew_ms.load());
   }
   void sleep_until(TimePoint t) override { SystemClock::instance().sleep_until(t); }
+  bool wait_until(std::condition_variable& cv, std::unique_lock<std::mutex>& lock, TimePoint deadline,
+                  const std::function<bool()>& done) override {
+    return SystemClock::instance().wait_until(cv, lock, deadline, done);
+  }
   std::atomic<int64_t> skew_ms{0};
 };
 

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "api/client.h"
+#include "common/coinw_facts.h"
 #include "exporter/exporter.h"
 #include "support/exposition.h"
 #include "support/exposition_check.h"
@@ -25,7 +26,7 @@ class FakeCoinw final : public api::Transport {
   api::Result<api::HttpResponse> send(const api::HttpRequest& r) override {
     api::HttpResponse out;
     out.status = 200;
-    out.body = r.path == api::kInviteeAssetsPath ? invitees_ : subs_;
+    out.body = r.path == facts::kInviteeAssetsPath ? invitees_ : subs_;
     return out;
   }
 

@@ -1,6 +1,6 @@
 #pragma once
-// A clock that only moves when told to, or when someone sleeps on it: limiter
-// and client tests run in virtual time and never sleep.
+// A clock that only moves when told to, or when someone sleeps on it: limiter,
+// client and collector tests run in virtual time and never sleep.
 #include <mutex>
 
 #include "common/clock.h"
@@ -21,13 +21,26 @@ class FakeClock final : public Clock {
     std::lock_guard lock(mu_);
     if (t > now_) now_ = t;
   }
+  // Returns when `done()` holds, or once someone else (a test's advance(), a
+  // sleeper) has moved virtual time to `deadline`. It checks again every
+  // millisecond of real time: notifications alone could be lost, since the
+  // clock does not know the waiter's mutex. That is the latency of a wake-up,
+  // never a time a test measures.
+  bool wait_until(std::condition_variable& cv, std::unique_lock<std::mutex>& lock, TimePoint deadline,
+                  const std::function<bool()>& done) override {
+    while (!done()) {
+      if (now() >= deadline) return false;
+      cv.wait_for(lock, std::chrono::milliseconds(1));
+    }
+    return true;
+  }
   void advance(Duration d) {
     std::lock_guard lock(mu_);
     now_ += d;
   }
 
  private:
-  // Wall time starts at the facts sheet's test-vector timestamp.
+  // Wall time starts at the timestamp of CoinW's signing examples (tests/unit/signing_test.cpp).
   mutable std::mutex mu_;
   static constexpr TimePoint kStart{std::chrono::seconds(1000)};
   TimePoint now_ = kStart;

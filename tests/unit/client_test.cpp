@@ -175,6 +175,30 @@ TEST_F(ClientTest, AccountsWithTheSameKeyShareTheLimit) {
   for (size_t i = 5; i < t.size(); ++i) EXPECT_GT(t[i] - t[i - 5], 1s);
 }
 
+// CoinW limits per user: two keys of one user (say affiliate and master) share
+// the user's limiters when the accounts name the same user (issue 9).
+TEST_F(ClientTest, KeysOfOneUserShareItsLimits) {
+  ClientOptions alice;
+  alice.user = "alice";
+  Client affiliate{{"key-a", "secret-a"}, transport, gate, alice, nullptr};
+  Client master{{"key-b", "secret-b"}, transport, gate, alice, nullptr};
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE((i % 2 ? master : affiliate).invitee_assets({}, far()));
+  auto& t = transport.send_times;
+  for (size_t i = 5; i < t.size(); ++i) EXPECT_GT(t[i] - t[i - 5], 1s);
+}
+
+TEST_F(ClientTest, DifferentUsersKeepSeparateLimits) {
+  ClientOptions alice, bob;
+  alice.user = "alice";
+  bob.user = "bob";
+  Client a{{"testkey", "testsecret"}, transport, gate, alice, nullptr};
+  Client b{{"testkey", "testsecret"}, transport, gate, bob, nullptr};
+  const TimePoint t0 = clock.now();
+  transport.latency = Duration::zero();
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE((i % 2 ? b : a).invitee_assets({}, far()));
+  EXPECT_EQ(clock.now(), t0) << "five each fit in one window";
+}
+
 TEST_F(ClientTest, ErrorMessagesNeverContainTheSecret) {
   transport.answers.push_back(HttpResponse{200, R"({"code":"6001","msg":"invalid signature"})", {}});
   auto r = client.invitee_assets({}, far());

@@ -60,7 +60,8 @@ TEST(ConfigLoad, MinimalGetsEveryDefault) {
   ASSERT_EQ(l.config.accounts.size(), 1u);
   const auto& a = l.config.accounts[0];
   EXPECT_EQ(a.name, "main");
-  EXPECT_EQ(a.base_url, "https://api.coinw.com");
+  EXPECT_EQ(a.user, "") << "no user: the key's own limits";
+  EXPECT_EQ(a.base_url.text(), "https://api.coinw.com");
   EXPECT_EQ(a.api_key, kKey);
   EXPECT_EQ(a.secret_key, kSecret);
   EXPECT_EQ(a.ca_file, "");
@@ -205,6 +206,8 @@ TEST(ConfigLoad, AccountRulesReportFileLinePathReason) {
        "config.yml:5: accounts[0].sub_accounts.min_refresh_interval: must be at least 1s, got 0s"},
       {"    sub_accounts: true", "config.yml:5: accounts[0].sub_accounts: must be a map, got a scalar"},
       {"    sub_accounts: [enabled]", "config.yml:5: accounts[0].sub_accounts: must be a map, got a list"},
+      {"    user: alice smith", "config.yml:5: accounts[0].user: must be 1 to 64 of a-z A-Z 0-9 _ . -, got 'alice smith'"},
+      {"    user: ''", "config.yml:5: accounts[0].user: must be 1 to 64 of a-z A-Z 0-9 _ . -, got ''"},
       {"    base_url: ftp://api.coinw.com",
        "config.yml:5: accounts[0].base_url: must start with https:// or http://, got 'ftp://api.coinw.com'"},
       {"    base_url: api.coinw.com",
@@ -433,7 +436,7 @@ accounts:
   EXPECT_EQ(l.config.global.time_zone_offset_seconds, -(5 * 3600 + 30 * 60));
   const auto& a = l.config.accounts.at(0);
   EXPECT_EQ(a.name, "acct-1");
-  EXPECT_EQ(a.base_url, "https://api.example.com");
+  EXPECT_EQ(a.base_url.text(), "https://api.example.com");
   EXPECT_EQ(a.api_key, kKey);
   EXPECT_EQ(a.secret_key, "pre$" + kSecret);
   EXPECT_EQ(a.invitee_assets.page_size, 250);
@@ -456,51 +459,23 @@ TEST(ConfigLoad, UnsetVariablesNameKeyAndVariable) {
   EXPECT_EQ(p, want);
 }
 
-TEST(ConfigLoad, ConvertsToApiOptions) {
-  auto l = parse(kMinimal + R"(global:
-  time_zone: "+08:00"
-  http: {connect_timeout: 3s, read_timeout: 7s}
-  rate_limits: {invitee_assets_per_second: 4, futures_ip_per_second: 9, sub_account_list_per_second: 2,
-                spot_ip_per_second: 50, spot_user_per_second: 60, safety_margin: 0, pause_after_rate_limit: 30500ms}
-)");
-  const auto& g = l.config.global;
-  auto o = to_client_options(g);
-  EXPECT_EQ(o.time_zone_offset_seconds, 28800);
-  EXPECT_EQ(o.limits.invitee_assets_per_s, 4);
-  EXPECT_EQ(o.limits.futures_ip_per_s, 9);
-  EXPECT_EQ(o.limits.sub_account_list_per_s, 2);
-  EXPECT_EQ(o.limits.spot_ip_per_s, 50);
-  EXPECT_EQ(o.limits.spot_user_per_s, 60);
-  EXPECT_EQ(o.limits.margin, Duration(0));
-  EXPECT_EQ(o.limits.pause, 31s);  // rounded up, never shorter than configured
-  auto t = to_transport_options(g, l.config.accounts[0]);
-  EXPECT_EQ(t.base_url, "https://api.coinw.com");
-  EXPECT_EQ(t.ca_file, "");
-  EXPECT_EQ(t.connect_timeout, 3s);
-  EXPECT_EQ(t.read_timeout, 7s);
-  EXPECT_TRUE(t.verify_tls);
-  auto defaults = to_rate_limits(RateLimitConfig{});
-  api::RateLimits api_defaults;
-  EXPECT_EQ(defaults.invitee_assets_per_s, api_defaults.invitee_assets_per_s);
-  EXPECT_EQ(defaults.margin, api_defaults.margin);
-  EXPECT_EQ(defaults.pause, api_defaults.pause);
-}
-
 TEST(ConfigLoad, DescribeSummarisesWithoutSecrets) {
   auto l = parse(kMinimal + R"(    invitee_assets: {quotes: [usdt, usdc], page_size: 200, min_refresh_interval: 2m}
   - name: subs
+    user: alice
     base_url: http://127.0.0.1:8790
     api_key: AK-second-0123456789
     secret_key: SK-second-0123456789
     invitee_assets: {enabled: false}
     sub_accounts: {min_refresh_interval: 45s}
 )");
+  EXPECT_EQ(l.config.accounts[1].user, "alice");
   const std::string d = describe(l.config);
   EXPECT_EQ(d,
             "2 accounts; nick_name masked; staleness_limit 15m\n"
             "account main: https://api.coinw.com; invitee_assets every 2m (quotes usdt,usdc, page_size 200, per-invitee series all); "
             "sub_accounts every 30s\n"
-            "account subs: http://127.0.0.1:8790; invitee_assets off; sub_accounts every 45s\n");
+            "account subs: http://127.0.0.1:8790 (user alice); invitee_assets off; sub_accounts every 45s\n");
   for (const std::string& secret : {kKey, kSecret, std::string("AK-second-0123456789"), std::string("SK-second-0123456789")})
     EXPECT_EQ(d.find(secret), std::string::npos);
   EXPECT_EQ(to_string(NickNamePolicy::full), "full");

@@ -41,17 +41,6 @@ TEST(ConfigDuration, FormatReadsBack) {
   }
 }
 
-TEST(ConfigUtcOffset, Table) {
-  const std::vector<std::pair<std::string, std::optional<int>>> cases = {
-      {"UTC", 0},          {"Z", 0},           {"+00:00", 0},          {"-00:00", 0},
-      {"+08:00", 28800},   {"-05:30", -19800}, {"+05:45", 20700},      {"+14:00", 50400},
-      {"-12:00", -43200},  {"+14:01", {}},     {"+15:00", {}},         {"+08:60", {}},
-      {"+8:00", {}},       {"08:00", {}},      {"+0800", {}},          {"+08", {}},
-      {"utc", {}},         {"GMT", {}},        {"", {}},               {"+08:00 ", {}},
-      {"Asia/Shanghai", {}}, {"+0a:00", {}}};
-  for (const auto& [text, seconds] : cases) EXPECT_EQ(parse_utc_offset(text), seconds) << text;
-}
-
 class ConfigExpandEnv : public ::testing::Test {
  protected:
   std::map<std::string, std::string> vars{{"HOST", "api.example"}, {"EMPTY", ""}, {"DOLLAR", "a$b${HOST}"}};

@@ -15,20 +15,6 @@ std::string read_data(const std::string& name) {
   return ss.str();
 }
 
-TEST(ParseTime, UtcAndOffsets) {
-  EXPECT_EQ(parse_coinw_time("1970-01-01 00:00:00", 0), 0);
-  EXPECT_EQ(parse_coinw_time("2024-01-02 03:04:05", 0), 1704164645);
-  EXPECT_EQ(parse_coinw_time("2024-01-02 11:04:05", 8 * 3600), 1704164645);
-  EXPECT_EQ(parse_coinw_time("2024-02-29 00:00:00", 0), 1709164800);
-}
-
-TEST(ParseTime, RejectsImpossibleAndMalformed) {
-  for (const char* s : {"2023-02-29 00:00:00", "2024-13-01 00:00:00", "2024-01-01 24:00:00",
-                        "2024-01-01T00:00:00", "2024-01-01 00:00", "", "abcd-ef-gh ij:kl:mn",
-                        "2024-01-01 00:00:0x"})
-    EXPECT_EQ(parse_coinw_time(s, 0), std::nullopt) << s;
-}
-
 TEST(ParseAmount, DecimalStringsOnly) {
   EXPECT_DOUBLE_EQ(*parse_amount("15000.00000000"), 15000.0);
   EXPECT_DOUBLE_EQ(*parse_amount("-0.5"), -0.5);

@@ -5,7 +5,7 @@
 namespace coinw::api {
 namespace {
 
-// Vectors from shared/coinw-api.md.
+// Vectors from CoinW's examples (docs/coinw-api.md §1, §2).
 TEST(FuturesSigning, PagedQueryVector) {
   QueryParams q{{"pageNo", "1"}, {"pageSize", "100"}, {"quote", "usdt"}};
   const char* path = "/api/v3/patener/openapi/v1/partner/invitation/user/assets";

@@ -3,7 +3,6 @@
 #include <set>
 
 #include "sim/dataset.h"
-#include "sim/timefmt.h"
 
 namespace coinw::sim {
 namespace {
@@ -83,17 +82,6 @@ TEST(SimAmounts, FormatAndParseWithEightDecimals) {
   EXPECT_FALSE(parse_amount("1.123456789"));
   EXPECT_FALSE(parse_amount("1."));
   EXPECT_FALSE(parse_amount("abc"));
-}
-
-TEST(SimTimeFormat, RoundTripsInTheConfiguredZone) {
-  EXPECT_EQ(format_time(1700000000, 0), "2023-11-14 22:13:20");
-  EXPECT_EQ(format_time(1700000000, 8 * 3600), "2023-11-15 06:13:20");
-  EXPECT_EQ(parse_time("2023-11-15 06:13:20", 8 * 3600), 1700000000);
-  EXPECT_FALSE(parse_time("2023-02-30 00:00:00", 0));
-  EXPECT_FALSE(parse_time("2023-11-15T06:13:20", 0));
-  EXPECT_FALSE(parse_time("2023-11-15 6:13:20", 0));
-  EXPECT_EQ(parse_utc_offset("-05:30"), -(5 * 3600 + 30 * 60));
-  EXPECT_FALSE(parse_utc_offset("0800"));
 }
 
 }  // namespace

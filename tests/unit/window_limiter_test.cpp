@@ -52,6 +52,37 @@ TEST(WindowLimiter, PauseDelaysEverything) {
   EXPECT_EQ(l.earliest(t0), t0 + 30s);
 }
 
+// A reload to a lower limit holds from its first request: requests sent under
+// the old limit still count.
+TEST(WindowLimiter, LowerLimitCountsRequestsAlreadySent) {
+  WindowLimiter l(5, 1s, 0ms);
+  for (int i = 0; i < 5; ++i) l.on_complete(l.on_send(t0), t0 + 100ms);
+  l.reconfigure(2, 1s, 0ms);
+  EXPECT_EQ(l.earliest(t0 + 100ms), t0 + 1100ms);
+  l.on_complete(l.on_send(t0 + 1100ms), t0 + 1200ms);
+  EXPECT_EQ(l.earliest(t0 + 1200ms), t0 + 1200ms) << "one of the two slots is free again";
+  l.on_complete(l.on_send(t0 + 1200ms), t0 + 1300ms);
+  EXPECT_EQ(l.earliest(t0 + 1300ms), t0 + 2200ms);
+}
+
+TEST(WindowLimiter, LowerLimitWaitsForUnansweredRequests) {
+  WindowLimiter l(3, 1s, 0ms);
+  auto a = l.on_send(t0);
+  l.on_send(t0);
+  l.reconfigure(1, 1s, 0ms);
+  l.on_complete(a, t0 + 10ms);
+  EXPECT_EQ(l.earliest(t0 + 20ms), std::nullopt) << "the second request is still in flight";
+}
+
+TEST(WindowLimiter, HigherLimitTakesEffectAtOnce) {
+  WindowLimiter l(1, 1s, 0ms);
+  l.on_complete(l.on_send(t0), t0);
+  EXPECT_EQ(l.earliest(t0), t0 + 1s);
+  l.reconfigure(3, 1s, 0ms);
+  EXPECT_EQ(l.earliest(t0), t0);
+  EXPECT_THROW(l.reconfigure(0, 1s, 0ms), std::invalid_argument);
+}
+
 TEST(WindowLimiter, RejectsZeroLimit) { EXPECT_THROW(WindowLimiter(0, 1s, 0ms), std::invalid_argument); }
 
 // The guarantee itself: with requests arriving anywhere between send and answer

@@ -1,0 +1,47 @@
+#pragma once
+// What CoinW documents about the endpoints we call (docs/coinw-api.md), in one
+// place for the client, the configuration's checks and the simulator.
+#include <chrono>
+
+namespace coinw::facts {
+
+inline constexpr const char* kDefaultBaseUrl = "https://api.coinw.com";
+
+// §1, §2. The affiliate path really says "patener".
+inline constexpr const char* kInviteeAssetsPath = "/api/v3/patener/openapi/v1/partner/invitation/user/assets";
+inline constexpr const char* kPrivateSpotPath = "/api/v1/private";
+inline constexpr const char* kSubAccountListCommand = "subAccount_list";
+
+// Documented limits, requests per second in any sliding window of this length (§1, §2, §3).
+inline constexpr std::chrono::seconds kLimitWindow{1};
+inline constexpr int kInviteeAssetsPerSecond = 5;  // per IP and user
+inline constexpr int kSubAccountListPerSecond = 3;  // per user
+inline constexpr int kSpotIpPerSecond = 100;        // all spot endpoints, per IP
+inline constexpr int kSpotUserPerSecond = 300;      // all spot endpoints, per user
+// The ban after breaking a limit; calling sooner only extends it (§3).
+inline constexpr std::chrono::seconds kRateLimitBan{30};
+
+// `code` values (§1, §2, §3).
+namespace code {
+inline constexpr const char* kFuturesSuccess = "0";
+inline constexpr const char* kSpotSuccess = "200";
+inline constexpr const char* kRateLimited = "29001";
+inline constexpr const char* kAuth = "6000";
+inline constexpr const char* kAuthOther = "1003";
+inline constexpr const char* kBadSign = "6001";
+inline constexpr const char* kPermission = "6003";
+inline constexpr const char* kBadQuote = "402";
+inline constexpr const char* kMissingParam = "904";
+inline constexpr const char* kBadParam = "9016";
+inline constexpr const char* kInternal = "500";
+inline constexpr const char* kNotFound = "404";
+inline constexpr const char* kSpotKey = "10006";
+inline constexpr const char* kSpotSign = "10007";
+}  // namespace code
+
+// Times are `yyyy-MM-dd HH:mm:ss` in an undocumented zone (§4); see common/timefmt.h.
+inline constexpr int kTimeTextLength = 19;
+// Real zones lie within 14 hours of UTC.
+inline constexpr int kMaxUtcOffsetSeconds = 14 * 3600;
+
+}  // namespace coinw::facts

@@ -1,0 +1,62 @@
+#include "common/timefmt.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "common/coinw_facts.h"
+
+namespace coinw {
+namespace {
+
+// Exactly `width` decimal digits at `pos`.
+std::optional<int> digits(std::string_view s, size_t pos, size_t width) {
+  if (pos + width > s.size()) return std::nullopt;
+  int v = 0;
+  for (size_t i = pos; i < pos + width; ++i) {
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
+std::optional<int> parse_utc_offset(std::string_view text) {
+  if (text == "UTC" || text == "Z") return 0;
+  if (text.size() != 6 || (text[0] != '+' && text[0] != '-') || text[3] != ':') return std::nullopt;
+  auto h = digits(text, 1, 2), m = digits(text, 4, 2);
+  if (!h || !m || *m > 59) return std::nullopt;
+  const int s = (*h * 60 + *m) * 60;
+  if (s > facts::kMaxUtcOffsetSeconds) return std::nullopt;
+  return text[0] == '-' ? -s : s;
+}
+
+std::optional<int64_t> parse_coinw_time(std::string_view text, int offset_s) {
+  using namespace std::chrono;
+  if (text.size() != facts::kTimeTextLength || text[4] != '-' || text[7] != '-' || text[10] != ' ' ||
+      text[13] != ':' || text[16] != ':')
+    return std::nullopt;
+  auto y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2);
+  auto h = digits(text, 11, 2), mi = digits(text, 14, 2), s = digits(text, 17, 2);
+  if (!y || !mo || !d || !h || !mi || !s || *h > 23 || *mi > 59 || *s > 59) return std::nullopt;
+  year_month_day ymd{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
+  if (!ymd.ok()) return std::nullopt;
+  auto local = sys_days{ymd}.time_since_epoch() + hours{*h} + minutes{*mi} + seconds{*s};
+  return duration_cast<seconds>(local).count() - offset_s;
+}
+
+std::string format_coinw_time(int64_t epoch_s, int offset_s) {
+  using namespace std::chrono;
+  sys_seconds t{seconds{epoch_s + offset_s}};
+  auto day = floor<days>(t);
+  year_month_day ymd{day};
+  hh_mm_ss hms{t - day};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
+  return buf;
+}
+
+}  // namespace coinw

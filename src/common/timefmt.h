@@ -1,0 +1,22 @@
+#pragma once
+// CoinW's time format, `yyyy-MM-dd HH:mm:ss` in a zone it does not document
+// (docs/coinw-api.md §4), and the UTC offsets that name such a zone. One
+// implementation for the client, the configuration and the simulator.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace coinw {
+
+// "UTC", "Z", or "+HH:MM" / "-HH:MM" up to 14 hours; seconds east of UTC.
+std::optional<int> parse_utc_offset(std::string_view text);
+
+// Exactly `yyyy-MM-dd HH:mm:ss`, a real calendar date, read in the zone
+// `offset_s` east of UTC; unix seconds.
+std::optional<int64_t> parse_coinw_time(std::string_view text, int offset_s);
+
+// Unix seconds as `yyyy-MM-dd HH:mm:ss` in the zone `offset_s` east of UTC.
+std::string format_coinw_time(int64_t epoch_s, int offset_s);
+
+}  // namespace coinw
