@@ -1,13 +1,11 @@
 #pragma once
-// A limit of N requests per window that holds as the server receives them
-// (the strict reading of CoinW's limits, docs/coinw-api.md §3),
+// A limit of N requests per window that holds as the server receives them,
 // whatever the network delay. A request can arrive at the server any time
 // between its send and its response, so the rule is: request j may be sent only
 // after every request up to j-N has been answered, and `window + margin` after
 // the latest of those answers. Any N+1 requests then include two whose arrivals
 // are more than a window apart. Sequential paging on a fast link still runs at
-// N per (window + margin + one round trip).
-//
+// N per (window + margin + one round trip). The strict reading of CoinW's limits (docs/coinw-api.md §3).
 // Single-threaded and clock-free: time is an argument (see RateGate for the
 // thread-safe, clock-driven wrapper).
 #include <cstdint>
