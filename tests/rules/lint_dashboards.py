@@ -34,6 +34,8 @@ CONTRACT = {
     "coinw_invitees_withdrawals", "coinw_invitees_balance", "coinw_invitees_depositors",
     "coinw_sub_account_frozen", "coinw_sub_account_spot_trade_enabled",
     "coinw_sub_account_contract_trade_enabled", "coinw_sub_account_info", "coinw_sub_accounts",
+    "coinw_sub_account_expected_frozen", "coinw_sub_account_expected_spot_trade_enabled",
+    "coinw_sub_account_expected_contract_trade_enabled", "coinw_sub_account_changes_total",
     # health
     "coinw_collector_success", "coinw_collector_duration_seconds",
     "coinw_collector_last_success_timestamp_seconds", "coinw_collector_last_full_refresh_timestamp_seconds",
@@ -203,6 +205,9 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     problems, seen = [], {}
+    # Recording rules of the rule files are metrics the dashboards may use.
+    for r in args.rules:
+        KNOWN.update(re.findall(r"^\s*-?\s*record:\s*(\S+)", pathlib.Path(r).read_text(), re.M))
     files = list(dashboard_queries._dashboard_files(args.paths))
     if not files:
         problems.append(f"no dashboards found in {args.paths}")
