@@ -8,8 +8,13 @@ no top-level id/version/iteration (they break imports into another Grafana);
 a prometheus `datasource` variable and a multi-value `account` variable with
 "All"; every panel and query on the `${datasource}` variable; a unit and
 thresholds on every panel; every metric name in a query or variable belongs to
-the exporter's metric contract below; every per-account metric is filtered by
-`$account`. With --promtool, every query (variables substituted) must parse.
+the exporter's metric contract below (or is recorded by the rule files); every
+query carries the selector job=~"$job",instance=~"$instance" (job, instance
+and account variables narrow each other); every per-account metric is filtered
+by `$account`; every panel has a description, which says when the panel reads
+per-invitee series (partial under per_invitee_series); every alert of the rule
+files is linked from some panel. With --promtool, every query and annotation
+(variables substituted) must parse.
 
 Standard library only. Exits non-zero and lists every problem on failure.
 """
@@ -92,7 +97,7 @@ def check_expr(where, expr, problems, require_account=True, require=SELECTOR):
             continue
         base = next((h for h in HISTOGRAMS if name.startswith(h)), name)
         if require and require not in matchers:
-            problems.append(f"{where}: {name} does not start with the selector {require}")
+            problems.append(f"{where}: {name} does not carry the selector {require}")
         if require_account and base not in NO_ACCOUNT_LABEL and 'account=~"$account"' not in matchers:
             problems.append(f"{where}: {name} is not filtered by account=~\"$account\"")
 
@@ -255,7 +260,14 @@ def main(argv=None):
             if url not in runbook_links:
                 problems.append(f"no dashboard panel links to the runbook section of {alert} ({url})")
     if args.promtool and not problems:
-        promtool_parse(args.promtool, dashboard_queries.collect_queries(args.paths, "demo", "usdt"), problems)
+        queries = dashboard_queries.collect_queries(args.paths, "demo", "usdt")
+        # Annotation queries too, with the variables of their dashboard.
+        for f in files:
+            dash = json.loads(f.read_text())
+            values = dashboard_queries._variable_values(dash, "demo", "usdt", dashboard_queries.DEFAULT_BUILTINS)
+            queries += [{"expr": dashboard_queries.substitute(a["expr"], values)}
+                        for a in dash.get("annotations", {}).get("list", []) if a.get("expr")]
+        promtool_parse(args.promtool, queries, problems)
 
     for p in problems:
         print("FAIL", p)
