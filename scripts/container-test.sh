@@ -60,6 +60,7 @@ revision=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 version=$(sed -n 's/^project(coinw_exporter VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 build=("${engine[@]}" build "${build_opts[@]}" --network=host "${run_opts[@]}" --build-arg "BASE=$base"
        --build-arg "REVISION=$revision" --build-arg "VERSION=$version")
+"${build[@]}" --target build -t localhost/coinw-build:test . >/dev/null
 "${build[@]}" --target sim -t localhost/coinw-sim:test . >/dev/null
 "${build[@]}" --target exporter -t localhost/coinw-exporter:test . >/dev/null
 echo "container-test: images built after $((SECONDS - start)) s"
@@ -75,7 +76,13 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 name=coinw-ct-$$
 work=$(mktemp -d)
 cleanup() {
-  "${engine[@]}" rm -f "$name-exporter" "$name-sim" >/dev/null 2>&1 || true
+  # One at a time: the exporter uses the simulator's network namespace, so
+  # the simulator cannot go first.
+  "${engine[@]}" rm -f "$name-exporter" >/dev/null 2>&1 || true
+  "${engine[@]}" rm -f "$name-sim" >/dev/null 2>&1 || true
+  # Earlier builds' images that no tag uses any more (the cached layers of
+  # this build stay: they are parents of the tagged images).
+  [[ ${engine[0]} == podman ]] && podman image prune -f >/dev/null 2>&1
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -125,4 +132,8 @@ uid=$("${engine[@]}" exec "$name-exporter" sh -c 'id -u' 2>/dev/null || true)
 
 info=$(grep '^coinw_exporter_build_info' <<<"$body" || true)
 echo "container-test: ${info:-no coinw_exporter_build_info}"
+cleanup
+trap - EXIT
+left=$("${engine[@]}" ps -a --filter "name=$name" --format '{{.Names}}')
+[[ -z $left ]] || { echo "FAIL containers left behind: $left"; exit 1; }
 echo "container-test: passed in $((SECONDS - start)) s (${engine[*]}, base $base, revision $revision)"
