@@ -45,9 +45,10 @@ SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
 # answers 101 forbids every service start during this install; an existing one
 # (container images ship one) is left as it is.
 policy=/usr/sbin/policy-rc.d
-if [[ ! -e $policy ]]; then
-  printf '#!/bin/sh\n# installed by coinw-exporter scripts/install-deps.sh for the duration of apt-get\nexit 101\n' \
-    | $SUDO tee "$policy" >/dev/null
+marker="installed by coinw-exporter scripts/install-deps.sh"
+# Ours also when an interrupted run left it behind.
+if [[ ! -e $policy ]] || grep -qF "$marker" "$policy"; then
+  printf '#!/bin/sh\n# %s for the duration of apt-get\nexit 101\n' "$marker" | $SUDO tee "$policy" >/dev/null
   $SUDO chmod 0755 "$policy"
   trap '$SUDO rm -f "$policy"' EXIT
 fi
