@@ -1,32 +1,64 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package the project needs to build, test and run.
-# Idempotent: apt-get runs only when something is missing. Used by the README
-# commands, CI and the Dockerfile. `--runtime` installs only what the binaries need.
+# Installs the Debian 12 packages the project needs. Idempotent: apt-get runs
+# only when something is missing. Used by the README commands, CI and the
+# Dockerfile.
+#   (no option)     everything to build, test, benchmark and package
+#   --build-only    only what building the two binaries needs (the image's build stage)
+#   --runtime       only the shared libraries the binaries need (the image)
+#   --container     the container tools scripts/container-test.sh uses
 set -euo pipefail
 
 build_pkgs=(
-  cmake g++ make pkg-config ccache git ca-certificates openssl
+  cmake g++ make pkg-config ccache ca-certificates
   prometheus-cpp-dev libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
   nlohmann-json3-dev libyaml-cpp-dev libcrypt-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
-  prometheus python3 curl
+)
+test_pkgs=(
+  git openssl libgtest-dev libgmock-dev libbenchmark-dev
+  prometheus python3 python3-yaml curl dpkg-dev
   clang libclang-rt-14-dev wrk python3-prometheus-client
 )
 runtime_pkgs=(
   ca-certificates libprometheus-cpp-core1.0 libcpp-httplib0.11 libssl3
   libyaml-cpp0.7 libcrypt1 zlib1g libbrotli1
 )
+container_pkgs=(podman buildah runc debootstrap)
 
-pkgs=("${build_pkgs[@]}")
-[[ "${1:-}" == "--runtime" ]] && pkgs=("${runtime_pkgs[@]}")
+case "${1:-}" in
+  "") pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+  --build-only) pkgs=("${build_pkgs[@]}") ;;
+  --runtime) pkgs=("${runtime_pkgs[@]}") ;;
+  --container) pkgs=("${container_pkgs[@]}") ;;
+  *) echo "usage: $0 [--build-only|--runtime|--container]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if ((${#missing[@]})); then
-  echo "install-deps: installing ${missing[*]}"
-  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+((${#missing[@]})) || exit 0
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+# Debian's prometheus package (wanted here for promtool and the end-to-end
+# tests) starts a server from its maintainer scripts. A policy-rc.d that
+# answers 101 forbids every service start during this install; an existing one
+# (container images ship one) is left as it is.
+policy=/usr/sbin/policy-rc.d
+marker="installed by coinw-exporter scripts/install-deps.sh"
+# Ours also when an interrupted run left it behind.
+if [[ ! -e $policy ]] || grep -qF "$marker" "$policy"; then
+  printf '#!/bin/sh\n# %s for the duration of apt-get\nexit 101\n' "$marker" | $SUDO tee "$policy" >/dev/null
+  $SUDO chmod 0755 "$policy"
+  trap '$SUDO rm -f "$policy"' EXIT
+fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Nor should it start at the next boot: the tests start their own servers.
+if [[ " ${missing[*]} " == *" prometheus "* ]]; then
+  if [[ -d /run/systemd/system ]]; then
+    $SUDO systemctl disable --quiet prometheus.service || true
+  else
+    $SUDO update-rc.d prometheus disable >/dev/null 2>&1 || true
+  fi
 fi

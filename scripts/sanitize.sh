@@ -25,8 +25,9 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:suppressions=$supp/tsan.supp"
 
 # ops tests check no C++ (promtool, dashboards); load and bench measure speed
-# and memory, which sanitizers distort by design.
-excluded='^(ops|load|bench)$'
+# and memory, which sanitizers distort by design; package and container build
+# their own release binaries (a .deb, images), not the sanitized ones.
+excluded='^(ops|load|bench|package|container)$'
 
 run() {
   local build=$1 sanitize=$2

@@ -61,7 +61,7 @@ def _panels(panels):
         yield from _panels(p.get("panels"))
 
 
-def _variable_values(dashboard, account, quote, builtins):
+def _variable_values(dashboard, account, quote, builtins, overrides=None):
     """Value of every template variable for one concrete selection."""
     values = dict(builtins)
     for v in dashboard.get("templating", {}).get("list", []):
@@ -82,6 +82,7 @@ def _variable_values(dashboard, account, quote, builtins):
         values["quote"] = regex_literal(quote)
     elif "quote" not in values or values["quote"] == "$__all":
         values["quote"] = ".*"
+    values.update(overrides or {})
     return values
 
 
@@ -97,13 +98,15 @@ def substitute(expr, values):
     return _VAR.sub(repl, expr)
 
 
-def collect_queries(paths, account=None, quote=None, builtins=None):
-    """Returns a list of dicts: dashboard, uid, panel, panel_id, ref_id, instant, expr, raw_expr, may_be_empty."""
+def collect_queries(paths, account=None, quote=None, builtins=None, overrides=None):
+    """Returns a list of dicts: dashboard, uid, panel, panel_id, ref_id, instant, expr, raw_expr, may_be_empty.
+
+    overrides: values for other variables, e.g. {"job": "coinw-probe"} (used as given)."""
     builtins = {**DEFAULT_BUILTINS, **(builtins or {})}
     out = []
     for path in _dashboard_files(paths):
         dash = json.loads(path.read_text())
-        values = _variable_values(dash, account, quote, builtins)
+        values = _variable_values(dash, account, quote, builtins, overrides)
         for panel in _panels(dash.get("panels")):
             for t in panel.get("targets") or []:
                 raw = t.get("expr")

@@ -1,7 +1,9 @@
 """End to end with a real Prometheus: the simulator, the exporter and Debian's
 prometheus server on loopback ports. Every dashboard query must return data,
-and freezing a sub-account at the simulator must reach Prometheus and be
-selected by the CoinwSubAccountFrozen alert."""
+also with only the jobs of the sharded set-up selected (config/prometheus-
+sharded.yml: accounts through /probe, the exporter's own metrics through
+collect[]=exporter); freezing a sub-account at the simulator must reach
+Prometheus and be selected by the CoinwSubAccountFrozen alert."""
 import json
 import os
 import shutil
@@ -38,7 +40,16 @@ rule_files: [{rules}]
 scrape_configs:
   - job_name: coinw
     static_configs: [{{ targets: ["{target}"] }}]
+  - job_name: coinw-probe
+    metrics_path: /probe
+    params: {{ account: [demo] }}
+    static_configs: [{{ targets: ["{target}"] }}]
+    relabel_configs: [{{ target_label: instance, replacement: demo }}]
+  - job_name: coinw-self
+    params: {{ "collect[]": [exporter] }}
+    static_configs: [{{ targets: ["{target}"] }}]
 """
+SHARDED_JOBS = "coinw-probe|coinw-self"
 
 
 def query(prom, expr):
@@ -86,9 +97,18 @@ class PrometheusEndToEnd(unittest.TestCase):
             harness.wait_for(lambda: query(prom, f'ALERTS{{alertname="CoinwSubAccountFrozen",uid="{uid}"}}'), 30,
                              "the CoinwSubAccountFrozen alert to select it")
 
-            # Every panel of every dashboard shows data (rate() needs a few scrapes).
-            queries = collect_queries([os.path.join(ROOT, "dashboards")], account="demo", quote="usdt")
-            self.assertGreater(len(queries), 30)
+            # The recording rule behind the balance distribution, per target.
+            harness.wait_for(lambda: query(prom, 'account_quote:coinw_invitee_current_balance:count'
+                                                 '{job="coinw-probe",instance="demo"}'), 30,
+                             "the balance distribution recording rule")
+
+            # Every panel of every dashboard shows data (rate() needs a few scrapes),
+            # with all jobs selected and with only the sharded set-up's jobs.
+            dashboards = [os.path.join(ROOT, "dashboards")]
+            queries = collect_queries(dashboards, account="demo", quote="usdt")
+            queries += collect_queries(dashboards, account="demo", quote="usdt",
+                                       overrides={"job": SHARDED_JOBS, "instance": ".+"})
+            self.assertGreater(len(queries), 60)
             deadline = time.monotonic() + 60
             empty = queries
             while empty and time.monotonic() < deadline:

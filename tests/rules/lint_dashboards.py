@@ -8,8 +8,13 @@ no top-level id/version/iteration (they break imports into another Grafana);
 a prometheus `datasource` variable and a multi-value `account` variable with
 "All"; every panel and query on the `${datasource}` variable; a unit and
 thresholds on every panel; every metric name in a query or variable belongs to
-the exporter's metric contract below; every per-account metric is filtered by
-`$account`. With --promtool, every query (variables substituted) must parse.
+the exporter's metric contract below (or is recorded by the rule files); every
+query carries the selector job=~"$job",instance=~"$instance" (job, instance
+and account variables narrow each other); every per-account metric is filtered
+by `$account`; every panel has a description, which says when the panel reads
+per-invitee series (partial under per_invitee_series); every alert of the rule
+files is linked from some panel. With --promtool, every query and annotation
+(variables substituted) must parse.
 
 Standard library only. Exits non-zero and lists every problem on failure.
 """
@@ -34,6 +39,8 @@ CONTRACT = {
     "coinw_invitees_withdrawals", "coinw_invitees_balance", "coinw_invitees_depositors",
     "coinw_sub_account_frozen", "coinw_sub_account_spot_trade_enabled",
     "coinw_sub_account_contract_trade_enabled", "coinw_sub_account_info", "coinw_sub_accounts",
+    "coinw_sub_account_expected_frozen", "coinw_sub_account_expected_spot_trade_enabled",
+    "coinw_sub_account_expected_contract_trade_enabled", "coinw_sub_account_changes_total",
     # health
     "coinw_collector_success", "coinw_collector_duration_seconds",
     "coinw_collector_last_success_timestamp_seconds", "coinw_collector_last_full_refresh_timestamp_seconds",
@@ -79,17 +86,23 @@ def metric_selectors(expr):
         yield name, matchers[int(idx)] if idx is not None else ""
 
 
-def check_expr(where, expr, problems, require_account=True):
+# The one target selector every dashboard query starts with.
+SELECTOR = 'job=~"$job",instance=~"$instance"'
+
+
+def check_expr(where, expr, problems, require_account=True, require=SELECTOR):
     for name, matchers in metric_selectors(expr):
         if name not in KNOWN:
             problems.append(f"{where}: metric {name!r} is not in the exporter's metric contract")
             continue
         base = next((h for h in HISTOGRAMS if name.startswith(h)), name)
+        if require and require not in matchers:
+            problems.append(f"{where}: {name} does not carry the selector {require}")
         if require_account and base not in NO_ACCOUNT_LABEL and 'account=~"$account"' not in matchers:
             problems.append(f"{where}: {name} is not filtered by account=~\"$account\"")
 
 
-def lint_dashboard(path, seen_uids, problems):
+def lint_dashboard(path, seen_uids, problems, runbook_links):
     try:
         dash = json.loads(path.read_text())
     except (OSError, ValueError) as e:
@@ -115,6 +128,10 @@ def lint_dashboard(path, seen_uids, problems):
     ds = variables.get("datasource")
     if not ds or ds.get("type") != "datasource" or ds.get("query") != "prometheus":
         problems.append(f"{name}: needs a `datasource` variable of type datasource, query prometheus")
+    for vname in ("job", "instance"):
+        v = variables.get(vname)
+        if not v or v.get("type") != "query" or not v.get("multi") or v.get("allValue"):
+            problems.append(f"{name}: needs a multi-value `{vname}` query variable whose All means the listed values")
     acc = variables.get("account")
     if not acc or acc.get("type") != "query" or not acc.get("multi") or not acc.get("includeAll"):
         problems.append(f"{name}: needs an `account` query variable with multi and includeAll")
@@ -126,7 +143,10 @@ def lint_dashboard(path, seen_uids, problems):
             if not m:
                 problems.append(f"{name}: variable {vname}: expected label_values(selector, label), got {q!r}")
             else:
-                check_expr(f"{name}: variable {vname}", m.group(1), problems, require_account=(vname != "account"))
+                # Each of job, instance, account narrows the next.
+                check_expr(f"{name}: variable {vname}", m.group(1), problems,
+                           require_account=vname not in ("job", "instance", "account"),
+                           require={"job": "", "instance": 'job=~"$job"'}.get(vname, SELECTOR))
             if (v.get("datasource") or {}).get("uid") != "${datasource}":
                 problems.append(f"{name}: variable {vname} must use the ${{datasource}} variable")
 
@@ -136,12 +156,32 @@ def lint_dashboard(path, seen_uids, problems):
     ids = [p.get("id") for p in panels]
     if len(ids) != len(set(ids)):
         problems.append(f"{name}: duplicate panel ids")
+    for a in dash.get("annotations", {}).get("list", []):
+        if a.get("builtIn"):
+            continue
+        where = f"{name}: annotation {a.get('name')!r}"
+        if (a.get("datasource") or {}).get("uid") != "${datasource}":
+            problems.append(f"{where}: datasource must be ${{datasource}}")
+        if not a.get("expr"):
+            problems.append(f"{where}: no expr")
+        else:
+            check_expr(where, a["expr"], problems,
+                       require_account="coinw_sub_account" in a["expr"])
     for p in panels:
         where = f"{name}: panel {p.get('title')!r}"
         if "gridPos" not in p:
             problems.append(f"{where}: no gridPos")
         if p.get("type") in UNITLESS_PANELS:
             continue
+        if not (p.get("description") or "").strip():
+            problems.append(f"{where}: no description")
+        per_invitee = any(re.search(r"\bcoinw_invitee_|:coinw_invitee_", t.get("expr") or "")
+                          for t in p.get("targets") or [])
+        if per_invitee and "per_invitee_series" not in (p.get("description") or ""):
+            problems.append(f"{where}: reads per-invitee series but its description does not say it is "
+                            "partial under per_invitee_series")
+        for link in p.get("links") or []:
+            runbook_links.add(link.get("url", ""))
         if (p.get("datasource") or {}).get("uid") != "${datasource}":
             problems.append(f"{where}: datasource must be ${{datasource}}")
         defaults = p.get("fieldConfig", {}).get("defaults", {})
@@ -167,7 +207,8 @@ def lint_rules(path, problems):
     text = path.read_text()
     for m in re.finditer(r"^(\s*)expr:\s*(\|[-+]?|>[-+]?)?\s*(.*)$", text, re.M):
         indent, block, first = len(m.group(1)), m.group(2), m.group(3)
-        expr = first
+        # The generator writes one-line expressions as JSON strings.
+        expr = json.loads(first) if first.startswith('"') else first
         if block:
             lines = []
             for line in text[m.end():].splitlines()[1:]:
@@ -176,7 +217,7 @@ def lint_rules(path, problems):
                 lines.append(line)
             expr = "\n".join(lines)
         check_expr(f"{path.name}: expr {expr.strip()[:60]!r}", expr.strip().strip("'"), problems,
-                   require_account=False)
+                   require_account=False, require="")
 
 
 def promtool_parse(promtool, queries, problems):
@@ -202,16 +243,31 @@ def main(argv=None):
     ap.add_argument("--promtool", help="promtool binary; when given, every query must parse")
     args = ap.parse_args(argv)
 
-    problems, seen = [], {}
+    problems, seen, runbook_links = [], {}, set()
+    # Recording rules of the rule files are metrics the dashboards may use.
+    for r in args.rules:
+        KNOWN.update(re.findall(r"^\s*-?\s*record:\s*(\S+)", pathlib.Path(r).read_text(), re.M))
     files = list(dashboard_queries._dashboard_files(args.paths))
     if not files:
         problems.append(f"no dashboards found in {args.paths}")
     for f in files:
-        lint_dashboard(f, seen, problems)
+        lint_dashboard(f, seen, problems, runbook_links)
     for r in args.rules:
         lint_rules(pathlib.Path(r), problems)
+        # Every alert is explained by some panel that links to its runbook section.
+        text = pathlib.Path(r).read_text()
+        for alert, url in re.findall(r"- alert: (\w+)\n(?:.*\n)*?\s*runbook_url: \"?([^\"\n]+)", text):
+            if url not in runbook_links:
+                problems.append(f"no dashboard panel links to the runbook section of {alert} ({url})")
     if args.promtool and not problems:
-        promtool_parse(args.promtool, dashboard_queries.collect_queries(args.paths, "demo", "usdt"), problems)
+        queries = dashboard_queries.collect_queries(args.paths, "demo", "usdt")
+        # Annotation queries too, with the variables of their dashboard.
+        for f in files:
+            dash = json.loads(f.read_text())
+            values = dashboard_queries._variable_values(dash, "demo", "usdt", dashboard_queries.DEFAULT_BUILTINS)
+            queries += [{"expr": dashboard_queries.substitute(a["expr"], values)}
+                        for a in dash.get("annotations", {}).get("list", []) if a.get("expr")]
+        promtool_parse(args.promtool, queries, problems)
 
     for p in problems:
         print("FAIL", p)
