@@ -28,6 +28,7 @@ void AccountCollector::collect(exposition::FamilySet& out, const ExposeSettings&
   }
   if (invitees_fresh) collect_invitees(out, account);
   if (subs_fresh) collect_sub_accounts(out, account, settings);
+  if (config_.sub_accounts.enabled) sub_watch_.collect(out, account, config_.sub_accounts.expected);
   collect_health(out, account);
 }
 

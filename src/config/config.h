@@ -3,7 +3,9 @@
 // Structs are plain values: a reload compares old and new AccountConfig to keep
 // the cached data of accounts that did not change.
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -65,9 +67,16 @@ struct InviteeAssetsConfig {
   bool operator==(const InviteeAssetsConfig&) const = default;
 };
 
+// The state the operator means a sub-account to have; an absent flag is not watched.
+struct ExpectedSubAccount {
+  std::optional<bool> frozen, spot_trade, contract_trade;
+  bool operator==(const ExpectedSubAccount&) const = default;
+};
+
 struct SubAccountsConfig {
   bool enabled = true;
   milliseconds min_refresh_interval{30000};
+  std::map<uint64_t, ExpectedSubAccount> expected;  // by uid
   bool operator==(const SubAccountsConfig&) const = default;
 };
 
