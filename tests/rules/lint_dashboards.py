@@ -34,6 +34,8 @@ CONTRACT = {
     "coinw_invitees_withdrawals", "coinw_invitees_balance", "coinw_invitees_depositors",
     "coinw_sub_account_frozen", "coinw_sub_account_spot_trade_enabled",
     "coinw_sub_account_contract_trade_enabled", "coinw_sub_account_info", "coinw_sub_accounts",
+    "coinw_sub_account_expected_frozen", "coinw_sub_account_expected_spot_trade_enabled",
+    "coinw_sub_account_expected_contract_trade_enabled", "coinw_sub_account_changes_total",
     # health
     "coinw_collector_success", "coinw_collector_duration_seconds",
     "coinw_collector_last_success_timestamp_seconds", "coinw_collector_last_full_refresh_timestamp_seconds",
@@ -41,12 +43,17 @@ CONTRACT = {
     "coinw_rate_limiter_wait_seconds_total", "coinw_rate_limit_pauses_total", "coinw_rate_limit_paused",
     "coinw_exporter_build_info", "coinw_exporter_config_last_reload_successful",
     "coinw_exporter_config_last_reload_success_timestamp_seconds",
+    # the process, as every Prometheus client library exports it
+    "process_cpu_seconds_total", "process_resident_memory_bytes", "process_virtual_memory_bytes",
+    "process_open_fds", "process_max_fds", "process_start_time_seconds",
     # written by Prometheus for the scrape job
     "up", "scrape_duration_seconds",
 }
 HISTOGRAMS = {"coinw_api_request_duration_seconds"}
 NO_ACCOUNT_LABEL = {"coinw_exporter_build_info", "coinw_exporter_config_last_reload_successful",
                     "coinw_exporter_config_last_reload_success_timestamp_seconds",
+                    "process_cpu_seconds_total", "process_resident_memory_bytes", "process_virtual_memory_bytes",
+                    "process_open_fds", "process_max_fds", "process_start_time_seconds",
                     "up", "scrape_duration_seconds"}
 KNOWN = CONTRACT | {h + s for h in HISTOGRAMS for s in ("_bucket", "_sum", "_count")}
 
