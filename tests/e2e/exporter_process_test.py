@@ -130,6 +130,13 @@ class ExporterProcess(unittest.TestCase):
         wrong = subprocess.run([EXPORTER, "--nope"], capture_output=True, text=True)
         self.assertEqual(wrong.returncode, 2)
         self.assertIn("--nope", wrong.stderr)
+        # The simulator parses with the same FlagSet: help is not an exit from the parser, bad flags are 2.
+        sim_help = subprocess.run([SIM, "--help"], capture_output=True, text=True)
+        self.assertEqual(sim_help.returncode, 0)
+        self.assertIn("--secret-key-file=FILE", sim_help.stdout)
+        sim_wrong = subprocess.run([SIM, "--invitees=many"], capture_output=True, text=True)
+        self.assertEqual((sim_wrong.returncode, sim_wrong.stderr),
+                         (2, "coinw-sim: flag --invitees: must be a whole number at least 0, got 'many'\n"))
         missing = subprocess.run([EXPORTER, "--config.file=/nonexistent.yml"], capture_output=True, text=True)
         self.assertEqual(missing.returncode, 1)
         self.assertIn("/nonexistent.yml", missing.stderr)
