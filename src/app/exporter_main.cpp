@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cli.version) {
-    std::printf("coinw_exporter version %s (revision %s)\n", build.version.c_str(), build.revision.c_str());
+    std::fputs(exporter::version_text(build).c_str(), stdout);
     return 0;
   }
   log::configure(cli.log_level, cli.log_format);
@@ -80,8 +80,12 @@ int main(int argc, char** argv) {
   exp.record_reload(true);
 
   std::mutex reload_mu;
+  web::WebServer* web_server = nullptr;  // set once serving
   auto reload = [&]() -> std::pair<bool, std::string> {
     std::lock_guard lock(reload_mu);
+    if (web_server)
+      if (auto err = web_server->reload_web_config(); !err.empty())
+        log::error("web configuration reload failed; keeping the previous one", {{"err", err}});
     try {
       auto next = config::load_config_file(cli.config_file);
       exp.apply(next.config);
@@ -99,19 +103,23 @@ int main(int argc, char** argv) {
   web::Handlers handlers;
   handlers.metrics = [&](const web::ScrapeRequest& r) { return exp.metrics(r); };
   handlers.probe = [&](const web::ScrapeRequest& r) { return exp.probe(r); };
-  handlers.landing_page = [&] { return exp.landing_page(); };
+  handlers.landing_page = [&] { return exp.landing_page(cli.telemetry_path); };
   handlers.ready = [&] { return exp.ready(); };
-  handlers.reload = reload;
-  web::WebServer server(cli.listen_address, web_config, handlers);
+  if (cli.enable_lifecycle) handlers.reload = reload;
+  web::WebServer server({cli.listen_addresses, cli.telemetry_path, cli.max_requests, cli.web_config_file}, web_config,
+                        handlers);
   try {
     server.start();
   } catch (const std::exception& e) {
     log::error("cannot serve", {{"err", e.what()}});
     return 1;
   }
+  {
+    std::lock_guard lock(reload_mu);
+    web_server = &server;
+  }
   log::info("coinw_exporter started", {{"version", build.version},
-                                       {"address", cli.listen_address},
-                                       {"port", std::to_string(server.port())},
+                                       {"revision", build.revision},
                                        {"tls", web_config.tls() ? "true" : "false"},
                                        {"accounts", std::to_string(loaded.config.accounts.size())}});
 

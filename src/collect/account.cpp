@@ -74,6 +74,7 @@ void AccountCollector::refresh_sub_accounts(TimePoint deadline) {
   sub_health_.success = result.ok();
   sub_health_.duration_seconds = std::chrono::duration<double>(end - now).count();
   if (result) {
+    sub_watch_.observe(result.value().rows);
     sub_accounts_ = std::make_shared<const std::vector<api::SubAccount>>(std::move(result.value().rows));
     data_changed();
     sub_health_.last_success = clock_.wall_now();

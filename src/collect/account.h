@@ -15,6 +15,7 @@
 #include "collect/api_metrics.h"
 #include "collect/client_settings.h"
 #include "collect/invitee_book.h"
+#include "collect/sub_account_watch.h"
 #include "config/config.h"
 #include "exposition/family_set.h"
 
@@ -100,6 +101,7 @@ class AccountCollector {
   mutable std::mutex mu_;  // guards what follows; collect() reads it while refresh() writes
   CollectorHealth invitee_health_, sub_health_;
   std::shared_ptr<const std::vector<api::SubAccount>> sub_accounts_;
+  SubAccountWatch sub_watch_;
   std::vector<std::unique_ptr<InviteeBook>> books_;  // one per quote; the vector never changes
   std::map<std::string, TimePoint> pass_completed_;   // per quote, steady
   std::map<std::string, WallTime> pass_completed_wall_;

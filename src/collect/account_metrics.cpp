@@ -36,6 +36,8 @@ void AccountCollector::collect_data(exposition::FamilySet& out, const DataKey& k
   const Labels account{{"account", config_.name}};
   if (key.invitees_fresh) collect_invitees(out, account);
   if (key.sub_accounts_fresh) collect_sub_accounts(out, account, key.nick_name);
+  // Counters and declared states: they change only with a refresh or a reload.
+  if (config_.sub_accounts.enabled) sub_watch_.collect(out, account, config_.sub_accounts.expected);
 }
 
 namespace {

@@ -4,7 +4,9 @@
 // the cached data of accounts that did not change. A leaf: it knows nothing of
 // the client; collect/client_settings.h maps it to the client's options.
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -66,9 +68,16 @@ struct InviteeAssetsConfig {
   bool operator==(const InviteeAssetsConfig&) const = default;
 };
 
+// The state the operator means a sub-account to have; an absent flag is not watched.
+struct ExpectedSubAccount {
+  std::optional<bool> frozen, spot_trade, contract_trade;
+  bool operator==(const ExpectedSubAccount&) const = default;
+};
+
 struct SubAccountsConfig {
   bool enabled = true;
   milliseconds min_refresh_interval{30000};
+  std::map<uint64_t, ExpectedSubAccount> expected;  // by uid
   bool operator==(const SubAccountsConfig&) const = default;
 };
 

@@ -14,6 +14,7 @@
 #include "common/coinw_facts.h"
 #include "common/timefmt.h"
 #include "config/config.h"
+#include "config/expected.h"
 #include "config/files.h"
 #include "config/walker.h"
 
@@ -269,10 +270,11 @@ void Loader::invitee_assets(const Map& account, InviteeAssetsConfig& c) {
 }
 
 void Loader::sub_accounts(const Map& account, SubAccountsConfig& c) {
-  auto m = w_.map(account, "sub_accounts", {"enabled", "min_refresh_interval"});
+  auto m = w_.map(account, "sub_accounts", {"enabled", "min_refresh_interval", "expected"});
   if (!m) return;
   if (auto v = w_.boolean(*m, "enabled")) c.enabled = *v;
   if (auto v = w_.duration(*m, "min_refresh_interval", 1s, kNoMaxDuration)) c.min_refresh_interval = *v;
+  detail::expected_sub_accounts(w_, *m, c.expected);
 }
 
 // Defence in depth: a secret pasted into another key (say `name: ${COINW_SECRET}`)

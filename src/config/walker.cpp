@@ -71,6 +71,13 @@ void Walker::error(int line, const std::string& path, const std::string& reason)
 void Walker::warn(int line, const std::string& path, const std::string& reason) { add(warnings_, line, path, reason); }
 
 std::optional<Map> Walker::map(const YAML::Node& n, std::string path, std::initializer_list<std::string_view> known) {
+  return checked_map(n, std::move(path), &known);
+}
+
+std::optional<Map> Walker::any_map(const YAML::Node& n, std::string path) { return checked_map(n, std::move(path), nullptr); }
+
+std::optional<Map> Walker::checked_map(const YAML::Node& n, std::string path,
+                                       const std::initializer_list<std::string_view>* known_keys) {
   Map out{std::move(path), line_of(n), {}};
   if (n.IsNull()) return out;
   if (!n.IsMap()) {
@@ -91,6 +98,12 @@ std::optional<Map> Walker::map(const YAML::Node& n, std::string path, std::initi
       continue;
     }
     seen.emplace_back(key, line);
+    if (!known_keys) {
+      if (key.empty()) error(line, out.path, "empty key");
+      else out.entries.push_back({key, kv.second, line});
+      continue;
+    }
+    const auto& known = *known_keys;
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       std::string reason = "unknown key";
       auto best = std::min_element(known.begin(), known.end(), [&](std::string_view a, std::string_view b) {
@@ -121,6 +134,7 @@ std::optional<std::string> Walker::scalar(const YAML::Node& n, int line, const s
     error(line, path, std::string("must be ") + expected + ", got " + kind_of(n));
     return std::nullopt;
   }
+  if (!env_) return n.Scalar();
   std::string problem;
   auto expanded = expand_env(n.Scalar(), env_, problem);
   if (!expanded) error(line, path, problem);

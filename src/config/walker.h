@@ -40,6 +40,7 @@ struct Map {
 
 class Walker {
  public:
+  // An empty `env` leaves ${VAR} as written (the web config file, as exporter-toolkit reads it).
   Walker(std::string source, const EnvLookup& env);
 
   void error(int line, const std::string& path, const std::string& reason);
@@ -48,6 +49,8 @@ class Walker {
   // A null node counts as an empty map (a section whose keys are all commented out).
   std::optional<Map> map(const YAML::Node& n, std::string path, std::initializer_list<std::string_view> known);
   std::optional<Map> map(const Map& parent, std::string_view key, std::initializer_list<std::string_view> known);
+  // A map whose keys are data (uids, user names), each a non-empty scalar, no duplicates.
+  std::optional<Map> any_map(const YAML::Node& n, std::string path);
 
   // Each returns nullopt, having recorded why, when the key is absent (no
   // problem) or its value unusable. Scalars are ${VAR}-expanded first.
@@ -83,6 +86,8 @@ class Walker {
   static std::vector<std::string> take(Messages& m);
   // "a, b or c"
   static std::string one_of(const std::vector<std::string_view>& words);
+  // `known` null: any key.
+  std::optional<Map> checked_map(const YAML::Node& n, std::string path, const std::initializer_list<std::string_view>* known);
 
   std::string source_;
   const EnvLookup& env_;

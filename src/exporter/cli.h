@@ -1,11 +1,9 @@
 #pragma once
-// Command-line flags in the Prometheus exporters' style (--flag=value or
-// --flag value). Pure, so every flag and error is tested without a process.
-#include <optional>
-#include <stdexcept>
+// The exporter's command-line flags, parsed by the FlagSet both binaries share.
 #include <string>
 #include <vector>
 
+#include "common/flags.h"
 #include "log/log.h"
 
 namespace coinw::exporter {
@@ -15,7 +13,10 @@ inline constexpr const char* kDefaultListenAddress = ":9866";
 struct CliOptions {
   std::string config_file;
   bool config_check = false;
-  std::string listen_address = kDefaultListenAddress;
+  std::vector<std::string> listen_addresses{kDefaultListenAddress};
+  std::string telemetry_path = "/metrics";
+  bool enable_lifecycle = false;  // POST /-/reload; SIGHUP reloads regardless
+  int max_requests = 0;           // scrapes at once; 0: no limit
   std::string web_config_file;
   log::Level log_level = log::Level::info;
   log::Format log_format = log::Format::logfmt;
@@ -23,9 +24,7 @@ struct CliOptions {
   bool version = false;
 };
 
-struct CliError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using CliError = FlagError;
 
 // Throws CliError naming the flag and the reason.
 CliOptions parse_cli(const std::vector<std::string>& args);

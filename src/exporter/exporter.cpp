@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "exposition/catalogue.h"
+#include "exporter/process_metrics.h"
 #include "log/log.h"
 
 namespace coinw::exporter {
@@ -44,8 +45,6 @@ std::string health_cell(bool enabled, const collect::CollectorHealth& h, size_t 
 }
 
 }  // namespace
-
-BuildInfo build_info() { return {COINW_VERSION, COINW_REVISION}; }
 
 Exporter::Exporter(Clock& clock, TransportFactory transports)
     : clock_(clock), transports_(std::move(transports)), gate_(clock), accounts_(std::make_shared<Accounts>()) {}
@@ -164,6 +163,7 @@ web::Response Exporter::scrape(const web::ScrapeRequest& request, const Accounts
 }
 
 void Exporter::collect_self(exposition::FamilySet& out) const {
+  append_process_metrics(read_process_stats(), out);
   const BuildInfo b = build_info();
   namespace metric = exposition::metric;
   exposition::sample(out, metric::exporter_build_info, {{"version", b.version}, {"revision", b.revision}}, 1);
@@ -178,13 +178,13 @@ void Exporter::collect_self(exposition::FamilySet& out) const {
                        std::chrono::duration<double>(last_reload_success_->time_since_epoch()).count());
 }
 
-std::string Exporter::landing_page() const {
+std::string Exporter::landing_page(std::string_view telemetry_path) const {
   auto accounts = snapshot();
   const BuildInfo b = build_info();
   std::ostringstream html;
   html << "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>CoinW Exporter</title></head><body>"
        << "<h1>CoinW Exporter</h1><p>Version " << html_escape(b.version) << " (" << html_escape(b.revision)
-       << ")</p><ul><li><a href=\"metrics\">Metrics</a></li><li><a href=\"-/healthy\">Health</a></li>"
+       << ")</p><ul><li><a href=\"" << html_escape(telemetry_path.substr(1)) << "\">Metrics</a></li><li><a href=\"-/healthy\">Health</a></li>"
        << "<li><a href=\"-/ready\">Readiness</a></li></ul>"
        << "<h2>Accounts</h2><table border=\"1\"><tr><th>account</th><th>invitee assets</th><th>sub-accounts</th></tr>";
   for (const auto& a : *accounts) {

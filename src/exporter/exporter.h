@@ -11,17 +11,12 @@
 
 #include "collect/account.h"
 #include "config/config.h"
+#include "exporter/build_info.h"
 #include "exporter/render_cache.h"
 #include "ratelimit/rate_gate.h"
 #include "web/server.h"
 
 namespace coinw::exporter {
-
-struct BuildInfo {
-  std::string version;
-  std::string revision;
-};
-BuildInfo build_info();
 
 using TransportFactory = std::function<std::unique_ptr<api::Transport>(const api::TransportOptions&)>;
 
@@ -40,7 +35,7 @@ class Exporter {
   // /probe?account=NAME: one account, so Prometheus can spread accounts over
   // several exporters (blackbox-exporter style).
   web::Response probe(const web::ScrapeRequest& request);
-  std::string landing_page() const;
+  std::string landing_page(std::string_view telemetry_path = "/metrics") const;
   bool ready() const;
 
  private:

@@ -1,3 +1,4 @@
+#include <cctype>
 #include <charconv>
 
 #include "web/server.h"
@@ -24,6 +25,21 @@ std::optional<std::pair<std::string, int>> parse_listen_address(std::string_view
   if (ec != std::errc() || end != port_text.data() + port_text.size() || port < 0 || port > 65535)
     return std::nullopt;
   return std::pair{std::string(host), port};
+}
+
+}  // namespace coinw::web
+
+namespace coinw::web {
+
+std::string telemetry_path_problem(std::string_view path) {
+  if (!path.starts_with('/') || path.size() < 2) return "must be an absolute path other than /, like /metrics";
+  // Routes are regular expressions in httplib: plain characters keep the path literal.
+  for (char c : path)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("/._-").find(c) == std::string_view::npos)
+      return "may only contain letters, digits and / . _ -";
+  for (std::string_view taken : {"/probe", "/-/healthy", "/-/ready", "/-/reload"})
+    if (path == taken) return std::string(taken) + " is another endpoint";
+  return "";
 }
 
 }  // namespace coinw::web

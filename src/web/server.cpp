@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -15,6 +16,7 @@
 #include "log/log.h"
 #include "web/auth.h"
 #include "web/tls.h"
+#include "web/web_config_watch.h"
 
 namespace coinw::web {
 namespace {
@@ -85,6 +87,7 @@ void send_parts(Response r, httplib::Response& res) {
 std::string reason(int status) {
   switch (status) {
     case 400: return "Bad Request";
+    case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 413: return "Payload Too Large";
@@ -110,9 +113,37 @@ void guarded(const char* endpoint, httplib::Response& res, const std::function<v
   }
 }
 
-void scrape(const char* endpoint, const std::function<Response(const ScrapeRequest&)>& handler,
+// Counts scrapes in flight against --web.max-requests.
+class ScrapeSlots {
+ public:
+  explicit ScrapeSlots(int max) : max_(max) {}
+  bool take() {
+    if (max_ <= 0) return true;
+    if (used_.fetch_add(1) < max_) return true;
+    used_.fetch_sub(1);
+    return false;
+  }
+  void give_back() {
+    if (max_ > 0) used_.fetch_sub(1);
+  }
+  int max() const { return max_; }
+
+ private:
+  const int max_;
+  std::atomic<int> used_{0};
+};
+
+void scrape(const char* endpoint, const std::function<Response(const ScrapeRequest&)>& handler, ScrapeSlots& slots,
             const httplib::Request& req, httplib::Response& res) {
   if (!handler) return plain(res, 404, "Not Found\n");
+  // promhttp's words, so that operators recognise the answer.
+  if (!slots.take())
+    return plain(res, 503,
+                 "Limit of concurrent requests reached (" + std::to_string(slots.max()) + "), try again later.\n");
+  struct Release {
+    ScrapeSlots& s;
+    ~Release() { s.give_back(); }
+  } release{slots};
   guarded(endpoint, res, [&] {
     auto r = handler(scrape_request(req));
     res.status = r.status;
@@ -124,19 +155,28 @@ void scrape(const char* endpoint, const std::function<Response(const ScrapeReque
 }  // namespace
 
 struct WebServer::Impl {
-  std::string address;
+  explicit Impl(int max_requests) : slots(max_requests) {}
+
+  ServerOptions options;
   WebConfig config;
   Handlers handlers;
-  std::unique_ptr<BasicAuth> auth;
+  std::unique_ptr<WebConfigWatch> watch;
+  ScrapeSlots slots;
   std::mutex mutex;  // serialises start() and stop()
-  std::unique_ptr<httplib::Server> server;
-  std::thread thread;
-  int port = -1;
+  // One httplib server per listen address: an httplib server owns one socket.
+  struct Listener {
+    std::string address;
+    std::unique_ptr<httplib::Server> server;
+    std::thread thread;
+    int port = -1;
+  };
+  std::vector<Listener> listeners;
 
   std::unique_ptr<httplib::Server> make_server() const;
   void configure(httplib::Server& srv);
   void route(httplib::Server& srv);
   int bind(httplib::Server& srv, const std::string& host, int requested) const;
+  Listener listen(const std::string& address);
 };
 
 std::unique_ptr<httplib::Server> WebServer::Impl::make_server() const {
@@ -144,6 +184,16 @@ std::unique_ptr<httplib::Server> WebServer::Impl::make_server() const {
   std::string error;
   auto srv = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) {
     error = configure_tls(ctx, config);
+    // Each connection moves to the context in force when its ClientHello
+    // arrives, so that new certificates serve without a restart.
+    SSL_CTX_set_client_hello_cb(
+        &ctx,
+        [](SSL* ssl, int*, void* arg) {
+          const auto state = static_cast<WebConfigWatch*>(arg)->current();
+          use_tls_context(*ssl, *state->tls, state->config);
+          return SSL_CLIENT_HELLO_SUCCESS;
+        },
+        watch.get());
     return error.empty();
   });
   if (!srv->is_valid()) throw std::runtime_error("TLS setup failed: " + (error.empty() ? "no SSL context" : error));
@@ -175,15 +225,15 @@ void WebServer::Impl::configure(httplib::Server& srv) {
   for (const auto& [k, v] : config.headers) headers.emplace(k, v);
   srv.set_default_headers(std::move(headers));
 
-  if (config.auth()) {
-    auth = std::make_unique<BasicAuth>(config.basic_auth_users);
-    srv.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      if (auth->check(req.get_header_value("Authorization"))) return httplib::Server::HandlerResponse::Unhandled;
-      res.set_header("WWW-Authenticate", R"(Basic realm="coinw-exporter")");
-      plain(res, 401, "Unauthorized\n");
-      return httplib::Server::HandlerResponse::Handled;
-    });
-  }
+  // Always installed: a reloaded web configuration can add users.
+  srv.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    const auto state = watch->current();
+    if (!state->auth || state->auth->check(req.get_header_value("Authorization")))
+      return httplib::Server::HandlerResponse::Unhandled;
+    res.set_header("WWW-Authenticate", R"(Basic realm="coinw-exporter")");
+    plain(res, 401, "Unauthorized\n");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   // httplib leaves unmatched requests with an empty body.
   srv.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty()) res.set_content(reason(res.status) + "\n", kText);
@@ -200,11 +250,15 @@ void WebServer::Impl::configure(httplib::Server& srv) {
 
 void WebServer::Impl::route(httplib::Server& srv) {
   const Handlers& h = handlers;
-  srv.Get("/metrics", [&h](const httplib::Request& req, httplib::Response& res) {
-    scrape("/metrics", h.metrics, req, res);
+  // telemetry_path_problem() let only plain characters through; '.' is the one
+  // that means more in a regular expression.
+  std::string pattern;
+  for (char c : options.telemetry_path) pattern += c == '.' ? std::string("\\.") : std::string(1, c);
+  srv.Get(pattern, [this](const httplib::Request& req, httplib::Response& res) {
+    scrape(options.telemetry_path.c_str(), handlers.metrics, slots, req, res);
   });
-  srv.Get("/probe", [&h](const httplib::Request& req, httplib::Response& res) {
-    scrape("/probe", h.probe, req, res);
+  srv.Get("/probe", [this](const httplib::Request& req, httplib::Response& res) {
+    scrape("/probe", handlers.probe, slots, req, res);
   });
   srv.Get("/", [&h](const httplib::Request&, httplib::Response& res) {
     if (!h.landing_page) return plain(res, 404, "Not Found\n");
@@ -217,8 +271,14 @@ void WebServer::Impl::route(httplib::Server& srv) {
       plain(res, ready ? 200 : 503, ready ? "OK\n" : "Service Unavailable\n");
     });
   });
-  srv.Post("/-/reload", [&h](const httplib::Request&, httplib::Response& res) {
-    if (!h.reload) return plain(res, 404, "Not Found\n");
+  // A content-reader route, because httplib otherwise reads a POST without
+  // Content-Length until the connection closes and answers 400: that is what
+  // `curl -X POST .../-/reload`, as every Prometheus guide writes it, sends.
+  srv.Post("/-/reload", [&h](const httplib::Request& req, httplib::Response& res,
+                             const httplib::ContentReader& read_body) {
+    if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding"))
+      read_body([](const char*, size_t) { return true; });  // ignored, but off the connection
+    if (!h.reload) return plain(res, 403, "Lifecycle API is not enabled.\n");
     guarded("/-/reload", res, [&] {
       const auto [ok, message] = h.reload();
       plain(res, ok ? 200 : 500, ok ? "OK\n" : message + "\n");
@@ -235,58 +295,86 @@ int WebServer::Impl::bind(httplib::Server& srv, const std::string& host, int req
   return srv.bind_to_port(host, requested) ? requested : -1;
 }
 
-WebServer::WebServer(std::string listen_address, WebConfig config, Handlers handlers)
-    : impl_(std::make_unique<Impl>()) {
-  impl_->address = std::move(listen_address);
+WebServer::WebServer(ServerOptions options, WebConfig config, Handlers handlers)
+    : impl_(std::make_unique<Impl>(options.max_requests)) {
+  impl_->options = std::move(options);
   impl_->config = std::move(config);
   impl_->handlers = std::move(handlers);
 }
 
+WebServer::WebServer(std::string listen_address, WebConfig config, Handlers handlers)
+    : WebServer(ServerOptions{{std::move(listen_address)}, "/metrics", 0, ""}, std::move(config), std::move(handlers)) {}
+
 WebServer::~WebServer() { stop(); }
+
+WebServer::Impl::Listener WebServer::Impl::listen(const std::string& address) {
+  const auto addr = parse_listen_address(address);
+  if (!addr) throw std::runtime_error("invalid listen address \"" + address + "\"");
+  Listener l{address, make_server(), {}, -1};
+  configure(*l.server);
+  route(*l.server);
+  const auto& [host, requested] = *addr;
+  if (host.empty()) {
+    // All interfaces: dual-stack where IPv6 exists, IPv4 otherwise.
+    l.port = bind(*l.server, "::", requested);
+    if (l.port < 0) l.port = bind(*l.server, "0.0.0.0", requested);
+  } else {
+    l.port = bind(*l.server, host, requested);
+  }
+  if (l.port < 0) throw std::runtime_error("cannot listen on " + address);
+  // Best effort: on failure the socket still listens with httplib's backlog.
+  ::listen(ListeningSocket::of(*l.server), kListenBacklog);
+  return l;
+}
 
 void WebServer::start() {
   auto& im = *impl_;
   std::lock_guard lock(im.mutex);
-  if (im.server) throw std::logic_error("web server already started");
-  const auto addr = parse_listen_address(im.address);
-  if (!addr) throw std::runtime_error("invalid listen address \"" + im.address + "\"");
-
-  auto srv = im.make_server();
-  im.configure(*srv);
-  im.route(*srv);
-  const auto& [host, requested] = *addr;
-  int port = -1;
-  if (host.empty()) {
-    // All interfaces: dual-stack where IPv6 exists, IPv4 otherwise.
-    port = im.bind(*srv, "::", requested);
-    if (port < 0) port = im.bind(*srv, "0.0.0.0", requested);
-  } else {
-    port = im.bind(*srv, host, requested);
+  if (!im.listeners.empty()) throw std::logic_error("web server already started");
+  if (im.options.listen_addresses.empty()) throw std::runtime_error("no listen address");
+  if (auto problem = telemetry_path_problem(im.options.telemetry_path); !problem.empty())
+    throw std::runtime_error("telemetry path " + im.options.telemetry_path + ": " + problem);
+  im.watch = std::make_unique<WebConfigWatch>(im.options.web_config_file, im.config);
+  // Every address is bound before any is served, so a bad one serves nothing.
+  std::vector<Impl::Listener> bound;
+  for (const auto& address : im.options.listen_addresses) bound.push_back(im.listen(address));
+  for (auto& l : bound) {
+    l.thread = std::thread([s = l.server.get()] { s->listen_after_bind(); });
+    // httplib's stop() is only safe once the accept loop runs.
+    while (!l.server->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    log::info("listening", {{"address", l.address},
+                            {"port", std::to_string(l.port)},
+                            {"tls", im.config.tls() ? "true" : "false"},
+                            {"basic_auth", im.config.auth() ? "true" : "false"}});
   }
-  if (port < 0) throw std::runtime_error("cannot listen on " + im.address);
-  // Best effort: on failure the socket still listens with httplib's backlog.
-  ::listen(ListeningSocket::of(*srv), kListenBacklog);
-
-  im.port = port;
-  im.server = std::move(srv);
-  im.thread = std::thread([s = im.server.get()] { s->listen_after_bind(); });
-  // httplib's stop() is only safe once the accept loop runs.
-  while (!im.server->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  log::info("listening", {{"address", im.address},
-                          {"port", std::to_string(port)},
-                          {"tls", im.config.tls() ? "true" : "false"},
-                          {"basic_auth", im.config.auth() ? "true" : "false"}});
+  im.listeners = std::move(bound);
 }
 
 void WebServer::stop() {
   auto& im = *impl_;
   std::lock_guard lock(im.mutex);
-  if (!im.server) return;
-  im.server->stop();
-  if (im.thread.joinable()) im.thread.join();
-  im.server.reset();
+  for (auto& l : im.listeners) l.server->stop();
+  for (auto& l : im.listeners)
+    if (l.thread.joinable()) l.thread.join();
+  im.listeners.clear();
 }
 
-int WebServer::port() const { return impl_->port; }
+std::string WebServer::reload_web_config() {
+  std::lock_guard lock(impl_->mutex);
+  if (!impl_->watch) throw std::logic_error("web server not started");
+  return impl_->watch->reload();
+}
+
+std::vector<int> WebServer::ports() const {
+  std::lock_guard lock(impl_->mutex);
+  std::vector<int> out;
+  for (const auto& l : impl_->listeners) out.push_back(l.port);
+  return out;
+}
+
+int WebServer::port() const {
+  const auto all = ports();
+  return all.empty() ? -1 : all.front();
+}
 
 }  // namespace coinw::web

@@ -48,7 +48,8 @@ Response text_response(int status, std::string body);
 // "*" with a quality above 0). Pure.
 bool accepts_gzip(std::string_view accept_encoding);
 
-// An empty handler makes its endpoint answer 404.
+// An empty handler makes its endpoint answer 404; an empty reload answers 403,
+// as Prometheus does without --web.enable-lifecycle.
 struct Handlers {
   std::function<Response(const ScrapeRequest&)> metrics;
   std::function<Response(const ScrapeRequest&)> probe;
@@ -58,20 +59,39 @@ struct Handlers {
   std::function<std::pair<bool, std::string>()> reload;
 };
 
+struct ServerOptions {
+  // As in Prometheus exporters: ":9866", "127.0.0.1:9866", "[::1]:9866"; each is served.
+  std::vector<std::string> listen_addresses{":9866"};
+  std::string telemetry_path = "/metrics";  // checked with telemetry_path_problem()
+  // Scrapes (telemetry path and /probe) served at once; more answer 503 at
+  // once, as the Go exporters' --web.max-requests does. 0: no limit.
+  int max_requests = 0;
+  // The file the WebConfig was read from: re-read, with the certificate, key
+  // and CA files it names, when they change. "": only those files are watched.
+  std::string web_config_file;
+};
+
 class WebServer {
  public:
-  // listen_address as in Prometheus exporters: ":9866", "127.0.0.1:9866", "[::1]:9866".
+  WebServer(ServerOptions options, WebConfig config, Handlers handlers);
+  // One address, the other options at their defaults.
   WebServer(std::string listen_address, WebConfig config, Handlers handlers);
   ~WebServer();
   WebServer(const WebServer&) = delete;
   WebServer& operator=(const WebServer&) = delete;
 
-  // Binds, then serves on its own thread. Throws std::runtime_error naming the
-  // address, or the certificate/key file that could not be used.
+  // Binds every address, then serves each on its own thread. Throws
+  // std::runtime_error naming the address, or the certificate/key file that
+  // could not be used; then nothing is served.
   void start();
   // Stops accepting and waits for in-flight requests. Idempotent.
   void stop();
-  // The bound port; useful after listening on port 0.
+  // Re-reads the web configuration now (SIGHUP); "" or why the files were
+  // refused, the previous configuration then staying in force. Needs start().
+  std::string reload_web_config();
+  // The bound ports, in the order of the addresses; useful after port 0.
+  std::vector<int> ports() const;
+  // The first address's port; -1 when not serving.
   int port() const;
 
  private:
@@ -81,5 +101,8 @@ class WebServer {
 
 // {host, port}; the host is "" for all interfaces and has no brackets. Pure.
 std::optional<std::pair<std::string, int>> parse_listen_address(std::string_view address);
+// Why `path` cannot serve the metrics ("" when it can): it must be an absolute
+// path of plain characters that no other endpoint uses.
+std::string telemetry_path_problem(std::string_view path);
 
 }  // namespace coinw::web

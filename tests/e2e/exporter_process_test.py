@@ -43,7 +43,8 @@ class ExporterProcess(unittest.TestCase):
             self.assertIn("main", check.stdout)
             self.assertNotIn(SECRET, check.stdout + check.stderr)
 
-            proc, url = harness.start_exporter(procs, EXPORTER, config, "--log.level=debug")
+            proc, url = harness.start_exporter(procs, EXPORTER, config, "--log.level=debug",
+                                               "--web.enable-lifecycle")
             self.assertEqual(harness.http("GET", url + "/-/ready")[0], 200)
             status, page = harness.get_text(url + "/")
             self.assertEqual(status, 200)
@@ -93,12 +94,49 @@ class ExporterProcess(unittest.TestCase):
                 if len(sub["nickName"]) > 4:
                     self.assertNotIn(sub["nickName"], metrics + page + log)
 
+    def test_web_flags(self):
+        with harness.Processes() as procs:
+            sim = harness.start_simulator(procs, SIM)
+            secret_file = procs.write("secret", SECRET + "\n")
+            config = procs.write("config.yml", CONFIG.format(sim=sim, secret_file=secret_file))
+            second = harness.free_port()
+            proc, url = harness.start_exporter(procs, EXPORTER, config, "--web.telemetry-path=/coinw",
+                                               f"--web.listen-address=127.0.0.1:{second}")
+            for base in (url, f"http://127.0.0.1:{second}"):
+                status, metrics = harness.get_text(base + "/coinw")
+                self.assertEqual(status, 200, base)
+                self.assertIn("process_resident_memory_bytes ", metrics)
+                self.assertIn("process_open_fds ", metrics)
+            self.assertEqual(harness.http("GET", url + "/metrics")[0], 404)
+            self.assertIn('href="coinw"', harness.get_text(url + "/")[1])
+            # Without --web.enable-lifecycle: 403, as Prometheus; SIGHUP still reloads.
+            status, _, body = harness.http("POST", url + "/-/reload")
+            self.assertEqual((status, body), (403, b"Lifecycle API is not enabled.\n"))
+            procs.write("config.yml", "accounts: [ {name: main, bogus: 1} ]")
+            proc.send_signal(signal.SIGHUP)
+            harness.wait_for(lambda: "coinw_exporter_config_last_reload_successful 0"
+                             in harness.get_text(url + "/coinw")[1], 10, "the failed SIGHUP reload")
+            probe = harness.get_text(url + "/probe?account=main")[1]
+            self.assertNotIn("process_", probe)
+
     def test_flags(self):
-        self.assertEqual(subprocess.run([EXPORTER, "--version"], capture_output=True).returncode, 0)
+        version = subprocess.run([EXPORTER, "--version"], capture_output=True, text=True)
+        self.assertEqual(version.returncode, 0)
+        lines = version.stdout.splitlines()
+        self.assertRegex(lines[0], r"^coinw_exporter, version \d+\.\d+\.\d+ \(branch: \S+, revision: \w+\)$")
+        self.assertEqual([line.split(":")[0].strip() for line in lines[1:]],
+                         ["build user", "build date", "compiler", "platform"])
         self.assertIn(b"--web.listen-address", subprocess.run([EXPORTER, "--help"], capture_output=True).stdout)
         wrong = subprocess.run([EXPORTER, "--nope"], capture_output=True, text=True)
         self.assertEqual(wrong.returncode, 2)
         self.assertIn("--nope", wrong.stderr)
+        # The simulator parses with the same FlagSet: help is not an exit from the parser, bad flags are 2.
+        sim_help = subprocess.run([SIM, "--help"], capture_output=True, text=True)
+        self.assertEqual(sim_help.returncode, 0)
+        self.assertIn("--secret-key-file=FILE", sim_help.stdout)
+        sim_wrong = subprocess.run([SIM, "--invitees=many"], capture_output=True, text=True)
+        self.assertEqual((sim_wrong.returncode, sim_wrong.stderr),
+                         (2, "coinw-sim: flag --invitees: must be a whole number at least 0, got 'many'\n"))
         missing = subprocess.run([EXPORTER, "--config.file=/nonexistent.yml"], capture_output=True, text=True)
         self.assertEqual(missing.returncode, 1)
         self.assertIn("/nonexistent.yml", missing.stderr)

@@ -73,7 +73,7 @@ class Secrets(unittest.TestCase):
             sim = harness.start_simulator(procs, SIM, f"--api-key={API_KEY}", f"--secret-key-file={sim_secret}",
                                           "--invitees=150")
             nicks = [s["nickName"] for s in harness.sim_json(sim, "/admin/dataset")["subAccounts"]]
-            flags = ["--log.level=debug", f"--log.format={log_format}"]
+            flags = ["--log.level=debug", f"--log.format={log_format}", "--web.enable-lifecycle"]
             config = procs.write("config.yml", CONFIG.format(base=sim, key_file=key_file, secret_file=secret_file))
 
             def check(config_path, name):

@@ -68,7 +68,7 @@ class ExporterTest : public ::testing::Test {
 // Volatile values (times, durations, latencies, the revision) become placeholders.
 std::string normalise(const std::string& text) {
   static const std::regex volatile_line(
-      R"(^((coinw_\w+_timestamp_seconds|coinw_exporter_heap_inuse_bytes|coinw_collector_duration_seconds|coinw_rate_limiter_wait_seconds_total|coinw_api_request_duration_seconds_sum)(\{[^}]*\})?) .*$)");
+      R"(^((process_\w+|coinw_\w+_timestamp_seconds|coinw_exporter_heap_inuse_bytes|coinw_collector_duration_seconds|coinw_rate_limiter_wait_seconds_total|coinw_api_request_duration_seconds_sum)(\{[^}]*\})?) .*$)");
   static const std::regex bucket(R"(^(coinw_api_request_duration_seconds_bucket\{[^}]*\}) .*$)");
   static const std::regex revision(R"(revision="[^"]*")");
   std::istringstream in(text);

@@ -48,12 +48,17 @@ CONTRACT = {
     "coinw_rate_limiter_wait_seconds_total", "coinw_rate_limit_pauses_total", "coinw_rate_limit_paused",
     "coinw_exporter_build_info", "coinw_exporter_config_last_reload_successful",
     "coinw_exporter_config_last_reload_success_timestamp_seconds",
+    # the process, as every Prometheus client library exports it
+    "process_cpu_seconds_total", "process_resident_memory_bytes", "process_virtual_memory_bytes",
+    "process_open_fds", "process_max_fds", "process_start_time_seconds",
     # written by Prometheus for the scrape job
     "up", "scrape_duration_seconds",
 }
 HISTOGRAMS = {"coinw_api_request_duration_seconds"}
 NO_ACCOUNT_LABEL = {"coinw_exporter_build_info", "coinw_exporter_config_last_reload_successful",
                     "coinw_exporter_config_last_reload_success_timestamp_seconds",
+                    "process_cpu_seconds_total", "process_resident_memory_bytes", "process_virtual_memory_bytes",
+                    "process_open_fds", "process_max_fds", "process_start_time_seconds",
                     "up", "scrape_duration_seconds"}
 KNOWN = CONTRACT | {h + s for h in HISTOGRAMS for s in ("_bucket", "_sum", "_count")}
 

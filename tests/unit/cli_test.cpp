@@ -8,18 +8,31 @@ namespace {
 TEST(Cli, DefaultsAndBothFlagForms) {
   auto o = parse_cli({"--config.file=c.yml"});
   EXPECT_EQ(o.config_file, "c.yml");
-  EXPECT_EQ(o.listen_address, ":9866");
+  EXPECT_EQ(o.listen_addresses, std::vector<std::string>{":9866"});
+  EXPECT_EQ(o.telemetry_path, "/metrics");
+  EXPECT_FALSE(o.enable_lifecycle);
+  EXPECT_EQ(o.max_requests, 0);
   EXPECT_FALSE(o.config_check);
   EXPECT_EQ(o.log_level, log::Level::info);
   EXPECT_EQ(o.log_format, log::Format::logfmt);
 
   o = parse_cli({"--config.file", "c.yml", "--web.listen-address", "127.0.0.1:1", "--log.level=debug",
                  "--log.format", "json", "--config.check", "--web.config.file=w.yml"});
-  EXPECT_EQ(o.listen_address, "127.0.0.1:1");
+  EXPECT_EQ(o.listen_addresses, std::vector<std::string>{"127.0.0.1:1"});
   EXPECT_EQ(o.log_level, log::Level::debug);
   EXPECT_EQ(o.log_format, log::Format::json);
   EXPECT_TRUE(o.config_check);
   EXPECT_EQ(o.web_config_file, "w.yml");
+}
+
+TEST(Cli, WebFlagsAsPrometheusNamesThem) {
+  auto o = parse_cli({"--config.file=c.yml", "--web.listen-address=127.0.0.1:1", "--web.listen-address", "[::1]:2",
+                      "--web.telemetry-path=/x/metrics.txt", "--web.enable-lifecycle", "--web.max-requests=40"});
+  EXPECT_EQ(o.listen_addresses, (std::vector<std::string>{"127.0.0.1:1", "[::1]:2"}));
+  EXPECT_EQ(o.telemetry_path, "/x/metrics.txt");
+  EXPECT_TRUE(o.enable_lifecycle);
+  EXPECT_EQ(o.max_requests, 40);
+  EXPECT_FALSE(parse_cli({"--config.file=c.yml", "--web.enable-lifecycle", "--no-web.enable-lifecycle"}).enable_lifecycle);
 }
 
 TEST(Cli, HelpAndVersionNeedNoConfig) {
@@ -43,11 +56,20 @@ TEST(Cli, ErrorsNameTheFlag) {
   EXPECT_EQ(error({"--config.file=c", "--log.level=loud"}),
             "flag --log.level: log level must be one of debug, info, warn, error");
   EXPECT_EQ(error({"--config.file=c", "--log.format=xml"}), "flag --log.format: log format must be logfmt or json");
-  EXPECT_EQ(error({"--config.file=c", "--config.check=maybe"}), "flag --config.check takes true or false, not 'maybe'");
+  EXPECT_EQ(error({"--config.file=c", "--config.check=maybe"}), "flag --config.check: takes true or false, not 'maybe'");
+  EXPECT_EQ(error({"--config.file=c", "--web.telemetry-path=metrics"}),
+            "flag --web.telemetry-path: must be an absolute path other than /, like /metrics");
+  EXPECT_EQ(error({"--config.file=c", "--web.telemetry-path=/-/ready"}),
+            "flag --web.telemetry-path: /-/ready is another endpoint");
+  EXPECT_EQ(error({"--config.file=c", "--web.telemetry-path=/m(.*)"}),
+            "flag --web.telemetry-path: may only contain letters, digits and / . _ -");
+  EXPECT_EQ(error({"--config.file=c", "--web.max-requests=-1"}),
+            "flag --web.max-requests: must be between 0 and 1000000, got -1");
 }
 
 TEST(Cli, UsageListsEveryFlag) {
-  for (const char* flag : {"--config.file", "--config.check", "--web.listen-address", "--web.config.file",
+  for (const char* flag : {"--config.file", "--[no-]config.check", "--web.listen-address", "--web.config.file",
+                           "--web.telemetry-path", "--[no-]web.enable-lifecycle", "--web.max-requests",
                            "--log.level", "--log.format", "--version", "--help"})
     EXPECT_NE(usage().find(flag), std::string::npos) << flag;
 }

@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -45,7 +47,7 @@ TEST(WebConfigParse, MissingFileNamesIt) {
     load_web_config("/nonexistent/web.yml");
     FAIL();
   } catch (const WebConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("/nonexistent/web.yml: cannot read"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("cannot read /nonexistent/web.yml: "), std::string::npos) << e.what();
   }
 }
 
@@ -62,17 +64,17 @@ TEST(WebConfigParse, ErrorsNameFileLineAndKey) {
       {"tls_server_config:\n  cert_file: a\n", ":2: tls_server_config: cert_file and key_file must be given together"},
       {"tls_server_config:\n  client_ca_file: ca\n", "tls_server_config: cert_file and key_file are required"},
       {"tls_server_config:\n  cert_file: a\n  key_file: b\n  min_version: TLS11\n",
-       ":4: tls_server_config.min_version: unsupported value \"TLS11\""},
+       ":4: tls_server_config.min_version: must be TLS12 or TLS13, got 'TLS11'"},
       {"tls_server_config:\n  cert_file: a\n  key_file: b\n  client_auth_type: RequestClientCert\n",
-       ":4: tls_server_config.client_auth_type: unsupported value"},
+       ":4: tls_server_config.client_auth_type: must be RequireAndVerifyClientCert or NoClientCert, got 'RequestClientCert'"},
       {"tls_server_config:\n  cert_file: a\n  key_file: b\n  client_auth_type: RequireAndVerifyClientCert\n",
        "needs client_ca_file"},
       {"tls_server_config:\n  cert_file: a\n  key_file: b\n  client_ca_file: c\n  client_auth_type: NoClientCert\n",
        "client_ca_file is set but client_auth_type is NoClientCert"},
       {"tls_server_config:\n  cert_file: [a]\n  key_file: b\n", ":2: tls_server_config.cert_file: must be a string"},
-      {"tls_server_config: 3\n", ":1: tls_server_config: must be a mapping"},
-      {"- a\n", ":1: must be a mapping"},
-      {"basic_auth_users:\n  a: " + kHash + "\n  a: " + kHash + "\n", ":3: basic_auth_users.a: duplicate key"},
+      {"tls_server_config: 3\n", ":1: tls_server_config: must be a map, got a scalar"},
+      {"- a\n", "/etc/coinw/web.yml:1: must be a map, got a list"},
+      {"basic_auth_users:\n  a: " + kHash + "\n  a: " + kHash + "\n", ":3: basic_auth_users.a: duplicate key (first at line 2)"},
       {"basic_auth_users:\n  \"a:b\": " + kHash + "\n", "basic_auth_users.a:b: user name must not contain ':'"},
       {"basic_auth_users: {\n", "/etc/coinw/web.yml:"},
   };
@@ -93,6 +95,65 @@ TEST(WebConfigParse, BadHashNamesUserButNeverPrintsTheHash) {
   const auto err = error_of("basic_auth_users:\n  alice: {nested: secret-value}\n");
   EXPECT_NE(err.find("basic_auth_users.alice: must be a string"), std::string::npos) << err;
   EXPECT_EQ(err.find("secret-value"), std::string::npos) << err;
+}
+
+// exporter-toolkit's other TLS keys: a file shared with other exporters is accepted.
+TEST(WebConfigParse, ExporterToolkitTlsKeys) {
+  const auto cfg = parse_web_config(
+      "tls_server_config:\n  cert_file: c.pem\n  key_file: k.pem\n  client_ca_file: ca.pem\n"
+      "  min_version: TLS12\n  max_version: TLS13\n"
+      "  cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_AES_128_GCM_SHA256]\n"
+      "  curve_preferences: [X25519, CurveP256]\n  prefer_server_cipher_suites: false\n"
+      "  client_allowed_sans: [prometheus.example, 10.0.0.1]\n",
+      "web.yml");
+  EXPECT_EQ(cfg.max_tls_version, TlsVersion::tls13);
+  EXPECT_EQ(cfg.cipher_suites, std::vector<std::string>{"ECDHE-RSA-AES128-GCM-SHA256"}) << "TLS 1.3 suites change nothing";
+  EXPECT_EQ(cfg.curves, (std::vector<std::string>{"X25519", "P-256"}));
+  EXPECT_FALSE(cfg.prefer_server_cipher_suites);
+  EXPECT_EQ(cfg.client_allowed_sans, (std::vector<std::string>{"prometheus.example", "10.0.0.1"}));
+  EXPECT_FALSE(parse_web_config("", "web.yml").max_tls_version);
+  EXPECT_TRUE(parse_web_config("", "web.yml").prefer_server_cipher_suites);
+}
+
+TEST(WebConfigParse, EveryProblemAtOnceInLineOrder) {
+  try {
+    parse_web_config(
+        "tls_server_config:\n  cert_file: c.pem\n  key_file: k.pem\n  min_version: TLS13\n  max_version: TLS12\n"
+        "  cipher_suites: [TLS_RSA_WITH_RC4_128_SHA]\n  curve_preferences: [CurveP224]\n"
+        "  client_allowed_sans: [a]\nbasic_auth_users:\n  bob: plain\nhttp_server_config:\n  http2: maybe\n",
+        "/etc/coinw/web.yml");
+    FAIL();
+  } catch (const WebConfigError& e) {
+    EXPECT_EQ(e.problems, (std::vector<std::string>{
+                              "/etc/coinw/web.yml:2: tls_server_config: client_allowed_sans needs client certificates "
+                              "(client_ca_file)",
+                              "/etc/coinw/web.yml:2: tls_server_config: max_version is below min_version",
+                              "/etc/coinw/web.yml:6: tls_server_config.cipher_suites[0]: unsupported value "
+                              "\"TLS_RSA_WITH_RC4_128_SHA\"",
+                              "/etc/coinw/web.yml:7: tls_server_config.curve_preferences[0]: unsupported value "
+                              "\"CurveP224\"",
+                              "/etc/coinw/web.yml:10: basic_auth_users.bob: not a bcrypt hash (expected $2a$, $2b$ or $2y$)",
+                              "/etc/coinw/web.yml:12: http_server_config.http2: must be true or false, got 'maybe'",
+                          }));
+  }
+}
+
+TEST(WebConfigParse, NoEnvironmentExpansionAsInExporterToolkit) {
+  const auto cfg = parse_web_config("http_server_config:\n  headers:\n    X-Frame-Options: ${HOME}$$\n", "web.yml");
+  EXPECT_EQ(cfg.headers.at("X-Frame-Options"), "${HOME}$$");
+}
+
+// A FIFO with no writer would block open() for ever, and with it the start.
+TEST(WebConfigParse, FifoIsRefusedWithoutBlocking) {
+  const std::string fifo = ::testing::TempDir() + "/coinw-web-fifo-" + std::to_string(::getpid());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  try {
+    load_web_config(fifo);
+    ADD_FAILURE() << "accepted a FIFO";
+  } catch (const WebConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), fifo + " is not a regular file");
+  }
+  ::unlink(fifo.c_str());
 }
 
 TEST(WebConfigParse, BcryptShape) {
