@@ -1,5 +1,7 @@
 #include "collect/sub_account_watch.h"
 
+#include "exposition/catalogue.h"
+
 #include <string>
 
 namespace coinw::collect {
@@ -30,8 +32,7 @@ void SubAccountWatch::collect(exposition::FamilySet& out, const exposition::Labe
   {
     std::lock_guard lock(mu_);
     if (!seen_.empty()) {
-      auto& changes = out.family("coinw_sub_account_changes_total",
-                                 "Changes of a sub-account flag seen between consecutive polls of CoinW.", "counter");
+      auto& changes = exposition::family(out, exposition::metric::sub_account_changes);
       for (const auto& [uid, seen] : seen_) {
         const auto l = exposition::with(account, "uid", std::to_string(uid));
         for (size_t f = 0; f < kFlags; ++f)
@@ -42,15 +43,12 @@ void SubAccountWatch::collect(exposition::FamilySet& out, const exposition::Labe
   }
   for (const auto& [uid, e] : expected) {
     const auto l = exposition::with(account, "uid", std::to_string(uid));
-    auto gauge = [&](const char* name, const char* help, const std::optional<bool>& v) {
-      if (v) out.gauge(name, help, l, *v ? 1 : 0);
+    auto put = [&](const exposition::FamilySpec& f, const std::optional<bool>& v) {
+      if (v) exposition::sample(out, f, l, *v ? 1 : 0);
     };
-    gauge("coinw_sub_account_expected_frozen", "Whether the operator expects the sub-account to be frozen (1) or not (0).",
-          e.frozen);
-    gauge("coinw_sub_account_expected_spot_trade_enabled",
-          "Whether the operator expects spot trading to be enabled (1) for the sub-account.", e.spot_trade);
-    gauge("coinw_sub_account_expected_contract_trade_enabled",
-          "Whether the operator expects contract trading to be enabled (1) for the sub-account.", e.contract_trade);
+    put(exposition::metric::sub_account_expected_frozen, e.frozen);
+    put(exposition::metric::sub_account_expected_spot_trade_enabled, e.spot_trade);
+    put(exposition::metric::sub_account_expected_contract_trade_enabled, e.contract_trade);
   }
 }
 

@@ -26,7 +26,7 @@ FlagSet& FlagSet::add(Flag f) {
 
 FlagSet& FlagSet::value(std::string name, std::string placeholder, std::string help, Setter set,
                         std::string shown_default) {
-  return add({std::move(name), std::move(placeholder), std::move(help), std::move(shown_default), std::move(set)});
+  return add({std::move(name), std::move(placeholder), std::move(help), std::move(shown_default), std::move(set), {}});
 }
 
 FlagSet& FlagSet::text(std::string name, std::string& slot, std::string placeholder, std::string help) {
@@ -45,8 +45,7 @@ FlagSet& FlagSet::repeated(std::string name, std::vector<std::string>& slot, std
   std::string shown;
   for (const auto& s : slot) shown += (shown.empty() ? "" : ", ") + s;
   Flag f{std::move(name), std::move(placeholder), std::move(help), std::move(shown),
-         [&slot](const std::string& v) { slot.push_back(v); }};
-  f.clear = [&slot] { slot.clear(); };
+         [&slot](const std::string& v) { slot.push_back(v); }, [&slot] { slot.clear(); }};
   return add(std::move(f));
 }
 
@@ -61,7 +60,7 @@ FlagSet& FlagSet::action(std::string name, bool& slot, std::string help) {
                 if (v == "true") slot = true;
                 else if (v == "false") slot = false;
                 else throw std::invalid_argument("takes true or false, not '" + v + "'");
-              }});
+              }, {}});
 }
 
 const FlagSet::Flag* FlagSet::find(const std::string& name) const {

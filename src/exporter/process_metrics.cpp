@@ -1,5 +1,7 @@
 #include "exporter/process_metrics.h"
 
+#include "exposition/catalogue.h"
+
 #include <dirent.h>
 #include <unistd.h>
 
@@ -93,17 +95,16 @@ ProcessStats read_process_stats() {
 }
 
 void append_process_metrics(const ProcessStats& s, exposition::FamilySet& out) {
-  auto gauge = [&](const char* name, const char* help, const std::optional<double>& v) {
-    if (v) out.gauge(name, help, {}, *v);
+  namespace metric = exposition::metric;
+  auto put = [&](const exposition::FamilySpec& f, const std::optional<double>& v) {
+    if (v) exposition::sample(out, f, {}, *v);
   };
-  if (s.cpu_seconds)
-    out.counter("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", {}, *s.cpu_seconds);
-  gauge("process_open_fds", "Number of open file descriptors.", s.open_fds);
-  gauge("process_max_fds", "Maximum number of open file descriptors.", s.max_fds);
-  gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.", s.virtual_bytes);
-  gauge("process_resident_memory_bytes", "Resident memory size in bytes.", s.resident_bytes);
-  gauge("process_start_time_seconds", "Start time of the process since unix epoch in seconds.",
-        s.start_time_seconds);
+  put(metric::process_cpu_seconds, s.cpu_seconds);
+  put(metric::process_open_fds, s.open_fds);
+  put(metric::process_max_fds, s.max_fds);
+  put(metric::process_virtual_memory_bytes, s.virtual_bytes);
+  put(metric::process_resident_memory_bytes, s.resident_bytes);
+  put(metric::process_start_time_seconds, s.start_time_seconds);
 }
 
 }  // namespace coinw::exporter

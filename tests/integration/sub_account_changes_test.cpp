@@ -38,7 +38,7 @@ class SubAccountChanges : public ::testing::Test {
     c.accounts = {a};
     exp_.apply(c);
   }
-  testing::Series scrape() { return parse_exposition(exp_.metrics({}).body); }
+  testing::Series scrape() { return parse_exposition(exp_.metrics({}).joined()); }
   double changes(const testing::Series& s, const char* flag) {
     return s.at("coinw_sub_account_changes_total{account=\"main\",uid=\"" + std::to_string(uid_) + "\",flag=\"" +
                 flag + "\"}");

@@ -16,17 +16,23 @@ ServerOptions options(std::vector<std::string> addresses, std::string telemetry_
   return ServerOptions{std::move(addresses), std::move(telemetry_path), max_requests, ""};
 }
 
+Response metrics_text(std::string body) {
+  Response r;
+  r.body = std::move(body);
+  return r;
+}
+
 Handlers metrics_only(std::function<Response(const ScrapeRequest&)> metrics) {
   Handlers h;
   h.metrics = std::move(metrics);
-  h.probe = [](const ScrapeRequest&) { return Response{200, "", "probed\n"}; };
+  h.probe = [](const ScrapeRequest&) { return text_response(200, "probed\n"); };
   h.landing_page = [] { return std::string("home"); };
   return h;
 }
 
 TEST(WebOptions, ServesEveryListenAddress) {
   WebServer s(options({"127.0.0.1:0", "[::1]:0", "127.0.0.1:0"}), {},
-              metrics_only([](const ScrapeRequest&) { return Response{200, "", "m 1\n"}; }));
+              metrics_only([](const ScrapeRequest&) { return metrics_text("m 1\n"); }));
   s.start();
   const auto ports = s.ports();
   ASSERT_EQ(ports.size(), 3u);
@@ -55,7 +61,7 @@ TEST(WebOptions, OneBadAddressServesNothing) {
 
 TEST(WebOptions, TelemetryPathMovesTheMetrics) {
   WebServer s(options({"127.0.0.1:0"}, "/x/metrics.txt"), {},
-              metrics_only([](const ScrapeRequest&) { return Response{200, "", "m 1\n"}; }));
+              metrics_only([](const ScrapeRequest&) { return metrics_text("m 1\n"); }));
   s.start();
   httplib::Client c("127.0.0.1", s.port());
   EXPECT_EQ(c.Get("/x/metrics.txt")->body, "m 1\n");
@@ -89,7 +95,7 @@ TEST(WebOptions, MaxRequestsTurnsAwayTheExtraScrape) {
                 ++inside;
                 cv.notify_all();
                 cv.wait(lock, [&] { return release; });
-                return Response{200, "", "m 1\n"};
+                return metrics_text("m 1\n");
               }));
   s.start();
   auto scrape = [&](const char* path) {

@@ -69,7 +69,7 @@ Handshake handshake(int port, const std::string& ca, const std::function<void(SS
 
 Handlers handlers() {
   Handlers h;
-  h.metrics = [](const ScrapeRequest&) { return Response{200, "", "up 1\n"}; };
+  h.metrics = [](const ScrapeRequest&) { return text_response(200, "up 1\n"); };
   return h;
 }
 
