@@ -29,6 +29,7 @@ void AccountCollector::collect(exposition::FamilySet& out, const ExposeSettings&
   if (invitees_fresh) collect_invitees(out, account);
   if (subs_fresh) collect_sub_accounts(out, account, settings);
   collect_health(out, account);
+  collect_state(out, account);
 }
 
 namespace {
@@ -81,15 +82,7 @@ void AccountCollector::collect_invitees(exposition::FamilySet& out, const Labels
     // The label text up to the uid is the same for every row of the book.
     std::string labels = exposition::render_labels(with(quote, "uid", ""));
     const size_t prefix = labels.size() - 2;
-    double deposits = 0, withdrawals = 0, balances = 0, depositors = 0;
     book->for_each([&](const InviteeRow& r) {
-      auto add = [](double& sum, double v) {
-        if (!std::isnan(v)) sum += v;
-      };
-      add(deposits, r.total_deposit);
-      add(withdrawals, r.total_withdrawal);
-      add(balances, r.current_balance);
-      if (r.first_deposit_time != kNoTime) ++depositors;
       if (selected && !std::binary_search(selected->begin(), selected->end(), r.uid)) return;
 
       labels.resize(prefix);
@@ -106,17 +99,38 @@ void AccountCollector::collect_invitees(exposition::FamilySet& out, const Labels
       if (r.first_deposit_time != kNoTime) first_time.sample(labels, static_cast<double>(r.first_deposit_time));
       if (r.update_time != kNoTime) updated.sample(labels, static_cast<double>(r.update_time));
     });
-    if (auto total = book->total())
-      out.gauge("coinw_invitees", "Direct invitees, as CoinW counts them. Cached between refreshes.", quote,
-                static_cast<double>(*total));
-    out.gauge("coinw_invitees_deposits", "Sum of the total deposits of all direct invitees, in the quote currency.",
-              quote, deposits);
-    out.gauge("coinw_invitees_withdrawals",
-              "Sum of the total withdrawals of all direct invitees, in the quote currency.", quote, withdrawals);
-    out.gauge("coinw_invitees_balance", "Sum of the current balances of all direct invitees, in the quote currency.",
-              quote, balances);
-    out.gauge("coinw_invitees_depositors", "Direct invitees who have made a first deposit.", quote, depositors);
+    collect_pass_state(out, *book, quote);
   }
+}
+
+void AccountCollector::collect_pass_state(exposition::FamilySet& out, const InviteeBook& book,
+                                          const Labels& quote) const {
+  if (auto total = book.total())
+    out.gauge("coinw_invitees_reported", "Direct invitees as CoinW counts them (data.total), which may differ.",
+              quote, static_cast<double>(*total));
+  if (auto progress = book.progress())
+    out.gauge("coinw_invitee_refresh_progress_ratio",
+              "Rows of the invitee pass in progress over the rows of the last complete pass; 1 when idle.", quote,
+              *progress);
+  out.counter("coinw_invitees_removed_total",
+              "Invitees removed from the cache after two consecutive complete passes lacked them.", quote,
+              static_cast<double>(book.removed()));
+  // The sums of the last complete pass, also while a new one runs: never of a half-walked list.
+  const auto t = book.totals();
+  if (!t) return;
+  out.gauge("coinw_invitees", "Direct invitees of the last complete pass, counted by the exporter.", quote,
+            static_cast<double>(t->invitees));
+  out.gauge("coinw_invitees_deposits",
+            "Sum of the total deposits of all direct invitees of the last complete pass, in the quote currency.", quote,
+            t->deposits);
+  out.gauge("coinw_invitees_withdrawals",
+            "Sum of the total withdrawals of all direct invitees of the last complete pass, in the quote currency.",
+            quote, t->withdrawals);
+  out.gauge("coinw_invitees_balance",
+            "Sum of the current balances of all direct invitees of the last complete pass, in the quote currency.",
+            quote, t->balance);
+  out.gauge("coinw_invitees_depositors", "Direct invitees of the last complete pass who have made a first deposit.",
+            quote, t->depositors);
 }
 
 void AccountCollector::collect_sub_accounts(exposition::FamilySet& out, const Labels& account,
@@ -131,12 +145,14 @@ void AccountCollector::collect_sub_accounts(exposition::FamilySet& out, const La
     const Labels l = with(account, "uid", std::to_string(sub.uid));
     out.gauge("coinw_sub_account_frozen", "Whether a sub-account is frozen (1) or normal (0). Cached between refreshes.",
               l, sub.frozen ? 1 : 0);
-    out.gauge("coinw_sub_account_spot_trade_enabled",
-              "Whether spot trading is enabled (1) for a sub-account. Cached between refreshes.", l,
-              sub.spot_trade_enabled ? 1 : 0);
-    out.gauge("coinw_sub_account_contract_trade_enabled",
-              "Whether contract trading is enabled (1) for a sub-account. Cached between refreshes.", l,
-              sub.contract_trade_enabled ? 1 : 0);
+    if (sub.spot_trade_known)
+      out.gauge("coinw_sub_account_spot_trade_enabled",
+                "Whether spot trading is enabled (1) for a sub-account. Cached between refreshes.", l,
+                sub.spot_trade_enabled ? 1 : 0);
+    if (sub.contract_trade_known)
+      out.gauge("coinw_sub_account_contract_trade_enabled",
+                "Whether contract trading is enabled (1) for a sub-account. Cached between refreshes.", l,
+                sub.contract_trade_enabled ? 1 : 0);
     Labels info = with(l, "user_code", bounded(sub.user_code));
     info.push_back({"nick_name", nick_name_label(sub.nick_name, s.nick_name)});
     out.gauge("coinw_sub_account_info", "Sub-account identity; nick_name is masked unless configured otherwise.",

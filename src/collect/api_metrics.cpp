@@ -12,10 +12,16 @@ double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 
 }  // namespace
 
-ApiMetrics::PerEndpoint::PerEndpoint() : latency(kLatencyBuckets) {}
+ApiMetrics::PerEndpoint::PerEndpoint(api::Endpoint e) : latency(kLatencyBuckets) {
+  if (e == api::Endpoint::invitee_assets)
+    for (auto f : api::kInviteeFields) invalid_fields.try_emplace(f);
+  else
+    for (auto f : api::kSubAccountFields) invalid_fields.try_emplace(f);
+}
 
 ApiMetrics::ApiMetrics() {
-  for (auto& e : endpoints_) e = std::make_unique<PerEndpoint>();
+  for (api::Endpoint e : {api::Endpoint::invitee_assets, api::Endpoint::sub_account_list})
+    endpoints_[index(e)] = std::make_unique<PerEndpoint>(e);
 }
 
 void ApiMetrics::on_limiter_wait(api::Endpoint e, Duration d) {
@@ -34,6 +40,13 @@ void ApiMetrics::on_invalid_rows(api::Endpoint e, size_t n) {
   endpoints_[index(e)]->invalid_rows.Increment(static_cast<double>(n));
 }
 
+void ApiMetrics::on_format(api::Endpoint e, const api::FormatReport& f) {
+  auto& m = *endpoints_[index(e)];
+  m.text_repairs.Increment(static_cast<double>(f.text_repairs));
+  for (const auto& [field, n] : f.invalid_fields)
+    if (auto it = m.invalid_fields.find(field); it != m.invalid_fields.end()) it->second.Increment(static_cast<double>(n));
+}
+
 void ApiMetrics::on_pause(api::Endpoint e, std::chrono::seconds) { endpoints_[index(e)]->pauses.Increment(); }
 
 void ApiMetrics::collect(exposition::FamilySet& out, const exposition::Labels& account) const {
@@ -46,8 +59,15 @@ void ApiMetrics::collect(exposition::FamilySet& out, const exposition::Labels& a
                   with(labels, "reason", api::to_string(r)), m.failures[static_cast<size_t>(r)].Value());
     out.histogram("coinw_api_request_duration_seconds", "Latency of CoinW API requests.", labels,
                   m.latency.Collect().histogram);
-    out.counter("coinw_api_invalid_rows_total", "Rows of CoinW responses skipped because they could not be parsed.",
+    out.counter("coinw_api_invalid_rows_total", "Rows of CoinW responses skipped because their uid could not be read.",
                 labels, m.invalid_rows.Value());
+    for (const auto& [field, n] : m.invalid_fields)
+      out.counter("coinw_api_invalid_fields_total",
+                  "Values in CoinW responses that could not be read or were unexpected, by field.",
+                  with(labels, "field", field), n.Value());
+    out.counter("coinw_api_text_repairs_total",
+                "Invalid UTF-8 sequences and lone surrogates in CoinW responses, replaced by U+FFFD.", labels,
+                m.text_repairs.Value());
     out.counter("coinw_rate_limiter_wait_seconds_total",
                 "Time spent waiting for the exporter's own rate limiter before sending.", labels,
                 m.limiter_wait_seconds.Value());

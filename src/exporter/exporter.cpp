@@ -47,9 +47,19 @@ BuildInfo build_info() { return {COINW_VERSION, COINW_REVISION}; }
 Exporter::Exporter(Clock& clock, TransportFactory transports)
     : clock_(clock), transports_(std::move(transports)), gate_(clock), accounts_(std::make_shared<Accounts>()) {}
 
+Exporter::~Exporter() {
+  if (!state_) return;
+  const auto nick = global_.nick_name;
+  for (const auto& a : *snapshot()) state_->save(a->state_snapshot(nick));
+  state_->flush();
+}
+
 void Exporter::apply(const config::Config& config) {
   const auto old = snapshot();
   auto next = std::make_shared<Accounts>();
+  const auto& dir = config.global.state_dir;
+  if (dir.empty()) state_.reset();
+  else if (!state_ || state_->dir() != dir) state_ = std::make_shared<collect::StateStore>(dir);
   for (const auto& a : config.accounts) {
     std::shared_ptr<collect::AccountCollector> kept;
     for (const auto& o : *old)
@@ -61,7 +71,11 @@ void Exporter::apply(const config::Config& config) {
     auto transport = transports_(config::to_transport_options(config.global, a));
     next->push_back(
         std::make_shared<collect::AccountCollector>(a, config.global, gate_, clock_, std::move(transport)));
+    next->back()->use_state(state_);
+    if (!started_) next->back()->restore_state(config.global.staleness_limit);
   }
+  for (const auto& a : *next) a->use_state(state_);  // kept accounts follow a changed state_dir
+  started_ = true;
   std::lock_guard lock(mu_);
   accounts_ = std::move(next);
   global_ = config.global;

@@ -31,6 +31,8 @@ class Exporter {
   // Throws std::invalid_argument (a config error) when an account cannot be set
   // up, e.g. an unusable base URL; the previous configuration then stays.
   void apply(const config::Config& config);
+  // Writes every account's cache to global.state_dir, when set.
+  ~Exporter();
   void record_reload(bool ok);
 
   // /metrics: every account, plus the exporter's own metrics; with
@@ -59,6 +61,8 @@ class Exporter {
   // Rendering happens after the budget: the next scrape leaves room for it.
   std::atomic<Duration> last_render_{};
   bool last_reload_ok_ = false;
+  std::shared_ptr<collect::StateStore> state_;  // global.state_dir; null: off
+  bool started_ = false;  // state is loaded once, at start, not on reloads
   std::optional<collect::WallTime> last_reload_success_;
 };
 

@@ -37,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto r = coinw::api::parse_invitee_page(status, body, offset);
   if (!r) return 0;
   const auto& page = r.value();
-  check(page.total >= 0, "total is a count");
+  check(!page.total || *page.total >= 0, "total is a count");
+  check(page.format.rows >= page.rows.size() + page.invalid_rows, "every row is accounted for");
   for (const auto& row : page.rows) {
     for (const auto& v : {row.total_deposit, row.total_withdrawal, row.current_balance, row.first_deposit_amount})
       check(!v || std::isfinite(*v), "row amounts are finite");
