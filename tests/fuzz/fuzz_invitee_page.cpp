@@ -2,26 +2,20 @@
 // something in between) sends must yield a page or a classified error.
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string_view>
 
 #include "api/parse.h"
+#include "fuzz_check.h"
 
 namespace {
+
+using coinw::fuzz::check;
 
 // A few real statuses, weighted toward 200 where the row parser runs; the
 // first input byte picks one, so the corpus can steer between them.
 constexpr int kStatuses[16] = {200, 200, 200, 200, 400, 401, 403, 404, 429, 500, 502, 503, 0, 302, 418, 999};
 // The configurable range is +-14 h; 1 and -1 catch off-by-one arithmetic.
 constexpr int kOffsets[8] = {0, 8 * 3600, -5 * 3600, 14 * 3600, -14 * 3600, 5 * 3600 + 1800, 1, -1};
-
-// Names the broken property in the crash report, which otherwise shows only abort().
-void check(bool ok, const char* property) {
-  if (ok) return;
-  std::fprintf(stderr, "property violated: %s\n", property);
-  std::abort();
-}
 
 }  // namespace
 
