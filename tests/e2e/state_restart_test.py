@@ -91,8 +91,9 @@ class StateRestart(unittest.TestCase):
             start = time.monotonic()
             proc, url = harness.start_exporter(procs, EXPORTER, config, "--log.level=debug", name="second")
             ready = time.monotonic()
-            after = series(harness.get_text(url + "/metrics", timeout=120)[1])
+            text_after = harness.get_text(url + "/metrics", timeout=120)[1]
             first_scrape, scrape_only = time.monotonic() - start, time.monotonic() - ready
+            after = series(text_after)
             self.assertEqual(business(after), business(before), "the first scrape after a restart is complete")
             self.assertEqual(after['coinw_state_load_failures_total{account="main"}'], 0)
             uids = sum(1 for k in after if k.startswith("coinw_invitee_current_balance{"))
