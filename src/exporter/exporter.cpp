@@ -57,9 +57,11 @@ Exporter::~Exporter() {
 void Exporter::apply(const config::Config& config) {
   const auto old = snapshot();
   auto next = std::make_shared<Accounts>();
-  const auto& dir = config.global.state_dir;
-  if (dir.empty()) state_.reset();
-  else if (!state_ || state_->dir() != dir) state_ = std::make_shared<collect::StateStore>(dir);
+  auto state = state_;
+  if (const auto& dir = config.global.state_dir; dir.empty())
+    state.reset();
+  else if (!state || state->dir() != dir)
+    state = std::make_shared<collect::StateStore>(dir);
   for (const auto& a : config.accounts) {
     std::shared_ptr<collect::AccountCollector> kept;
     for (const auto& o : *old)
@@ -71,11 +73,13 @@ void Exporter::apply(const config::Config& config) {
     auto transport = transports_(config::to_transport_options(config.global, a));
     next->push_back(
         std::make_shared<collect::AccountCollector>(a, config.global, gate_, clock_, std::move(transport)));
-    next->back()->use_state(state_);
-    if (!started_) next->back()->restore_state(config.global.staleness_limit);
   }
-  for (const auto& a : *next) a->use_state(state_);  // kept accounts follow a changed state_dir
+  for (const auto& a : *next) a->use_state(state);  // kept accounts follow a changed state_dir
+  // Only at start: a reload keeps or deliberately refetches what is in memory.
+  if (!started_)
+    for (const auto& a : *next) a->restore_state(config.global.staleness_limit);
   started_ = true;
+  state_ = std::move(state);
   std::lock_guard lock(mu_);
   accounts_ = std::move(next);
   global_ = config.global;
