@@ -27,6 +27,9 @@ COPY --from=build /src/build/src/app/coinw_exporter /src/build/src/app/coinw-sim
 RUN ! ldd /usr/local/bin/coinw_exporter /usr/local/bin/coinw-sim | grep "not found"
 RUN useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin coinw \
  && mkdir -p /etc/coinw-exporter
+# global.state_dir of the compose demo: mount a volume here to keep the cache across restarts.
+RUN mkdir -p /var/lib/coinw-exporter && chown coinw /var/lib/coinw-exporter
+VOLUME /var/lib/coinw-exporter
 USER coinw
 EXPOSE 9866
 ENTRYPOINT ["coinw_exporter"]
