@@ -41,6 +41,8 @@ RUN groupadd --gid 10001 coinw \
             --shell /usr/sbin/nologin coinw \
  && mkdir -p /etc/coinw-exporter /var/lib/coinw-exporter \
  && chown 10001:10001 /var/lib/coinw-exporter
+# global.state_dir of the compose demo: mount a volume here to keep the cache across restarts.
+VOLUME /var/lib/coinw-exporter
 ARG REVISION=unknown
 ARG VERSION=unknown
 # Written down also because buildah 1.28 (Debian 12's podman) keys a LABEL

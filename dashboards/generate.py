@@ -245,8 +245,8 @@ def affiliate():
     panels = [
         row("Overview"),
         stat("Invitees", [target(by_q("coinw_invitees"), "{{quote}}")], "short", w=4,
-             description="Direct invitees as reported by CoinW, per quote currency. Complete under every "
-                         "per_invitee_series setting."),
+             description="Direct invitees of the last complete refresh pass, counted by the exporter, per quote "
+                         "currency. Complete under every per_invitee_series setting."),
         stat("Depositors", [target(by_q("coinw_invitees_depositors"), "{{quote}}")], "short", w=4,
              description="Invitees who have ever deposited. Complete under every per_invitee_series setting."),
         stat("Total deposits", [target(by_q("coinw_invitees_deposits"), "{{quote}}")], money, w=4, decimals=2,
@@ -277,10 +277,13 @@ def affiliate():
         timeseries("New first depositors",
                    [target(f"sum by (quote) (clamp_min(delta(coinw_invitees_depositors{{{ACC_Q}}}[$__interval]), 0))",
                            "{{quote}}")], "short", bars=True, interval="5m", decimals=0,
-                   description="Growth of the depositor count per interval (minimum 5m)."),
+                   description="Growth of the depositor count per interval (minimum 5m), from the sums of "
+                               "complete refresh passes only, so a pass in progress or a restart shows no false spike."),
         timeseries("Invitees", [target(f"sum by (account, quote) (coinw_invitees{{{ACC_Q}}})",
-                                       "{{account}} {{quote}}")], "short", decimals=0,
-                   description="Number of direct invitees of each affiliate account over time."),
+                                       "{{account}} {{quote}}"),
+                                target(f"sum by (account, quote) (coinw_invitees_reported{{{ACC_Q}}})",
+                                       "{{account}} {{quote}} as CoinW reports")], "short", decimals=0,
+                   description="Invitees of the last complete pass, and CoinW's own count, which may differ."),
         stat("First deposits in time range",
              [target(f"count by (quote) (coinw_invitee_first_deposit_timestamp_seconds{{{ACC_Q}}} > time() - $__range_s)"
                      " or on() vector(0)", "{{quote}}")], "short", w=6, h=8, decimals=0,

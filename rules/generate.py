@@ -154,6 +154,17 @@ def exporter_alerts(p):
               "{{ $labels.reason }}. Check the API key, its permissions and its IP whitelist.",
               "Auth and permission errors never heal by retrying: the key was revoked, expired, lost its "
               "IP whitelist or lacks a permission."),
+        alert("CoinwUnexpectedApiFormat",
+              'sum by (account, endpoint) (increase(coinw_api_invalid_fields_total[10m])) > 0\nor\n'
+              'sum by (account, endpoint) (increase(coinw_api_failures_total{reason="unexpected_format"}[10m])) > 0',
+              "15m", "warning",
+              "CoinW's {{ $labels.endpoint }} answers for {{ $labels.account }} do not have the expected format.",
+              "For 15 minutes, fields of CoinW's {{ $labels.endpoint }} answers for account "
+              "{{ $labels.account }} could not be read, or refreshes failed with reason "
+              "unexpected_format. coinw_api_invalid_fields_total names the fields.",
+              "Drift in CoinW's format is no outage: unreadable fields are left out, a page mostly "
+              "unreadable keeps the last good values. Only this shows it; a single odd row is noise, "
+              "15 minutes of them is a changed API."),
         alert("CoinwExporterConfigReloadFailed", "coinw_exporter_config_last_reload_successful == 0", "5m",
               "warning",
               "coinw-exporter on {{ $labels.instance }} failed to reload its configuration.",

@@ -15,6 +15,7 @@ build=build-fuzz
 targets=(
   fuzz_invitee_page:json.dict:16384
   fuzz_sub_accounts:json.dict:16384
+  fuzz_text_repair:json.dict:4096
   fuzz_config:config.dict:16384
   fuzz_web_config:web_config.dict:4096
   fuzz_label_escaping:labels.dict:1024

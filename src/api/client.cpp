@@ -23,6 +23,14 @@ std::optional<std::chrono::seconds> parse_retry_after(const std::optional<std::s
   return std::chrono::seconds(std::min<long long>(s, 24 * 3600));
 }
 
+// A page that could not be fully read is not applied: the last good values stay.
+ApiError drifted_error(const FormatReport& f, int http_status) {
+  return ApiError{FailureReason::unexpected_format,
+                  std::to_string(f.unreadable_rows) + " of " + std::to_string(f.rows) +
+                      " rows not fully readable: CoinW's format may have changed",
+                  "", http_status, {}};
+}
+
 int64_t unix_ms(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
@@ -115,6 +123,11 @@ Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadlin
   const Duration latency = gate_.clock().now() - start;
 
   Result<T> result = response ? parse(response.value()) : Result<T>(response.error());
+  std::optional<FormatReport> format;
+  if (result) {
+    format = result.value().format;
+    if (format->drifted()) result = drifted_error(*format, response.value().status);
+  }
   if (!result && result.error().reason == FailureReason::rate_limited) {
     if (response) result.error().retry_after = parse_retry_after(response.value().retry_after);
     pause_after(e, limits, result.error());
@@ -122,6 +135,7 @@ Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadlin
   if (observer_) {
     observer_->on_request(e, latency, result ? std::nullopt : std::optional(result.error().reason));
     if (result && result.value().invalid_rows) observer_->on_invalid_rows(e, result.value().invalid_rows);
+    if (format) observer_->on_format(e, *format);
   }
   return result;
 }

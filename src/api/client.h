@@ -57,6 +57,8 @@ class ClientObserver {
   // A request that was sent; `failure` empty when it succeeded.
   virtual void on_request(Endpoint, Duration latency, const std::optional<FailureReason>& failure) = 0;
   virtual void on_invalid_rows(Endpoint, size_t) {}
+  // Of every answer that parsed, whether or not it was then refused as drifted.
+  virtual void on_format(Endpoint, const FormatReport&) {}
   virtual void on_pause(Endpoint, std::chrono::seconds) {}
 };
 

@@ -18,6 +18,7 @@ std::string_view to_string(FailureReason r) {
     case FailureReason::tls: return "tls";
     case FailureReason::malformed_response: return "malformed_response";
     case FailureReason::api_error: return "api_error";
+    case FailureReason::unexpected_format: return "unexpected_format";
   }
   return "api_error";
 }

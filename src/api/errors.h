@@ -22,13 +22,14 @@ enum class FailureReason {
   tls,
   malformed_response,
   api_error,  // a non-success code we do not recognise
+  unexpected_format,  // too many rows CoinW sent in a shape we cannot fully read
 };
 
 inline constexpr std::array kAllFailureReasons = {
     FailureReason::rate_limited, FailureReason::auth,         FailureReason::permission,
     FailureReason::bad_request,  FailureReason::server_error, FailureReason::timeout,
     FailureReason::network,      FailureReason::tls,          FailureReason::malformed_response,
-    FailureReason::api_error,
+    FailureReason::api_error,    FailureReason::unexpected_format,
 };
 
 std::string_view to_string(FailureReason r);

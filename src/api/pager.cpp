@@ -3,7 +3,7 @@
 namespace coinw::api {
 
 InviteePager::InviteePager(std::string quote, int page_size)
-    : quote_(std::move(quote)), page_size_(page_size) {}
+    : quote_(std::move(quote)), page_size_(page_size), served_size_(page_size) {}
 
 InviteeQuery InviteePager::next_query() const {
   InviteeQuery q;
@@ -14,35 +14,32 @@ InviteeQuery InviteePager::next_query() const {
 }
 
 void InviteePager::restart() {
+  served_size_ = page_size_;
   page_no_ = 1;
+  pages_ = 0;
   rows_seen_ = 0;
   done_ = false;
 }
 
-bool InviteePager::on_page(const InviteePage& page) {
+void InviteePager::on_page(const InviteePage& page, size_t new_rows) {
+  // Unreadable rows still hold their place on the page.
   const auto n = static_cast<int64_t>(page.rows.size() + page.invalid_rows);
-  total_ = page.total;
-  if (n == 0) {
-    done_ = true;
-    return true;
-  }
+  if (page.total) total_ = page.total;
+  ++pages_;
   rows_seen_ += n;
-  if (rows_seen_ >= total_) {
-    done_ = true;
-    return true;
-  }
-  if (n < page_size_) {
-    // A short page before the end: the server caps the size. Pages so far are
-    // consistent with the new size only if they all had exactly n rows.
-    const bool consistent = page_no_ == 1;
-    page_size_ = static_cast<int>(n);
-    if (!consistent) {
-      restart();
-      return false;
+  if (page_no_ == 1) {
+    // A short first page is either the whole list or the server's cap; only
+    // CoinW's count can tell them apart, and it is the only place it decides.
+    if (n == 0 || (n < page_size_ && (!page.total || *page.total <= n))) {
+      done_ = true;
+      return;
     }
+    if (n < page_size_) served_size_ = static_cast<int>(n);
+  } else if (n < served_size_ || new_rows == 0) {
+    done_ = true;
+    return;
   }
   ++page_no_;
-  return true;
 }
 
 }  // namespace coinw::api

@@ -1,10 +1,15 @@
 #pragma once
-// Walks the paged invitee list. Never trusts the server to honour the asked page
-// size (the docs give two different maxima): positions count the rows actually
-// returned, and a short page before `total` is reached means the server capped
-// the size, which is then asked for explicitly. Pure: it only decides the next
-// query, so it can resume a pass across scrapes and be tested without I/O.
+// Walks the paged invitee list without trusting CoinW's paging. `total` is only
+// a hint (CoinW's count may be off by a few, or stale while invitees join and
+// leave): after page 1 a short or empty page ends the pass, and a full page
+// always asks for the next one. The server may cap the asked page size (the docs
+// give two different maxima): a short first page while `total` says there is
+// more is that cap, and "short" then means shorter than it, for this pass only.
+// The asked size never changes: the server pages by the size it really uses.
+// Pure: it only decides the next query, so it can resume a pass across scrapes
+// and be tested without I/O.
 #include <cstdint>
+#include <optional>
 
 #include "api/client.h"
 
@@ -15,22 +20,27 @@ class InviteePager {
   InviteePager(std::string quote, int page_size);
 
   InviteeQuery next_query() const;
-  // Feeds the page answered to next_query(); returns false if this pass had to
-  // restart from the first page (the paging became inconsistent).
-  bool on_page(const InviteePage& page);
+  // Feeds the page answered to next_query(). `new_rows`: rows of the page not
+  // already seen in this pass (rows shift between pages while invitees join);
+  // a full page with none ends the pass, so a server that ignores pageNo
+  // cannot keep a pass going forever.
+  void on_page(const InviteePage& page, size_t new_rows);
   bool done() const { return done_; }
-  int64_t total() const { return total_; }
+  std::optional<int64_t> total() const { return total_; }  // CoinW's count, a hint
   int64_t rows_seen() const { return rows_seen_; }
-  int page_size() const { return page_size_; }
-  // Starts a new pass from the first page.
+  int pages() const { return pages_; }
+  int page_size() const { return served_size_; }  // the size the server uses, as far as we know
+  // Starts a new pass from the first page, forgetting any cap.
   void restart();
 
  private:
   std::string quote_;
-  int page_size_;  // the size the server really uses, as far as we know
+  int page_size_;    // as configured: asked on every page
+  int served_size_;  // rows a full page has in this pass
   int page_no_ = 1;
+  int pages_ = 0;
   int64_t rows_seen_ = 0;
-  int64_t total_ = 0;
+  std::optional<int64_t> total_;
   bool done_ = false;
 };
 

@@ -8,6 +8,7 @@
 
 #include "common/coinw_facts.h"
 #include "common/timefmt.h"
+#include "api/utf8.h"
 
 namespace coinw::api {
 namespace {
@@ -36,7 +37,12 @@ std::string message_of(const json& j) {
 }
 
 // Parses the envelope shared by both endpoints; on success returns `data`.
-Result<json> parse_envelope(int http_status, std::string_view body, std::string_view success_code) {
+// The body is repaired first, so one bad text field cannot reject it whole.
+Result<json> parse_envelope(int http_status, std::string_view raw, std::string_view success_code,
+                            FormatReport& report) {
+  auto repaired = repair_json_text(raw);
+  report.text_repairs = repaired.repairs;
+  const std::string_view body = repaired.repairs ? std::string_view(repaired.text) : raw;
   json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
     if (http_status != 200) {
@@ -60,6 +66,14 @@ Result<json> parse_envelope(int http_status, std::string_view body, std::string_
   if (http_status != 200)
     return ApiError{classify_http_status(http_status), "HTTP " + std::to_string(http_status), *code,
                     http_status, {}};
+  // Spot answers also say success/failed; either one saying "no" wins over the code.
+  auto says = [&](const char* key, bool value) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_boolean() && it->get<bool>() == value;
+  };
+  if (says("success", false) || says("failed", true))
+    return ApiError{FailureReason::api_error, "CoinW code " + *code + " but not a success: " + message_of(j),
+                    *code, http_status, {}};
   auto data = j.find("data");
   if (data == j.end()) return malformed("success response has no data", http_status);
   return json(std::move(*data));
@@ -81,89 +95,155 @@ std::optional<uint64_t> parse_uid(const json& v) {
   return std::nullopt;
 }
 
-// Optional fields: nullopt means "absent or null". A value that is present but
-// unreadable sets `bad`, which rejects the whole row: no made-up values.
-std::optional<double> amount_of(const json& row, const char* key, bool& bad) {
-  auto it = row.find(key);
-  if (it == row.end() || it->is_null()) return std::nullopt;
-  std::optional<double> v;
-  if (it->is_number()) {
-    double d = it->get<double>();
-    if (std::isfinite(d)) v = d;
-  } else if (it->is_string()) {
-    v = parse_amount(it->get_ref<const std::string&>());
+// One row's fields, read one at a time: what cannot be read is counted under
+// its field name and marks the row as not fully read.
+struct RowReader {
+  const json& row;
+  FormatReport& report;
+  bool fully_read = true;
+
+  // Absent or null (documented as possible for optional fields): nullptr.
+  const json* find(std::string_view key) const {
+    auto it = row.find(key);
+    return it == row.end() || it->is_null() ? nullptr : &*it;
   }
-  if (!v) bad = true;
-  return v;
-}
-
-std::optional<int64_t> time_of(const json& row, const char* key, int offset, bool& bad) {
-  auto it = row.find(key);
-  if (it == row.end() || it->is_null()) return std::nullopt;
-  std::optional<int64_t> v;
-  if (it->is_string()) {
-    const auto& s = it->get_ref<const std::string&>();
-    if (s.empty()) return std::nullopt;
-    v = parse_coinw_time(s, offset);
+  void unexpected(std::string_view key) { ++report.invalid_fields[key]; }
+  void unreadable(std::string_view key) {
+    unexpected(key);
+    fully_read = false;
   }
-  if (!v) bad = true;
-  return v;
-}
 
-std::optional<bool> flag_of(const json& row, const char* key) {
-  auto it = row.find(key);
-  if (it == row.end()) return std::nullopt;
-  if (it->is_number_integer()) {
-    auto i = it->get<int64_t>();
-    if (i == 0 || i == 1) return i == 1;
-  } else if (it->is_string()) {
-    const auto& s = it->get_ref<const std::string&>();
-    if (s == "0" || s == "1") return s == "1";
-  } else if (it->is_boolean()) {
-    return it->get<bool>();
+  std::optional<double> amount(std::string_view key) {
+    const json* v = find(key);
+    if (!v) return std::nullopt;
+    std::optional<double> out;
+    if (v->is_number()) {
+      double d = v->get<double>();
+      if (std::isfinite(d)) out = d;
+    } else if (v->is_string()) {
+      out = parse_amount(v->get_ref<const std::string&>());
+    }
+    if (!out) unreadable(key);
+    return out;
   }
-  return std::nullopt;
-}
 
-std::optional<std::string> text_of(const json& row, const char* key) {
-  auto it = row.find(key);
-  if (it == row.end() || it->is_null()) return std::string();
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
-  return std::nullopt;
-}
+  std::optional<int64_t> time(std::string_view key, int offset) {
+    const json* v = find(key);
+    if (!v) return std::nullopt;
+    std::optional<int64_t> out;
+    if (v->is_string()) {
+      const auto& s = v->get_ref<const std::string&>();
+      if (s.empty()) return std::nullopt;
+      out = parse_coinw_time(s, offset);
+    }
+    if (!out) unreadable(key);
+    return out;
+  }
 
-std::optional<InviteeAsset> parse_invitee_row(const json& row, int offset) {
-  if (!row.is_object()) return std::nullopt;
-  auto uid_it = row.find("uid");
-  if (uid_it == row.end()) return std::nullopt;
-  auto uid = parse_uid(*uid_it);
+  // A 0/1 flag as a number, digit string or boolean; other integers as they are.
+  std::optional<int64_t> flag(std::string_view key) {
+    const json* v = find(key);
+    std::optional<int64_t> out;
+    if (!v) {
+    } else if (v->is_number_integer()) {
+      out = v->get<int64_t>();
+    } else if (v->is_boolean()) {
+      out = v->get<bool>() ? 1 : 0;
+    } else if (v->is_string()) {
+      const auto& s = v->get_ref<const std::string&>();
+      int64_t i = 0;
+      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
+      if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) out = i;
+    }
+    if (!out) unreadable(key);
+    return out;
+  }
+
+  // Sets `known` false when the flag is neither 0 nor 1.
+  bool trade_flag(std::string_view key, bool& known) {
+    auto v = flag(key);
+    known = v && (*v == 0 || *v == 1);
+    if (v && !known) unreadable(key);
+    return known && *v == 1;
+  }
+
+  std::string text(std::string_view key) {
+    const json* v = find(key);
+    if (!v) return std::string();
+    if (v->is_string()) return v->get<std::string>();
+    if (v->is_number_integer()) return std::to_string(v->get<int64_t>());
+    unreadable(key);
+    return std::string();
+  }
+
+  std::optional<uint64_t> uid(std::string_view key) {
+    const json* v = row.is_object() ? find(key) : nullptr;
+    auto out = v ? parse_uid(*v) : std::nullopt;
+    if (!out) unreadable(key);
+    return out;
+  }
+};
+
+std::optional<InviteeAsset> parse_invitee_row(RowReader& r, int offset) {
+  auto uid = r.uid("uid");
   if (!uid) return std::nullopt;
-  bool bad = false;
   InviteeAsset a;
   a.uid = *uid;
-  a.total_deposit = amount_of(row, "totalDeposit", bad);
-  a.total_withdrawal = amount_of(row, "totalWithdrawal", bad);
-  a.current_balance = amount_of(row, "currentBalance", bad);
-  a.first_deposit_amount = amount_of(row, "firstDepositAmount", bad);
-  a.update_time = time_of(row, "updateTime", offset, bad);
-  a.first_deposit_time = time_of(row, "firstDepositTime", offset, bad);
-  if (bad) return std::nullopt;
+  a.total_deposit = r.amount("totalDeposit");
+  a.total_withdrawal = r.amount("totalWithdrawal");
+  a.current_balance = r.amount("currentBalance");
+  a.first_deposit_amount = r.amount("firstDepositAmount");
+  a.update_time = r.time("updateTime", offset);
+  a.first_deposit_time = r.time("firstDepositTime", offset);
   return a;
 }
 
-std::optional<SubAccount> parse_sub_account_row(const json& row) {
-  if (!row.is_object()) return std::nullopt;
-  auto uid_it = row.find("spotUid");
-  if (uid_it == row.end()) return std::nullopt;
-  auto uid = parse_uid(*uid_it);
-  auto frozen = flag_of(row, "frozenFlag");
-  auto spot = flag_of(row, "spotTradeFlag");
-  auto contract = flag_of(row, "contractTradeFlag");
-  auto code = text_of(row, "userCode");
-  auto nick = text_of(row, "nickName");
-  if (!uid || !frozen || !spot || !contract || !code || !nick) return std::nullopt;
-  return SubAccount{*uid, std::move(*code), std::move(*nick), *frozen, *spot, *contract};
+std::optional<SubAccount> parse_sub_account_row(RowReader& r) {
+  auto uid = r.uid("spotUid");
+  if (!uid) return std::nullopt;
+  SubAccount s;
+  s.uid = *uid;
+  s.user_code = r.text("userCode");
+  s.nick_name = r.text("nickName");
+  // Anything but a clear 0 is frozen, so a new flag value cannot hide a frozen
+  // sub-account from its alert; values other than 0 and 1 are counted.
+  const auto frozen = r.flag("frozenFlag");
+  s.frozen = !frozen || *frozen != 0;
+  if (frozen && *frozen != 0 && *frozen != 1) r.unexpected("frozenFlag");
+  s.spot_trade_enabled = r.trade_flag("spotTradeFlag", s.spot_trade_known);
+  s.contract_trade_enabled = r.trade_flag("contractTradeFlag", s.contract_trade_known);
+  return s;
+}
+
+// data.total as a number or a string of digits; absent or null is no count.
+std::optional<std::optional<int64_t>> total_of(const json& d) {
+  auto it = d.find("total");
+  if (it == d.end() || it->is_null()) return std::optional<int64_t>();
+  if (it->is_number_integer() && it->get<int64_t>() >= 0) return std::optional<int64_t>(it->get<int64_t>());
+  if (it->is_number_unsigned()) return std::nullopt;  // beyond int64: not a count
+  if (it->is_string()) {
+    const auto& s = it->get_ref<const std::string&>();
+    int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc() && p == s.data() + s.size() && !s.empty() && v >= 0) return std::optional<int64_t>(v);
+  }
+  return std::nullopt;
+}
+
+// Reads every row of `list` with `parse`, into `rows` or counted as invalid.
+template <class Row, class Parse>
+void read_rows(const json& list, std::vector<Row>& rows, size_t& invalid_rows, FormatReport& report, Parse parse) {
+  rows.reserve(list.size());
+  report.rows = list.size();
+  for (const auto& row : list) {
+    RowReader reader{row, report};
+    auto parsed = parse(reader);
+    if (!reader.fully_read) ++report.unreadable_rows;
+    if (parsed)
+      rows.push_back(std::move(*parsed));
+    else
+      ++invalid_rows;
+  }
 }
 
 }  // namespace
@@ -178,49 +258,42 @@ std::optional<double> parse_amount(std::string_view s) {
 
 Result<InviteePage> parse_invitee_page(int http_status, std::string_view body,
                                        int utc_offset_seconds) {
-  auto data = parse_envelope(http_status, body, facts::code::kFuturesSuccess);
+  InviteePage page;
+  auto data = parse_envelope(http_status, body, facts::code::kFuturesSuccess, page.format);
   if (!data) return data.error();
   const json& d = data.value();
+  if (d.is_null()) return page;  // an affiliate without invitees
   if (!d.is_object()) return malformed("data is not an object", http_status);
-  auto total_it = d.find("total");
+  auto total = total_of(d);
+  if (!total) return malformed("data.total is not a count", http_status);
+  page.total = *total;
   auto list_it = d.find("list");
-  if (total_it == d.end() || !total_it->is_number_integer() || total_it->get<int64_t>() < 0)
-    return malformed("data.total missing or not a count", http_status);
-  InviteePage page;
-  page.total = total_it->get<int64_t>();
-  if (list_it == d.end() || list_it->is_null()) return page;
-  if (!list_it->is_array()) return malformed("data.list is not an array", http_status);
-  page.rows.reserve(list_it->size());
-  for (const auto& row : *list_it) {
-    if (auto a = parse_invitee_row(row, utc_offset_seconds)) {
-      page.rows.push_back(*a);
-    } else {
-      ++page.invalid_rows;
-    }
+  if (list_it == d.end() || list_it->is_null()) {
+    if (page.total.value_or(0) > 0) return malformed("data.list missing while data.total is not 0", http_status);
+    return page;
   }
+  if (!list_it->is_array()) return malformed("data.list is not an array", http_status);
+  read_rows(*list_it, page.rows, page.invalid_rows, page.format,
+            [&](RowReader& r) { return parse_invitee_row(r, utc_offset_seconds); });
   return page;
 }
 
 Result<SubAccountList> parse_sub_accounts(int http_status, std::string_view body) {
-  auto data = parse_envelope(http_status, body, facts::code::kSpotSuccess);
+  SubAccountList out;
+  auto data = parse_envelope(http_status, body, facts::code::kSpotSuccess, out.format);
   if (!data) return data.error();
   const json& d = data.value();
-  SubAccountList out;
   if (d.is_null()) return out;
   if (!d.is_array()) return malformed("data is not an array", http_status);
-  out.rows.reserve(d.size());
   // A uid seen twice would become duplicate series, which Prometheus reports as
   // duplicate samples and drops; which row is right cannot be known, so the
   // later one is skipped and counted.
   std::unordered_set<uint64_t> seen;
-  for (const auto& row : d) {
-    auto s = parse_sub_account_row(row);
-    if (s && seen.insert(s->uid).second) {
-      out.rows.push_back(std::move(*s));
-    } else {
-      ++out.invalid_rows;
-    }
-  }
+  read_rows(d, out.rows, out.invalid_rows, out.format, [&](RowReader& r) {
+    auto s = parse_sub_account_row(r);
+    if (s && !seen.insert(s->uid).second) s.reset();
+    return s;
+  });
   return out;
 }
 

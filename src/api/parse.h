@@ -1,10 +1,14 @@
 #pragma once
 // Pure parsers for CoinW responses, separate from I/O so they are tested with
 // recorded JSON. They tolerate what the docs leave open (code as string or number,
-// msg or message, amounts as strings or numbers, uid as number or string, null or
-// missing optional fields) and never invent a value: a row they cannot read is
-// skipped and counted.
+// msg or message, amounts as strings or numbers, uid as number or string, total as
+// number or digit string, null or missing optional fields) and never invent a
+// value. They read field by field: only a row whose uid cannot be read is
+// skipped; any other unreadable field leaves just that value out. Every
+// unreadable field is counted, so drift in CoinW's format shows.
+#include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,24 +28,47 @@ struct InviteeAsset {
   std::optional<int64_t> first_deposit_time;  // unix seconds
 };
 
+// The fields each endpoint's rows are read from, as CoinW names them.
+inline constexpr std::array<std::string_view, 7> kInviteeFields = {
+    "uid", "totalDeposit", "totalWithdrawal", "currentBalance", "firstDepositAmount", "updateTime",
+    "firstDepositTime"};
+inline constexpr std::array<std::string_view, 6> kSubAccountFields = {
+    "spotUid", "userCode", "nickName", "frozenFlag", "spotTradeFlag", "contractTradeFlag"};
+
+// How well one answer could be read.
+struct FormatReport {
+  size_t rows = 0;             // rows in the answer, readable or not
+  size_t unreadable_rows = 0;  // rows with at least one field that could not be read
+  // Unreadable or unexpected values (a frozenFlag of 2), by field name.
+  std::map<std::string_view, size_t> invalid_fields;
+  size_t text_repairs = 0;  // invalid UTF-8 and lone surrogates replaced by U+FFFD
+  // More than 10% of the rows not fully readable: CoinW's format has likely
+  // changed, and what could be read is not trusted.
+  bool drifted() const { return unreadable_rows * 10 > rows; }
+};
+
 struct InviteePage {
-  int64_t total = 0;
+  std::optional<int64_t> total;  // CoinW's count: a hint, often right
   std::vector<InviteeAsset> rows;
-  size_t invalid_rows = 0;
+  size_t invalid_rows = 0;  // rows skipped because their uid could not be read
+  FormatReport format;
 };
 
 struct SubAccount {
   uint64_t uid = 0;
   std::string user_code;
   std::string nick_name;  // personal data: masked before it leaves the process
-  bool frozen = false;
+  bool frozen = false;  // any frozenFlag but 0 is frozen: fail safe
   bool spot_trade_enabled = false;
   bool contract_trade_enabled = false;
+  // False when CoinW's flag could not be read: that flag's series is left out.
+  bool spot_trade_known = true, contract_trade_known = true;
 };
 
 struct SubAccountList {
   std::vector<SubAccount> rows;
-  size_t invalid_rows = 0;
+  size_t invalid_rows = 0;  // unreadable spotUid, or a uid seen twice
+  FormatReport format;
 };
 
 // A decimal string or JSON-number amount; rejects garbage and non-finite values.

@@ -14,6 +14,26 @@ void log_failure(const std::string& account, const char* collector, const api::A
                                  {"err", e.message}});
 }
 
+void log_pass_start(const std::string& account, const std::string& quote) {
+  log::info("invitee pass started", {{"account", account}, {"quote", quote}});
+}
+
+void log_pass_end(const std::string& account, const std::string& quote, const PassEnd& end, Duration took) {
+  const std::string pages = std::to_string(end.pages), rows = std::to_string(end.rows),
+                    seconds = std::to_string(std::chrono::duration<double>(took).count());
+  if (end.verdict == ShrinkGuard::Verdict::hold) {
+    log::warn("invitee pass not applied: under half the rows of the last one; waiting for a second pass",
+              {{"account", account}, {"quote", quote}, {"pages", pages}, {"rows", rows}, {"seconds", seconds}});
+    return;
+  }
+  log::info("invitee pass complete", {{"account", account},
+                                      {"quote", quote},
+                                      {"pages", pages},
+                                      {"rows", rows},
+                                      {"seconds", seconds},
+                                      {"removed", std::to_string(end.removed)}});
+}
+
 }  // namespace
 
 AccountCollector::AccountCollector(config::AccountConfig account, ClientSettings settings, ratelimit::RateGate& gate,
@@ -52,6 +72,7 @@ void AccountCollector::refresh(TimePoint deadline, const ExposeSettings& setting
   drop_stale(settings);
   if (config_.sub_accounts.enabled) refresh_sub_accounts(deadline);
   if (config_.invitee_assets.enabled) refresh_invitees(deadline);
+  save_state(settings.nick_name);
 }
 
 TimePoint AccountCollector::send_deadline(TimePoint deadline) const {
@@ -80,6 +101,8 @@ void AccountCollector::refresh_sub_accounts(TimePoint deadline) {
     sub_health_.last_success = clock_.wall_now();
     sub_health_.last_success_steady = end;
     sub_health_.last_full_refresh = sub_health_.last_success;
+    // With invitees, the next complete pass writes the sub-accounts too.
+    state_dirty_ = state_dirty_ || !config_.invitee_assets.enabled;
   } else {
     log_failure(config_.name, "sub_accounts", result.error());
   }
@@ -95,6 +118,8 @@ void AccountCollector::refresh_invitees(TimePoint deadline) {
       if (done != pass_completed_.end() && start - done->second < config_.invitee_assets.min_refresh_interval)
         continue;
       book->start_pass();
+      log_pass_start(config_.name, book->quote());
+      pass_started_[book->quote()] = start;
     }
     work.push_back(book.get());
   }
@@ -122,10 +147,13 @@ void AccountCollector::refresh_invitees(TimePoint deadline) {
         continue;
       }
       tried = true;
-      const bool completed = book.apply(page.value());
-      data_changed();
       const TimePoint now = clock_.now();
+      const auto end = book.apply(page.value(), now, config_.invitee_assets.min_refresh_interval);
+      data_changed();
+      const bool completed = end.has_value();
       std::lock_guard lock(mu_);
+      if (end) log_pass_end(config_.name, book.quote(), *end, now - pass_started_[book.quote()]);
+      state_dirty_ = state_dirty_ || end.has_value();
       invitee_health_.last_success = clock_.wall_now();
       invitee_health_.last_success_steady = now;
       if (completed) {

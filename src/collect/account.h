@@ -16,6 +16,7 @@
 #include "collect/client_settings.h"
 #include "collect/invitee_book.h"
 #include "collect/sub_account_watch.h"
+#include "collect/state_store.h"
 #include "config/config.h"
 #include "exposition/family_set.h"
 
@@ -72,6 +73,13 @@ class AccountCollector {
   const ClientSettings& client_settings() const { return client_settings_; }
   AccountStatus status() const;
 
+  // global.state_dir (account_state.cpp): the store this account writes to
+  // after each complete pass, what it holds now, and loading it at start.
+  void use_state(std::shared_ptr<StateStore> store);
+  AccountState state_snapshot(config::NickNamePolicy nick) const;
+  void save_state(config::NickNamePolicy nick);
+  void restore_state(Duration staleness_limit);
+
  private:
   void refresh_sub_accounts(TimePoint deadline);
   void refresh_invitees(TimePoint deadline);
@@ -79,6 +87,7 @@ class AccountCollector {
   TimePoint send_deadline(TimePoint deadline) const;
   bool stale(const CollectorHealth& h, const ExposeSettings& s) const;
   void collect_invitees(exposition::FamilySet& out, const exposition::Labels& account) const;
+  void collect_pass_state(exposition::FamilySet& out, const InviteeBook& book, const exposition::Labels& quote) const;
   void collect_sub_accounts(exposition::FamilySet& out, const exposition::Labels& account,
                             config::NickNamePolicy nick_name) const;
   void data_changed() { data_version_.fetch_add(1, std::memory_order_release); }
@@ -105,6 +114,10 @@ class AccountCollector {
   std::vector<std::unique_ptr<InviteeBook>> books_;  // one per quote; the vector never changes
   std::map<std::string, TimePoint> pass_completed_;   // per quote, steady
   std::map<std::string, WallTime> pass_completed_wall_;
+  std::map<std::string, TimePoint> pass_started_;  // per quote, steady
+  std::shared_ptr<StateStore> state_;
+  bool state_dirty_ = false;  // something to save since the last save
+  uint64_t state_load_failures_ = 0;
 };
 
 }  // namespace coinw::collect

@@ -78,15 +78,7 @@ void AccountCollector::collect_invitees(exposition::FamilySet& out, const Labels
     const Labels quote = with(account, "quote", book->quote());
     const auto selected = selected_uids(*book, config_.invitee_assets);
     exposition::LastLabel uid_labels(quote, "uid");
-    double deposits = 0, withdrawals = 0, balances = 0, depositors = 0;
     book->for_each([&](const InviteeRow& r) {
-      auto add = [](double& sum, double v) {
-        if (!std::isnan(v)) sum += v;
-      };
-      add(deposits, r.total_deposit);
-      add(withdrawals, r.total_withdrawal);
-      add(balances, r.current_balance);
-      if (r.first_deposit_time != kNoTime) ++depositors;
       if (selected && !std::binary_search(selected->begin(), selected->end(), r.uid)) return;
 
       const std::string_view labels = uid_labels.with(r.uid);
@@ -100,12 +92,23 @@ void AccountCollector::collect_invitees(exposition::FamilySet& out, const Labels
       if (r.first_deposit_time != kNoTime) first_time.sample(labels, static_cast<double>(r.first_deposit_time));
       if (r.update_time != kNoTime) updated.sample(labels, static_cast<double>(r.update_time));
     });
-    if (auto total = book->total()) sample(out, metric::invitees, quote, static_cast<double>(*total));
-    sample(out, metric::invitees_deposits, quote, deposits);
-    sample(out, metric::invitees_withdrawals, quote, withdrawals);
-    sample(out, metric::invitees_balance, quote, balances);
-    sample(out, metric::invitees_depositors, quote, depositors);
+    collect_pass_state(out, *book, quote);
   }
+}
+
+void AccountCollector::collect_pass_state(exposition::FamilySet& out, const InviteeBook& book,
+                                          const Labels& quote) const {
+  if (auto total = book.total()) sample(out, metric::invitees_reported, quote, static_cast<double>(*total));
+  if (auto progress = book.progress()) sample(out, metric::invitee_refresh_progress, quote, *progress);
+  sample(out, metric::invitees_removed, quote, static_cast<double>(book.removed()));
+  // The sums of the last complete pass, also while a new one runs: never of a half-walked list.
+  const auto t = book.totals();
+  if (!t) return;
+  sample(out, metric::invitees, quote, static_cast<double>(t->invitees));
+  sample(out, metric::invitees_deposits, quote, t->deposits);
+  sample(out, metric::invitees_withdrawals, quote, t->withdrawals);
+  sample(out, metric::invitees_balance, quote, t->balance);
+  sample(out, metric::invitees_depositors, quote, t->depositors);
 }
 
 void AccountCollector::collect_sub_accounts(exposition::FamilySet& out, const Labels& account,
@@ -119,8 +122,9 @@ void AccountCollector::collect_sub_accounts(exposition::FamilySet& out, const La
   for (const auto& sub : *subs) {
     const Labels l = with(account, "uid", std::to_string(sub.uid));
     sample(out, metric::sub_account_frozen, l, sub.frozen ? 1 : 0);
-    sample(out, metric::sub_account_spot_trade_enabled, l, sub.spot_trade_enabled ? 1 : 0);
-    sample(out, metric::sub_account_contract_trade_enabled, l, sub.contract_trade_enabled ? 1 : 0);
+    if (sub.spot_trade_known) sample(out, metric::sub_account_spot_trade_enabled, l, sub.spot_trade_enabled ? 1 : 0);
+    if (sub.contract_trade_known)
+      sample(out, metric::sub_account_contract_trade_enabled, l, sub.contract_trade_enabled ? 1 : 0);
     Labels info = with(l, "user_code", bounded(sub.user_code));
     info.push_back({"nick_name", nick_name_label(sub.nick_name, nick_name)});
     sample(out, metric::sub_account_info, info, 1);
@@ -145,6 +149,7 @@ void AccountCollector::collect_health(exposition::FamilySet& out) const {
   api_metrics_.collect(out, account);
   for (api::Endpoint e : {api::Endpoint::invitee_assets, api::Endpoint::sub_account_list})
     sample(out, metric::rate_limit_paused, with(account, "endpoint", api::to_string(e)), client_.paused_until(e) ? 1 : 0);
+  if (state_) sample(out, metric::state_load_failures, account, static_cast<double>(state_load_failures_));
 }
 
 }  // namespace coinw::collect

@@ -16,10 +16,16 @@ double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 
 }  // namespace
 
-ApiMetrics::PerEndpoint::PerEndpoint() : latency(kLatencyBuckets) {}
+ApiMetrics::PerEndpoint::PerEndpoint(api::Endpoint e) : latency(kLatencyBuckets) {
+  if (e == api::Endpoint::invitee_assets)
+    for (auto f : api::kInviteeFields) invalid_fields.try_emplace(f);
+  else
+    for (auto f : api::kSubAccountFields) invalid_fields.try_emplace(f);
+}
 
 ApiMetrics::ApiMetrics() {
-  for (auto& e : endpoints_) e = std::make_unique<PerEndpoint>();
+  for (api::Endpoint e : {api::Endpoint::invitee_assets, api::Endpoint::sub_account_list})
+    endpoints_[index(e)] = std::make_unique<PerEndpoint>(e);
 }
 
 void ApiMetrics::on_limiter_wait(api::Endpoint e, Duration d) {
@@ -38,6 +44,13 @@ void ApiMetrics::on_invalid_rows(api::Endpoint e, size_t n) {
   endpoints_[index(e)]->invalid_rows.Increment(static_cast<double>(n));
 }
 
+void ApiMetrics::on_format(api::Endpoint e, const api::FormatReport& f) {
+  auto& m = *endpoints_[index(e)];
+  m.text_repairs.Increment(static_cast<double>(f.text_repairs));
+  for (const auto& [field, n] : f.invalid_fields)
+    if (auto it = m.invalid_fields.find(field); it != m.invalid_fields.end()) it->second.Increment(static_cast<double>(n));
+}
+
 void ApiMetrics::on_pause(api::Endpoint e, std::chrono::seconds) { endpoints_[index(e)]->pauses.Increment(); }
 
 void ApiMetrics::collect(exposition::FamilySet& out, const exposition::Labels& account) const {
@@ -50,6 +63,9 @@ void ApiMetrics::collect(exposition::FamilySet& out, const exposition::Labels& a
              m.failures[static_cast<size_t>(r)].Value());
     exposition::histogram(out, metric::api_request_duration, labels, m.latency.Collect().histogram);
     sample(out, metric::api_invalid_rows, labels, m.invalid_rows.Value());
+    for (const auto& [field, n] : m.invalid_fields)
+      sample(out, metric::api_invalid_fields, with(labels, "field", field), n.Value());
+    sample(out, metric::api_text_repairs, labels, m.text_repairs.Value());
     sample(out, metric::rate_limiter_wait, labels, m.limiter_wait_seconds.Value());
     sample(out, metric::rate_limit_pauses, labels, m.pauses.Value());
   }

@@ -3,6 +3,7 @@
 // latency histogram, every label pre-initialised so rate() works from the start.
 #include <array>
 #include <atomic>
+#include <map>
 #include <memory>
 
 #include <prometheus/counter.h>
@@ -20,6 +21,7 @@ class ApiMetrics final : public api::ClientObserver {
   void on_request(api::Endpoint e, Duration latency, const std::optional<api::FailureReason>& failure) override;
   void on_invalid_rows(api::Endpoint e, size_t n) override;
   void on_pause(api::Endpoint e, std::chrono::seconds s) override;
+  void on_format(api::Endpoint e, const api::FormatReport& f) override;
 
   void collect(exposition::FamilySet& out, const exposition::Labels& account) const;
   // Of the latest request, any endpoint: how long an answer may take.
@@ -28,8 +30,9 @@ class ApiMetrics final : public api::ClientObserver {
  private:
   static constexpr size_t kEndpoints = 2;
   struct PerEndpoint {
-    PerEndpoint();
-    prometheus::Counter requests, invalid_rows, limiter_wait_seconds, pauses;
+    explicit PerEndpoint(api::Endpoint e);
+    prometheus::Counter requests, invalid_rows, limiter_wait_seconds, pauses, text_repairs;
+    std::map<std::string_view, prometheus::Counter> invalid_fields;  // every field of the endpoint, from the start
     std::array<prometheus::Counter, api::kAllFailureReasons.size()> failures;
     prometheus::Histogram latency;
   };

@@ -17,6 +17,7 @@ void InviteeBook::start_pass() {
   pager_.restart();
   in_pass_ = true;
   ++pass_;
+  pass_rows_ = 0;
 }
 
 api::InviteeQuery InviteeBook::next_query() const {
@@ -24,7 +25,7 @@ api::InviteeQuery InviteeBook::next_query() const {
   return pager_.next_query();
 }
 
-void InviteeBook::merge(const api::InviteeAsset& a) {
+bool InviteeBook::merge(const api::InviteeAsset& a) {
   InviteeRow row;
   row.uid = a.uid;
   row.total_deposit = a.total_deposit.value_or(kNoAmount);
@@ -37,28 +38,62 @@ void InviteeBook::merge(const api::InviteeAsset& a) {
   // Pages come in uid order, so during the first pass this is an append.
   if (rows_.empty() || rows_.back().uid < row.uid) {
     rows_.push_back(row);
-    return;
+    return true;
   }
   auto it = std::lower_bound(rows_.begin(), rows_.end(), row.uid,
                              [](const InviteeRow& r, uint64_t uid) { return r.uid < uid; });
   if (it != rows_.end() && it->uid == row.uid) {
+    const bool fresh = it->pass != pass_;
     *it = row;
-  } else {
-    rows_.insert(it, row);
+    return fresh;
   }
+  rows_.insert(it, row);
+  return true;
 }
 
-bool InviteeBook::apply(const api::InviteePage& page) {
+std::optional<PassEnd> InviteeBook::apply(const api::InviteePage& page, TimePoint now, Duration min_interval) {
   std::unique_lock lock(mu_);
-  for (const auto& a : page.rows) merge(a);
-  total_ = page.total;
-  // A restarted walk keeps the rows seen so far: they count for this pass.
-  pager_.on_page(page);
-  if (!pager_.done()) return false;
-  const uint32_t pass = pass_;
-  std::erase_if(rows_, [pass](const InviteeRow& r) { return r.pass != pass; });
+  size_t fresh = 0;
+  for (const auto& a : page.rows) fresh += merge(a);
+  pass_rows_ += fresh;
+  if (page.total) total_ = page.total;
+  pager_.on_page(page, fresh);
+  if (!pager_.done()) return std::nullopt;
   in_pass_ = false;
-  return true;
+  return complete(now, min_interval);
+}
+
+PassEnd InviteeBook::complete(TimePoint now, Duration min_interval) {
+  using Verdict = ShrinkGuard::Verdict;
+  PassEnd end{pager_.pages(), pass_rows_, Verdict::apply, 0};
+  end.verdict = guard_.judge(pass_rows_, totals_ ? std::optional(totals_->invitees) : std::nullopt, now, min_interval);
+  if (end.verdict == Verdict::hold) {
+    held_ = pass_;
+    return end;
+  }
+  // The pass before this one that counts as evidence of absence: a held pass
+  // only once this one confirmed it, else the last applied one.
+  const auto evidence = end.verdict == Verdict::confirm ? held_ : last_applied_;
+  if (evidence) {
+    const uint32_t before = *evidence;
+    end.removed = std::erase_if(rows_, [before](const InviteeRow& r) { return r.pass < before; });
+    removed_ += end.removed;
+  }
+  last_applied_ = pass_;
+  held_.reset();
+  PassTotals t;
+  t.invitees = rows_.size();
+  for (const auto& r : rows_) {
+    auto add = [](double& sum, double v) {
+      if (!std::isnan(v)) sum += v;
+    };
+    add(t.deposits, r.total_deposit);
+    add(t.withdrawals, r.total_withdrawal);
+    add(t.balance, r.current_balance);
+    if (r.first_deposit_time != kNoTime) ++t.depositors;
+  }
+  totals_ = t;
+  return end;
 }
 
 void InviteeBook::clear() {
@@ -66,6 +101,30 @@ void InviteeBook::clear() {
   rows_.clear();
   rows_.shrink_to_fit();
   total_.reset();
+  totals_.reset();
+  last_applied_.reset();
+  held_.reset();
+  guard_.reset();
+  in_pass_ = false;
+}
+
+BookState InviteeBook::state() const {
+  std::shared_lock lock(mu_);
+  return BookState{rows_, total_, totals_, removed_};
+}
+
+void InviteeBook::restore(BookState s) {
+  std::unique_lock lock(mu_);
+  ++pass_;
+  for (auto& r : s.rows) r.pass = pass_;
+  rows_ = std::move(s.rows);
+  total_ = s.reported;
+  totals_ = s.totals;
+  removed_ = s.removed;
+  last_applied_.reset();
+  if (totals_) last_applied_ = pass_;
+  held_.reset();
+  guard_.reset();
   in_pass_ = false;
 }
 
@@ -77,6 +136,28 @@ size_t InviteeBook::size() const {
 std::optional<int64_t> InviteeBook::total() const {
   std::shared_lock lock(mu_);
   return total_;
+}
+
+std::optional<PassTotals> InviteeBook::totals() const {
+  std::shared_lock lock(mu_);
+  return totals_;
+}
+
+uint64_t InviteeBook::removed() const {
+  std::shared_lock lock(mu_);
+  return removed_;
+}
+
+std::optional<double> InviteeBook::progress() const {
+  std::shared_lock lock(mu_);
+  if (!in_pass_) return 1.0;
+  std::optional<double> whole;
+  if (totals_ && totals_->invitees > 0)
+    whole = static_cast<double>(totals_->invitees);
+  else if (total_ && *total_ > 0)
+    whole = static_cast<double>(*total_);
+  if (!whole) return std::nullopt;
+  return static_cast<double>(pass_rows_) / *whole;
 }
 
 }  // namespace coinw::collect

@@ -1,9 +1,11 @@
 #pragma once
 // The invitee rows of one quote, refreshed page by page. A pass walks every page;
 // it may span several scrapes, and each page's rows replace their old values as
-// soon as they arrive. Rows not seen by a completed pass are gone from CoinW and
-// are dropped then. Rows are kept compact in a vector sorted by uid, because
-// large affiliates have 100,000 invitees.
+// soon as they arrive. What a completed pass may remove or sum is decided by
+// pass_state.h: rows go only when two consecutive complete passes lack them, a
+// sudden shrink waits for confirmation, and the sums describe the last applied
+// pass. Rows are kept compact in a vector sorted by uid, because large
+// affiliates have 100,000 invitees.
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -14,6 +16,7 @@
 
 #include "api/pager.h"
 #include "api/parse.h"
+#include "collect/pass_state.h"
 
 namespace coinw::collect {
 
@@ -31,6 +34,22 @@ struct InviteeRow {
   uint32_t pass = 0;  // the pass that last saw it
 };
 
+// How a pass ended, for the log.
+struct PassEnd {
+  int pages = 0;
+  size_t rows = 0;  // distinct uids the pass saw
+  ShrinkGuard::Verdict verdict = ShrinkGuard::Verdict::apply;
+  size_t removed = 0;
+};
+
+// What a book keeps across a restart (state_store.h).
+struct BookState {
+  std::vector<InviteeRow> rows;
+  std::optional<int64_t> reported;   // CoinW's last count
+  std::optional<PassTotals> totals;  // of the last applied pass
+  uint64_t removed = 0;
+};
+
 class InviteeBook {
  public:
   InviteeBook(std::string quote, int page_size);
@@ -39,9 +58,13 @@ class InviteeBook {
   bool pass_in_progress() const;
   void start_pass();
   api::InviteeQuery next_query() const;
-  // Merges one page answered to next_query(); returns true when it completed the pass.
-  bool apply(const api::InviteePage& page);
+  // Merges one page answered to next_query(); returns how the pass ended when
+  // this page completed it. `min_interval` spaces a shrink and its confirmation.
+  std::optional<PassEnd> apply(const api::InviteePage& page, TimePoint now, Duration min_interval);
   void clear();
+  BookState state() const;
+  // Replaces the rows, as if the pass that produced them had just been applied.
+  void restore(BookState s);
 
   // Readers take a shared lock, so a scrape can render while another refreshes.
   template <class F>
@@ -51,9 +74,16 @@ class InviteeBook {
   }
   size_t size() const;
   std::optional<int64_t> total() const;  // data.total as CoinW last said
+  std::optional<PassTotals> totals() const;  // of the last applied pass
+  uint64_t removed() const;  // rows removed since start
+  // Rows of the current pass over those of the last applied one (CoinW's
+  // count before any): 1 when no pass runs.
+  std::optional<double> progress() const;
 
  private:
-  void merge(const api::InviteeAsset& a);
+  // True when the row is new to this pass (rows may come twice while invitees join).
+  bool merge(const api::InviteeAsset& a);
+  PassEnd complete(TimePoint now, Duration min_interval);
 
   const std::string quote_;
   mutable std::shared_mutex mu_;
@@ -61,7 +91,12 @@ class InviteeBook {
   api::InviteePager pager_;
   bool in_pass_ = false;
   uint32_t pass_ = 0;
+  size_t pass_rows_ = 0;  // distinct uids of the pass in progress
   std::optional<int64_t> total_;
+  std::optional<PassTotals> totals_;
+  std::optional<uint32_t> last_applied_, held_;  // pass numbers
+  ShrinkGuard guard_;
+  uint64_t removed_ = 0;
 };
 
 }  // namespace coinw::collect

@@ -50,6 +50,7 @@ struct GlobalConfig {
   int time_zone_offset_seconds = 0;  // east of UTC
   HttpConfig http;
   RateLimitConfig rate_limits;
+  std::string state_dir;  // where the cache survives restarts; empty: off
   bool operator==(const GlobalConfig&) const = default;
 };
 

@@ -31,7 +31,8 @@ std::string series(const InviteeAssetsConfig& ia) {
 std::string describe(const Config& c) {
   std::string out = std::to_string(c.accounts.size()) + (c.accounts.size() == 1 ? " account" : " accounts") +
                     "; nick_name " + std::string(to_string(c.global.nick_name)) + "; staleness_limit " +
-                    format_duration(c.global.staleness_limit) + "\n";
+                    format_duration(c.global.staleness_limit) +
+                    (c.global.state_dir.empty() ? "" : "; state_dir " + c.global.state_dir) + "\n";
   for (const auto& a : c.accounts) {
     out += "account " + a.name + ": " + a.base_url.text();
     if (!a.user.empty()) out += " (user " + a.user + ")";

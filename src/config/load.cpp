@@ -102,7 +102,7 @@ std::optional<std::string> Loader::file_path(const Map& m, std::string_view key)
 void Loader::global(const Map& top, GlobalConfig& g) {
   auto m = w_.map(top, "global",
                   {"scrape_timeout_offset", "default_scrape_timeout", "staleness_limit", "nick_name", "time_zone",
-                   "http", "rate_limits"});
+                   "http", "rate_limits", "state_dir"});
   if (!m) return;
   if (auto v = w_.duration(*m, "scrape_timeout_offset", 0ms, kNoMaxDuration)) g.scrape_timeout_offset = *v;
   if (auto v = w_.duration(*m, "default_scrape_timeout", 1ms, kNoMaxDuration)) g.default_scrape_timeout = *v;
@@ -127,6 +127,7 @@ void Loader::global(const Map& top, GlobalConfig& g) {
     if (auto v = file_path(*http, "ca_file")) g.http.ca_file = *v;
   }
   rate_limits(*m, g.rate_limits);
+  if (auto v = w_.string(*m, "state_dir"); v && !v->empty()) g.state_dir = detail::resolve_path(*v, config_path_);
 }
 
 void Loader::rate_limits(const Map& global, RateLimitConfig& r) {

@@ -49,9 +49,21 @@ std::string health_cell(bool enabled, const collect::CollectorHealth& h, size_t 
 Exporter::Exporter(Clock& clock, TransportFactory transports)
     : clock_(clock), transports_(std::move(transports)), gate_(clock), accounts_(std::make_shared<Accounts>()) {}
 
+Exporter::~Exporter() {
+  if (!state_) return;
+  const auto nick = global_.nick_name;
+  for (const auto& a : *snapshot()) state_->save(a->state_snapshot(nick));
+  state_->flush();
+}
+
 void Exporter::apply(const config::Config& config) {
   const auto old = snapshot();
   auto next = std::make_shared<Accounts>();
+  auto state = state_;
+  if (const auto& dir = config.global.state_dir; dir.empty())
+    state.reset();
+  else if (!state || state->dir() != dir)
+    state = std::make_shared<collect::StateStore>(dir);
   for (const auto& a : config.accounts) {
     auto settings = collect::derive_client_settings(config.global, a);
     std::shared_ptr<Served> kept;
@@ -67,6 +79,12 @@ void Exporter::apply(const config::Config& config) {
         std::make_shared<collect::AccountCollector>(a, std::move(settings), gate_, clock_, std::move(transport));
     next->push_back(std::move(served));
   }
+  for (const auto& a : *next) a->use_state(state);  // kept accounts follow a changed state_dir
+  // Only at start: a reload keeps or deliberately refetches what is in memory.
+  if (!started_)
+    for (const auto& a : *next) a->restore_state(config.global.staleness_limit);
+  started_ = true;
+  state_ = std::move(state);
   std::lock_guard lock(mu_);
   accounts_ = std::move(next);
   global_ = config.global;

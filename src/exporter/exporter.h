@@ -26,6 +26,8 @@ class Exporter {
 
   // A configuration that loaded is usable: every mistake is caught by the loader.
   void apply(const config::Config& config);
+  // Writes every account's cache to global.state_dir, when set.
+  ~Exporter();
   void record_reload(bool ok);
 
   // /metrics: every account, plus the exporter's own metrics; with
@@ -61,6 +63,8 @@ class Exporter {
   // leaves room for what the last one took from the end of its refresh to its last byte.
   std::atomic<Duration> last_serve_{};
   bool last_reload_ok_ = false;
+  std::shared_ptr<collect::StateStore> state_;  // global.state_dir; null: off
+  bool started_ = false;  // state is loaded once, at start, not on reloads
   std::optional<collect::WallTime> last_reload_success_;
 };
 

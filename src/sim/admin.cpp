@@ -93,6 +93,39 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
     reply(res, 200, {{"ok", true}});
   });
 
+  // Each parameter present replaces that switch; the others stay.
+  srv.Post("/admin/drift", [&sim](const httplib::Request& req, httplib::Response& res) {
+    Drift d = sim.drift();
+    for (auto [name, slot] : {std::pair{"total_skew", &d.total_skew}, std::pair{"insert_per_page", &d.insert_per_page},
+                              std::pair{"remove_per_page", &d.remove_per_page},
+                              std::pair{"empty_answers", &d.empty_answers}, std::pair{"formats_after", &d.formats_after}}) {
+      if (!req.has_param(name)) continue;
+      auto v = parse_number<int>(req.get_param_value(name));
+      if (!v) return fail(res, 400, std::string(name) + " must be an integer");
+      *slot = *v;
+    }
+    bool bad = false;
+    for (auto [name, slot] : {std::pair{"total_as_string", &d.total_as_string},
+                              std::pair{"bad_nick_names", &d.bad_nick_names},
+                              std::pair{"spot_success_false", &d.spot_success_false},
+                              std::pair{"frozen_flag_two", &d.frozen_flag_two}})
+      if (auto v = parse_flag(req, name, bad)) *slot = *v;
+    if (bad) return fail(res, 400, "switches must be 0 or 1");
+    if (d.insert_per_page < 0 || d.remove_per_page < 0 || d.empty_answers < 0 || d.formats_after < -1)
+      return fail(res, 400, "counts must be >= 0 (formats_after: -1 for never)");
+    sim.set_drift(d);
+    reply(res, 200, {{"ok", true},
+                     {"total_skew", d.total_skew},
+                     {"total_as_string", d.total_as_string},
+                     {"insert_per_page", d.insert_per_page},
+                     {"remove_per_page", d.remove_per_page},
+                     {"empty_answers", d.empty_answers},
+                     {"formats_after", d.formats_after},
+                     {"bad_nick_names", d.bad_nick_names},
+                     {"spot_success_false", d.spot_success_false},
+                     {"frozen_flag_two", d.frozen_flag_two}});
+  });
+
   srv.Post("/admin/faults", [&sim](const httplib::Request& req, httplib::Response& res) {
     Faults f = sim.faults();
     if (req.has_param("rate")) {

@@ -202,6 +202,19 @@ void Dataset::add_invitees(Quote q, int n) {
   }
 }
 
+void Dataset::insert_lowest(Quote q, int n) {
+  uint64_t rng = seed_ ^ (0x10E0000ULL + static_cast<uint64_t>(++added_batches_) * 7919);
+  auto& list = q == Quote::usdt ? usdt_ : usdc_;
+  for (int i = 0; i < n && (list.empty() || list.front().uid > 1); ++i)
+    list.insert(list.begin(), make_invitee(rng, list.empty() ? max_uid_ + 1 : list.front().uid - 1));
+  if (!list.empty()) max_uid_ = std::max(max_uid_, list.back().uid);
+}
+
+void Dataset::remove_lowest(Quote q, int n) {
+  auto& list = q == Quote::usdt ? usdt_ : usdc_;
+  list.erase(list.begin(), list.begin() + std::min<ptrdiff_t>(n, static_cast<ptrdiff_t>(list.size())));
+}
+
 nlohmann::json Dataset::to_json(int offset_s) const {
   using nlohmann::json;
   auto invitee_rows = [&](const std::vector<Invitee>& list) {

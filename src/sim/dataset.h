@@ -64,6 +64,10 @@ class Dataset {
 
   // New invitees get uids above every existing one, so they sort last.
   void add_invitees(Quote q, int n);
+  // Churn that moves every row by one page position: invitees joining below
+  // the lowest uid, or the lowest ones leaving.
+  void insert_lowest(Quote q, int n);
+  void remove_lowest(Quote q, int n);
 
   // Exact values (amounts as decimal strings, times formatted in `offset_s`), for tests.
   nlohmann::json to_json(int offset_s) const;

@@ -43,6 +43,22 @@ json amount(int64_t units, bool numeric) {
   return format_amount(units);
 }
 
+// Drift::formats_after: what a changed format could look like.
+void change_formats(json& row, const Invitee& inv) {
+  row["updateTime"] = inv.update_time * 1000;
+  if (const Movement* first = inv.first_deposit()) row["firstDepositTime"] = first->time * 1000;
+  row["totalDeposit"] = "";
+}
+
+// Placeholders in the JSON, swapped for raw bytes after dump(), which would
+// refuse to write invalid UTF-8 itself.
+constexpr std::string_view kBadByte = "@@sim-bad-byte@@", kLoneSurrogate = "@@sim-lone-surrogate@@";
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+}
+
 json invitee_row(const Invitee& inv, const InviteeQuery& q, const Rendering& r) {
   uint64_t v = r.quirks ? mix(inv.uid) : 0;
   bool num = v & kNumericAmount;
@@ -65,6 +81,7 @@ json invitee_row(const Invitee& inv, const InviteeQuery& q, const Rendering& r) 
     row["inviteLevel"] = 1;
     row["tags"] = json::array({"sim"});
   }
+  if (r.formats_changed) change_formats(row, inv);
   return row;
 }
 
@@ -143,11 +160,13 @@ std::string invitee_assets_body(const Dataset& data, const InviteeQuery& q, cons
   std::vector<const Invitee*> matched;
   for (const auto& inv : all)
     if (!q.uid || inv.uid == *q.uid) matched.push_back(&inv);
+  if (r.empty) matched.clear();
   auto page = page_slice(matched.size(), q.page_no, q.page_size);
   json list = json::array();
   for (size_t i = page.begin; i < page.end; ++i) list.push_back(invitee_row(*matched[i], q, r));
   json j = envelope(facts::code::kFuturesSuccess, "success", r);
-  j["data"] = {{"total", matched.size()}, {"list", std::move(list)}};
+  const int64_t total = std::max<int64_t>(0, static_cast<int64_t>(matched.size()) + (r.empty ? 0 : r.drift.total_skew));
+  j["data"] = {{"total", r.drift.total_as_string ? json(std::to_string(total)) : json(total)}, {"list", std::move(list)}};
   return j.dump();
 }
 
@@ -159,9 +178,11 @@ std::string sub_account_list_body(const Dataset& data, const Rendering& r) {
     row["spotUid"] = (v & kStringUid) ? json(std::to_string(s.spot_uid)) : json(s.spot_uid);
     row["userCode"] = s.user_code;
     row["nickName"] = (v & kNullOptional) ? json() : json(s.nick_name);
+    if (r.drift.bad_nick_names && rows.size() % 3 != 2)
+      row["nickName"] = s.nick_name + std::string(rows.size() % 3 ? kLoneSurrogate : kBadByte);
     // Flags as strings is the numeric-amount quirk's counterpart here.
     auto flag = [&](bool b) { return (v & kNumericAmount) ? json(b ? "1" : "0") : json(b ? 1 : 0); };
-    row["frozenFlag"] = flag(s.frozen);
+    row["frozenFlag"] = s.frozen && r.drift.frozen_flag_two ? json(2) : flag(s.frozen);
     row["spotTradeFlag"] = flag(s.spot_trade);
     row["contractTradeFlag"] = flag(s.contract_trade);
     if (v & kExtraRow) row["createdBy"] = "sim";
@@ -169,9 +190,14 @@ std::string sub_account_list_body(const Dataset& data, const Rendering& r) {
   }
   json j = envelope(facts::code::kSpotSuccess, "SUCCESS", r);
   j["data"] = std::move(rows);
-  j["success"] = true;
-  j["failed"] = false;
-  return j.dump();
+  j["success"] = !r.drift.spot_success_false;
+  j["failed"] = r.drift.spot_success_false;
+  std::string body = j.dump();
+  if (r.drift.bad_nick_names) {
+    replace_all(body, kBadByte, "\xFF");
+    replace_all(body, kLoneSurrogate, "\\ud800");
+  }
+  return body;
 }
 
 std::string futures_error_body(std::string_view code, std::string_view msg, const Rendering& r) {

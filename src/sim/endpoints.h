@@ -10,6 +10,7 @@
 #include "api/url.h"
 #include "common/coinw_facts.h"
 #include "sim/dataset.h"
+#include "sim/options.h"
 
 namespace coinw::sim {
 
@@ -55,6 +56,9 @@ struct Rendering {
   int offset_s = 0;
   bool quirks = false;
   uint64_t variant = 0;
+  Drift drift{};                 // what to render differently from the docs
+  bool formats_changed = false;  // Drift::formats_after has run out
+  bool empty = false;            // Drift::empty_answers: this answer has no rows
 };
 std::string invitee_assets_body(const Dataset& data, const InviteeQuery& q, const Rendering& r);
 std::string sub_account_list_body(const Dataset& data, const Rendering& r);

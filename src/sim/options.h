@@ -23,6 +23,20 @@ struct Faults {
   int storm_length = 20;           // `storm`: this many consecutive 29001 answers
 };
 
+// Departures from the documented API, for robustness tests; set at start or
+// through POST /admin/drift.
+struct Drift {
+  int total_skew = 0;               // data.total is the real count plus this (never below 0)
+  bool total_as_string = false;     // data.total as a string of digits
+  int insert_per_page = 0;          // invitees that join below every uid after each page served
+  int remove_per_page = 0;          // invitees with the lowest uids that leave after each page served
+  int empty_answers = 0;            // the next N invitee answers: success with no rows and total 0
+  int formats_after = -1;           // after N more invitee answers, times as epoch ms and empty amounts
+  bool bad_nick_names = false;      // invalid UTF-8 and lone surrogates in some nickNames
+  bool spot_success_false = false;  // sub-account answers keep code 200 but say success false
+  bool frozen_flag_two = false;     // frozen sub-accounts say frozenFlag 2
+};
+
 struct Options {
   std::string host = "127.0.0.1";
   int port = 0;  // 0: ephemeral, read back with Simulator::port()
@@ -38,6 +52,7 @@ struct Options {
   int delay_max_ms = 0;  // uniform 0..max network delay before a request "arrives"
   Faults faults;
   bool quirks = false;   // vary representations the docs leave open
+  Drift drift;
   std::string time_zone_offset = "+00:00";  // zone of the emitted time strings
 };
 

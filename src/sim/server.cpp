@@ -56,6 +56,7 @@ struct Simulator::Impl {
   Counters counters;
   KeyedWindows invitee_windows, sub_account_windows, spot_ip_windows, spot_user_windows;
   FaultInjector faults;
+  Drift drift;
   uint64_t delay_rng;
 
   std::unique_ptr<httplib::Server> server;
@@ -75,6 +76,7 @@ struct Simulator::Impl {
         spot_ip_windows(opt.limits.spot_ip_per_s),
         spot_user_windows(opt.limits.spot_user_per_s),
         faults(opt.seed ^ 0xFA017ULL),
+        drift(opt.drift),
         delay_rng(opt.seed ^ 0xDE1A7ULL) {}
 
   void sleep_ms(int ms) {
@@ -155,8 +157,17 @@ struct Simulator::Impl {
 
     auto parsed = parse_invitee_query(params, opt.default_page_size, opt.page_size_cap, offset_s);
     if (auto* err = std::get_if<ParamError>(&parsed)) return {200, futures_error_body(err->code, err->msg, r)};
+    const auto& query = std::get<InviteeQuery>(parsed);
     std::lock_guard lock(mu);
-    return {200, invitee_assets_body(data, std::get<InviteeQuery>(parsed), r)};
+    r.drift = drift;
+    r.empty = drift.empty_answers > 0;
+    if (r.empty) --drift.empty_answers;
+    r.formats_changed = drift.formats_after == 0;
+    if (drift.formats_after > 0) --drift.formats_after;
+    Reply reply{200, invitee_assets_body(data, query, r)};
+    data.insert_lowest(query.quote, drift.insert_per_page);
+    data.remove_lowest(query.quote, drift.remove_per_page);
+    return reply;
   }
 
   Reply sub_account_list(const httplib::Request& req, const api::QueryParams& params) {
@@ -173,6 +184,7 @@ struct Simulator::Impl {
     if (!sign || !api::constant_time_equal(*sign, api::spot_sign(params, *key, opt.secret_key)))
       return refuse(&Counters::bad_signatures, kSpotSignError, "signature error");
     std::lock_guard lock(mu);
+    r.drift = drift;
     return {200, sub_account_list_body(data, r)};
   }
 
@@ -409,6 +421,16 @@ void Simulator::add_invitees(Quote quote, int count) {
 void Simulator::set_faults(const Faults& faults) {
   std::lock_guard lock(impl_->mu);
   impl_->faults.configure(faults);
+}
+
+void Simulator::set_drift(const Drift& drift) {
+  std::lock_guard lock(impl_->mu);
+  impl_->drift = drift;
+}
+
+Drift Simulator::drift() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->drift;
 }
 
 Faults Simulator::faults() const {

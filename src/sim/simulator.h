@@ -56,6 +56,8 @@ class Simulator {
   void add_invitees(Quote quote, int count);
   void set_faults(const Faults& faults);  // throws std::invalid_argument
   Faults faults() const;
+  void set_drift(const Drift& drift);
+  Drift drift() const;
 
   // Exact dataset values plus the settings needed to interpret them.
   nlohmann::json dataset_json() const;

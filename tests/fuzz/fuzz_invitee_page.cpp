@@ -2,27 +2,21 @@
 // something in between) sends must yield a page or a classified error.
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string_view>
 
 #include "api/parse.h"
 #include "common/timefmt.h"
+#include "fuzz_check.h"
 
 namespace {
+
+using coinw::fuzz::check;
 
 // A few real statuses, weighted toward 200 where the row parser runs; the
 // first input byte picks one, so the corpus can steer between them.
 constexpr int kStatuses[16] = {200, 200, 200, 200, 400, 401, 403, 404, 429, 500, 502, 503, 0, 302, 418, 999};
 // The configurable range is +-14 h; 1 and -1 catch off-by-one arithmetic.
 constexpr int kOffsets[8] = {0, 8 * 3600, -5 * 3600, 14 * 3600, -14 * 3600, 5 * 3600 + 1800, 1, -1};
-
-// Names the broken property in the crash report, which otherwise shows only abort().
-void check(bool ok, const char* property) {
-  if (ok) return;
-  std::fprintf(stderr, "property violated: %s\n", property);
-  std::abort();
-}
 
 }  // namespace
 
@@ -38,7 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto r = coinw::api::parse_invitee_page(status, body, offset);
   if (!r) return 0;
   const auto& page = r.value();
-  check(page.total >= 0, "total is a count");
+  check(!page.total || *page.total >= 0, "total is a count");
+  check(page.format.rows >= page.rows.size() + page.invalid_rows, "every row is accounted for");
   for (const auto& row : page.rows) {
     for (const auto& v : {row.total_deposit, row.total_withdrawal, row.current_balance, row.first_deposit_amount})
       check(!v || std::isfinite(*v), "row amounts are finite");

@@ -70,8 +70,9 @@ std::map<uint64_t, api::InviteeAsset> fetch_all(Client& c, const std::string& qu
       ADD_FAILURE() << page.error().message;
       break;
     }
-    for (auto& r : page.value().rows) rows[r.uid] = r;
-    pager.on_page(page.value());
+    size_t fresh = 0;
+    for (auto& r : page.value().rows) fresh += rows.insert_or_assign(r.uid, r).second;
+    pager.on_page(page.value(), fresh);
   }
   return rows;
 }
@@ -214,7 +215,7 @@ void long_paging_run(int delay_max_ms, int clients) {
           ++failures;
           continue;
         }
-        pager.on_page(page.value());
+        pager.on_page(page.value(), page.value().rows.size());
       }
     });
   }

@@ -151,22 +151,52 @@ const std::vector<std::string> kBadInvitees = {
     R"([1001])",
 };
 
-TEST(HardeningRows, BadInviteeRowsAreSkippedAndCountedGoodOnesExact) {
+// Rows whose uid can be read but nothing else: they have no series at all.
+constexpr size_t kUnreadableUids = 11;
+
+// Plain rows that dilute the bad ones below the 10% "format changed" threshold,
+// so that the page is applied and each bad row's handling shows.
+std::vector<std::string> filler(size_t n) {
+  std::vector<std::string> rows;
+  for (size_t i = 0; i < n; ++i) rows.push_back(R"({"uid":)" + std::to_string(9000 + i) + R"(,"currentBalance":"0"})");
+  return rows;
+}
+
+TEST(HardeningRows, AMostlyHostilePageFailsAsUnexpectedFormatAndIsCountedByField) {
+  std::vector<std::string> rows = kBadInvitees;
+  rows.insert(rows.end(), kGoodInvitees.begin(), kGoodInvitees.end());
+  auto s = scrape_with(invitee_body(rows), sub_body({}));
+  EXPECT_EQ(s.series.at("coinw_api_failures_total{account=\"demo\",endpoint=\"invitee_assets\",reason=\"unexpected_format\"}"), 1);
+  EXPECT_EQ(s.series.at("coinw_collector_success{account=\"demo\",collector=\"invitee_assets\"}"), 0);
+  EXPECT_EQ(testing::count_prefix(s.series, "coinw_invitee_current_balance{"), 0u) << "nothing made up";
+  const std::string f = "coinw_api_invalid_fields_total{account=\"demo\",endpoint=\"invitee_assets\",field=";
+  EXPECT_EQ(s.series.at(f + "\"uid\"}"), static_cast<double>(kUnreadableUids));
+  EXPECT_EQ(s.series.at(f + "\"currentBalance\"}"), 8);
+  EXPECT_EQ(s.series.at(f + "\"updateTime\"}"), 5);
+}
+
+TEST(HardeningRows, BadInviteeFieldsAreLeftOutAndCountedGoodOnesExact) {
   std::vector<std::string> rows;
   // Interleaved, so a bad row cannot shift a good one's values.
   for (size_t i = 0; i < std::max(kGoodInvitees.size(), kBadInvitees.size()); ++i) {
     if (i < kBadInvitees.size()) rows.push_back(kBadInvitees[i]);
     if (i < kGoodInvitees.size()) rows.push_back(kGoodInvitees[i]);
   }
+  const auto pad = filler(300);
+  rows.insert(rows.end(), pad.begin(), pad.end());
   auto s = scrape_with(invitee_body(rows), sub_body({}));
+  // The fake ignores pageNo: 330 rows fill the first page of 100, the second
+  // page repeats them, and the pager ends the pass at the repeat.
+  EXPECT_EQ(s.series.at("coinw_api_requests_total{account=\"demo\",endpoint=\"invitee_assets\"}"), 2);
   EXPECT_EQ(s.series.at("coinw_api_invalid_rows_total{account=\"demo\",endpoint=\"invitee_assets\"}"),
-            static_cast<double>(kBadInvitees.size()));
+            static_cast<double>(2 * kUnreadableUids));
   EXPECT_EQ(s.series.at("coinw_collector_success{account=\"demo\",collector=\"invitee_assets\"}"), 1);
 
-  // Exactly the good uids have series, and nothing else.
+  // Exactly the good uids have series: a bad row's only field is left out, so it has none.
   std::set<std::string> uids;
   for (const auto& p : s.check.samples)
-    if (p.name.rfind("coinw_invitee_", 0) == 0) uids.insert(label_of(p, "uid"));
+    if (p.name.rfind("coinw_invitee_", 0) == 0 && label_of(p, "uid") != "<absent>" && label_of(p, "uid")[0] != '9')
+      uids.insert(label_of(p, "uid"));
   EXPECT_EQ(uids, (std::set<std::string>{"1001", "1002", "1003", "1004"}));
 
   auto v = [&](const char* metric, const char* uid) -> std::optional<double> {
@@ -200,7 +230,9 @@ TEST(HardeningRows, BadInviteeRowsAreSkippedAndCountedGoodOnesExact) {
   const std::string q = "{account=\"demo\",quote=\"usdt\"}";
   EXPECT_EQ(s.series.at("coinw_invitees_balance" + q), 3.125 + 1000 + 0.00000001 - 0.1);
   EXPECT_EQ(s.series.at("coinw_invitees_depositors" + q), 1);
-  EXPECT_EQ(s.series.at("coinw_invitees" + q), static_cast<double>(rows.size())) << "CoinW's own total";
+  EXPECT_EQ(s.series.at("coinw_invitees_reported" + q), static_cast<double>(rows.size())) << "CoinW's own total";
+  EXPECT_EQ(s.series.at("coinw_invitees" + q), static_cast<double>(rows.size() - kUnreadableUids))
+      << "rows with a readable uid, counted by the exporter";
 }
 
 struct SubRow {
@@ -278,31 +310,48 @@ TEST(HardeningRows, MaskedNicknamesStayMaskedWhateverTheirContent) {
   EXPECT_EQ(nick["3008"], "");
 }
 
-TEST(HardeningRows, BadSubAccountRowsAreSkippedAndCounted) {
-  const std::vector<std::string> bad = {
+TEST(HardeningRows, BadSubAccountFieldsNeverDropTheSubAccount) {
+  const std::vector<std::string> unreadable_uid = {
       R"({"spotUid":"x","userCode":"c","nickName":"n","frozenFlag":0,"spotTradeFlag":1,"contractTradeFlag":1})",
       R"({"spotUid":-1,"userCode":"c","nickName":"n","frozenFlag":0,"spotTradeFlag":1,"contractTradeFlag":1})",
       R"({"userCode":"c","nickName":"n","frozenFlag":0,"spotTradeFlag":1,"contractTradeFlag":1})",
+      R"("row")",
+      R"(null)",
+  };
+  const std::vector<std::string> bad_field = {
       R"({"spotUid":4001,"userCode":"c","nickName":"n","frozenFlag":2,"spotTradeFlag":1,"contractTradeFlag":1})",
       R"({"spotUid":4002,"userCode":"c","nickName":"n","frozenFlag":"yes","spotTradeFlag":1,"contractTradeFlag":1})",
       R"({"spotUid":4003,"userCode":"c","nickName":"n","frozenFlag":0,"spotTradeFlag":null,"contractTradeFlag":1})",
       R"({"spotUid":4004,"userCode":"c","nickName":"n","frozenFlag":0,"contractTradeFlag":1})",
       R"({"spotUid":4005,"userCode":"c","nickName":{"a":1},"frozenFlag":0,"spotTradeFlag":1,"contractTradeFlag":1})",
       R"({"spotUid":4006,"userCode":1.5,"nickName":"n","frozenFlag":0,"spotTradeFlag":1,"contractTradeFlag":1})",
-      R"("row")",
-      R"(null)",
   };
-  std::vector<std::string> rows = bad;
+  std::vector<std::string> rows = unreadable_uid;
+  rows.insert(rows.end(), bad_field.begin(), bad_field.end());
   rows.push_back(R"({"spotUid":"4100","userCode":7,"frozenFlag":"1","spotTradeFlag":true,"contractTradeFlag":0,"x":1})");
+  for (int i = 0; i < 100; ++i) rows.push_back(sub_row({std::to_string(5000 + i), "c", "n"}));  // below 10% bad
   auto s = scrape_with(invitee_body({}), sub_body(rows));
   EXPECT_EQ(s.series.at("coinw_api_invalid_rows_total{account=\"demo\",endpoint=\"sub_account_list\"}"),
-            static_cast<double>(bad.size()));
-  EXPECT_EQ(s.series.at("coinw_sub_accounts{account=\"demo\"}"), 1);
+            static_cast<double>(unreadable_uid.size()));
+  EXPECT_EQ(s.series.at("coinw_sub_accounts{account=\"demo\"}"), 107);
+  auto frozen = [&](const char* uid) { return s.series.at(std::string("coinw_sub_account_frozen{account=\"demo\",uid=\"") + uid + "\"}"); };
+  EXPECT_EQ(frozen("4001"), 1) << "frozenFlag 2 is frozen: fail safe";
+  EXPECT_EQ(frozen("4002"), 1) << "an unreadable frozenFlag is frozen: fail safe";
+  EXPECT_EQ(frozen("4003"), 0);
+  EXPECT_FALSE(s.series.count("coinw_sub_account_spot_trade_enabled{account=\"demo\",uid=\"4003\"}"))
+      << "an unreadable flag leaves its series out";
+  EXPECT_FALSE(s.series.count("coinw_sub_account_spot_trade_enabled{account=\"demo\",uid=\"4004\"}"));
+  EXPECT_EQ(s.series.at("coinw_sub_account_contract_trade_enabled{account=\"demo\",uid=\"4004\"}"), 1);
   EXPECT_EQ(s.series.at("coinw_sub_account_frozen{account=\"demo\",uid=\"4100\"}"), 1);
   EXPECT_EQ(s.series.at("coinw_sub_account_spot_trade_enabled{account=\"demo\",uid=\"4100\"}"), 1);
   EXPECT_EQ(s.series.at("coinw_sub_account_contract_trade_enabled{account=\"demo\",uid=\"4100\"}"), 0);
   EXPECT_EQ(s.series.at("coinw_sub_account_info{account=\"demo\",uid=\"4100\",user_code=\"7\",nick_name=\"\"}"), 1);
-  EXPECT_EQ(testing::count_prefix(s.series, "coinw_sub_account_frozen{"), 1u);
+  const std::string f = "coinw_api_invalid_fields_total{account=\"demo\",endpoint=\"sub_account_list\",field=";
+  EXPECT_EQ(s.series.at(f + "\"frozenFlag\"}"), 2);
+  EXPECT_EQ(s.series.at(f + "\"spotTradeFlag\"}"), 2);
+  EXPECT_EQ(s.series.at(f + "\"nickName\"}"), 1);
+  EXPECT_EQ(s.series.at(f + "\"userCode\"}"), 1);
+  EXPECT_EQ(s.series.at(f + "\"spotUid\"}"), static_cast<double>(unreadable_uid.size()));
 }
 
 // The same uid twice in one answer must not produce duplicate series (which
@@ -334,16 +383,19 @@ TEST(HardeningRows, OutOfRangeNumberLiteralsFailTheAnswerAsMalformed) {
 
 // Text JSON cannot carry (a lone surrogate, raw invalid UTF-8) fails the whole
 // answer, not just the row: counted as malformed, nothing made up.
-TEST(HardeningRows, InvalidUnicodeFailsTheAnswerAsMalformed) {
+TEST(HardeningRows, InvalidUnicodeIsRepairedNotFatal) {
   for (const std::string& nick : {std::string(R"(\ud800)"), std::string("\xFF\xFE"), std::string("\xC3")}) {
     SCOPED_TRACE(nick);
     auto s = scrape_with(invitee_body({}),
                          sub_body({R"({"spotUid":6001,"userCode":"c","nickName":")" + nick +
-                                       R"(","frozenFlag":0,"spotTradeFlag":1,"contractTradeFlag":1})",
-                                   sub_row({"6002", "ok", "fine"})}));
-    EXPECT_EQ(s.series.at("coinw_api_failures_total{account=\"demo\",endpoint=\"sub_account_list\",reason=\"malformed_response\"}"), 1);
-    EXPECT_EQ(s.series.at("coinw_collector_success{account=\"demo\",collector=\"sub_accounts\"}"), 0);
-    EXPECT_FALSE(s.series.count("coinw_sub_accounts{account=\"demo\"}"));
+                                       R"(","frozenFlag":1,"spotTradeFlag":1,"contractTradeFlag":1})",
+                                   sub_row({"6002", "ok", "fine"})}),
+                         config::NickNamePolicy::full);
+    EXPECT_EQ(s.series.at("coinw_collector_success{account=\"demo\",collector=\"sub_accounts\"}"), 1);
+    EXPECT_EQ(s.series.at("coinw_sub_accounts{account=\"demo\"}"), 2);
+    EXPECT_EQ(s.series.at("coinw_sub_account_frozen{account=\"demo\",uid=\"6001\"}"), 1);
+    EXPECT_GE(s.series.at("coinw_api_text_repairs_total{account=\"demo\",endpoint=\"sub_account_list\"}"), 1);
+    EXPECT_NE(s.text.find("nick_name=\"\xEF\xBF\xBD"), std::string::npos) << "U+FFFD in place of the bad text";
   }
 }
 

@@ -41,6 +41,9 @@ CONTRACT = {
     "coinw_sub_account_contract_trade_enabled", "coinw_sub_account_info", "coinw_sub_accounts",
     "coinw_sub_account_expected_frozen", "coinw_sub_account_expected_spot_trade_enabled",
     "coinw_sub_account_expected_contract_trade_enabled", "coinw_sub_account_changes_total",
+    # pass state and format drift (issue 9)
+    "coinw_invitees_reported", "coinw_invitee_refresh_progress_ratio", "coinw_invitees_removed_total",
+    "coinw_api_invalid_fields_total", "coinw_api_text_repairs_total", "coinw_state_load_failures_total",
     # health
     "coinw_collector_success", "coinw_collector_duration_seconds",
     "coinw_collector_last_success_timestamp_seconds", "coinw_collector_last_full_refresh_timestamp_seconds",

@@ -41,7 +41,9 @@ struct RecordingObserver final : ClientObserver {
   }
   void on_pause(Endpoint, std::chrono::seconds s) override { pauses.push_back(s); }
   void on_invalid_rows(Endpoint, size_t n) override { invalid += n; }
+  void on_format(Endpoint, const FormatReport& f) override { formats.push_back(f); }
   std::vector<std::optional<FailureReason>> failures;
+  std::vector<FormatReport> formats;
   std::vector<std::chrono::seconds> pauses;
   size_t invalid = 0;
 };
@@ -159,13 +161,33 @@ TEST_F(ClientTest, TransportErrorsPassThroughAndAreObserved) {
   EXPECT_EQ(observer.failures[0], FailureReason::tls);
 }
 
+// Rows of `good` readable invitees and `bad` with an unreadable uid.
+std::string page_body(int good, int bad) {
+  std::string list;
+  for (int i = 0; i < good + bad; ++i)
+    list += (i ? "," : "") + (i < good ? R"({"uid":)" + std::to_string(i + 1) + "}" : std::string(R"({"uid":"x"})"));
+  return R"({"code":"0","data":{"total":)" + std::to_string(good + bad) + R"(,"list":[)" + list + "]}}";
+}
+
 TEST_F(ClientTest, InvalidRowsAreReported) {
-  transport.answers.push_back(
-      HttpResponse{200, R"({"code":"0","data":{"total":2,"list":[{"uid":1},{"uid":"x"}]}})", {}});
+  transport.answers.push_back(HttpResponse{200, page_body(10, 1), {}});
   auto r = client.invitee_assets({}, far());
   ASSERT_TRUE(r);
-  EXPECT_EQ(r.value().rows.size(), 1u);
+  EXPECT_EQ(r.value().rows.size(), 10u);
   EXPECT_EQ(observer.invalid, 1u);
+  ASSERT_EQ(observer.formats.size(), 1u);
+  EXPECT_EQ(observer.formats[0].invalid_fields.at("uid"), 1u);
+}
+
+TEST_F(ClientTest, AMostlyUnreadablePageIsAnUnexpectedFormatFailure) {
+  transport.answers.push_back(HttpResponse{200, page_body(9, 2), {}});
+  auto r = client.invitee_assets({}, far());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().reason, FailureReason::unexpected_format);
+  ASSERT_EQ(observer.failures.size(), 1u);
+  EXPECT_EQ(observer.failures[0], FailureReason::unexpected_format);
+  ASSERT_EQ(observer.formats.size(), 1u) << "the fields are counted even though the page is refused";
+  EXPECT_EQ(observer.formats[0].invalid_fields.at("uid"), 2u);
 }
 
 TEST_F(ClientTest, AccountsWithTheSameKeyShareTheLimit) {

@@ -1,0 +1,41 @@
+#pragma once
+// What a complete pass over the invitee list may change. CoinW's list can come
+// back short for reasons that are not churn (an empty answer, a paging glitch),
+// and rows move between pages while invitees join and leave, so a pass is not
+// believed blindly:
+// - a pass with fewer than half the rows of the last applied one is held back
+//   until another pass, at least min_refresh_interval later, says the same;
+// - a cached invitee goes only when two consecutive complete passes lack it.
+// The per-quote sums are taken when a pass is applied, so they always describe
+// one complete pass, never a half-walked one.
+#include <cstddef>
+#include <optional>
+
+#include "common/clock.h"
+
+namespace coinw::collect {
+
+// The per-quote sums of one applied pass.
+struct PassTotals {
+  size_t invitees = 0;
+  double deposits = 0, withdrawals = 0, balance = 0, depositors = 0;
+};
+
+class ShrinkGuard {
+ public:
+  enum class Verdict {
+    apply,    // not a sudden shrink (or nothing to compare with)
+    confirm,  // a second short pass, far enough from the first: the shrink is real
+    hold,     // a sudden shrink, not applied yet
+  };
+  // For a pass that ended at `now` with `rows` rows, given the rows of the last
+  // applied pass (none yet: always apply).
+  Verdict judge(size_t rows, std::optional<size_t> applied_rows, TimePoint now, Duration min_interval);
+  void reset() { held_since_.reset(); }
+  bool holding() const { return held_since_.has_value(); }
+
+ private:
+  std::optional<TimePoint> held_since_;  // end of the first short pass not applied
+};
+
+}  // namespace coinw::collect
