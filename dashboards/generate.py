@@ -508,10 +508,15 @@ def exporter():
                            f"p{int(q * 100)} {{{{endpoint}}}}") for q in (0.5, 0.95, 0.99)],
                    "s", thresholds=steps("green", (2, "yellow"), (10, "red")),
                    description="Latency quantiles of CoinW requests per endpoint."),
-        timeseries("Invalid rows skipped",
+        timeseries("Invalid rows and fields",
                    [target(f"sum by (account, endpoint) (increase(coinw_api_invalid_rows_total{{{ACC}}}[{ri}]))",
-                           "{{account}} {{endpoint}}")], "short", bars=True, thresholds=BAD_IF_POSITIVE,
-                   description="Rows of CoinW responses that could not be parsed and were left out."),
+                           "{{account}} {{endpoint}} rows"),
+                    target(f"sum by (account, endpoint, field) (increase(coinw_api_invalid_fields_total{{{ACC}}}[{ri}]))",
+                           "{{account}} {{endpoint}} {{field}}")], "short", bars=True, thresholds=BAD_IF_POSITIVE,
+                   alerts=["CoinwUnexpectedApiFormat"],
+                   description="Rows skipped because their uid was unreadable, and single values left out "
+                               "because they were unreadable or unexpected, by field. Steady counts mean CoinW "
+                               "changed its format."),
         stat("Failures in time range",
              [target(f"sum by (reason) (increase(coinw_api_failures_total{{{ACC}}}[$__range])) > 0 or on() vector(0)",
                      "{{reason}}")], "short", w=12, h=8, decimals=0, thresholds=BAD_IF_POSITIVE,

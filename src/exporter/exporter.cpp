@@ -52,7 +52,7 @@ Exporter::Exporter(Clock& clock, TransportFactory transports)
 Exporter::~Exporter() {
   if (!state_) return;
   const auto nick = global_.nick_name;
-  for (const auto& a : *snapshot()) state_->save(a->state_snapshot(nick));
+  for (const auto& a : *snapshot()) state_->save(a->collector->state_snapshot(nick));
   state_->flush();
 }
 
@@ -79,10 +79,10 @@ void Exporter::apply(const config::Config& config) {
         std::make_shared<collect::AccountCollector>(a, std::move(settings), gate_, clock_, std::move(transport));
     next->push_back(std::move(served));
   }
-  for (const auto& a : *next) a->use_state(state);  // kept accounts follow a changed state_dir
+  for (const auto& a : *next) a->collector->use_state(state);  // kept accounts follow a changed state_dir
   // Only at start: a reload keeps or deliberately refetches what is in memory.
   if (!started_)
-    for (const auto& a : *next) a->restore_state(config.global.staleness_limit);
+    for (const auto& a : *next) a->collector->restore_state(config.global.staleness_limit);
   started_ = true;
   state_ = std::move(state);
   std::lock_guard lock(mu_);

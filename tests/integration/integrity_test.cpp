@@ -42,7 +42,7 @@ class Integrity : public ::testing::Test {
   Series scrape() {
     auto res = exp_.metrics({});
     EXPECT_EQ(res.status, 200);
-    return parse_exposition(res.body);
+    return parse_exposition(res.joined());
   }
   // Waits out min_refresh_interval, then scrapes until the pass that starts completes.
   Series next_pass() {

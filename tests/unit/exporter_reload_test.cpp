@@ -31,7 +31,7 @@ TEST(ExporterReload, NewRateLimitsTakeEffectAtOnce) {
   exp.apply(one_account(5));
   exp.metrics({});
   const auto before = coinw.sent();
-  ASSERT_EQ(before.size(), 20u) << "one pass of 20 pages within the default 10 s budget";
+  ASSERT_EQ(before.size(), 21u) << "one pass of 20 full pages and the empty one within the default 10 s budget";
   exp.apply(one_account(1));
   exp.metrics({});
   const auto all = coinw.sent();
