@@ -1,6 +1,7 @@
 #pragma once
 // A clock that only moves when told to, or when someone sleeps on it: limiter,
 // client and collector tests run in virtual time and never sleep.
+#include <atomic>
 #include <mutex>
 
 #include "common/clock.h"
@@ -28,12 +29,19 @@ class FakeClock final : public Clock {
   // never a time a test measures.
   bool wait_until(std::condition_variable& cv, std::unique_lock<std::mutex>& lock, TimePoint deadline,
                   const std::function<bool()>& done) override {
+    ++waiters_;
+    struct Leave {
+      std::atomic<int>& n;
+      ~Leave() { --n; }
+    } leave{waiters_};
     while (!done()) {
       if (now() >= deadline) return false;
       cv.wait_for(lock, std::chrono::milliseconds(1));
     }
     return true;
   }
+  // Threads inside wait_until: a test advances time only once its subject waits.
+  int waiters() const { return waiters_.load(); }
   void advance(Duration d) {
     std::lock_guard lock(mu_);
     now_ += d;
@@ -42,6 +50,7 @@ class FakeClock final : public Clock {
  private:
   // Wall time starts at the timestamp of CoinW's signing examples (tests/unit/signing_test.cpp).
   mutable std::mutex mu_;
+  std::atomic<int> waiters_{0};
   static constexpr TimePoint kStart{std::chrono::seconds(1000)};
   TimePoint now_ = kStart;
   std::chrono::system_clock::time_point wall_epoch_{std::chrono::milliseconds(1700000000000)};

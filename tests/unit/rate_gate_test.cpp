@@ -93,7 +93,10 @@ TEST_F(HeldSlot, AnUnfinishedPermitBlocksUntilFinished) {
 // the wait ends at the deadline, with a refusal.
 TEST_F(HeldSlot, AnUnansweredRequestIsAwaitedOnlyUntilTheDeadline) {
   const auto deadline = clock.now() + 500ms;
-  std::thread t([&] { clock.advance(600ms); });  // time passes, no answer comes
+  std::thread t([&] {  // once acquire waits, time passes and no answer comes
+    while (clock.waiters() == 0) std::this_thread::yield();
+    clock.advance(600ms);
+  });
   auto a = gate.acquire({l}, deadline);
   t.join();
   EXPECT_FALSE(a.permit);
