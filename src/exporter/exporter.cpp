@@ -1,6 +1,5 @@
 #include "exporter/exporter.h"
 
-#include <malloc.h>
 
 #include <cmath>
 #include <future>
@@ -185,10 +184,7 @@ void Exporter::collect_self(exposition::FamilySet& out) const {
   const BuildInfo b = build_info();
   namespace metric = exposition::metric;
   exposition::sample(out, metric::exporter_build_info, {{"version", b.version}, {"revision", b.revision}}, 1);
-  // What a leak raises and scheduling does not: RSS also counts freed memory
-  // that glibc keeps, and buffers of the scrapes in flight at that instant.
-  const struct mallinfo2 m = mallinfo2();
-  exposition::sample(out, metric::exporter_heap_inuse_bytes, {}, static_cast<double>(m.uordblks + m.hblkhd));
+  exposition::sample(out, metric::exporter_heap_inuse_bytes, {}, heap_inuse_bytes());
   std::lock_guard lock(mu_);
   exposition::sample(out, metric::exporter_config_last_reload_successful, {}, last_reload_ok_ ? 1 : 0);
   if (last_reload_success_)

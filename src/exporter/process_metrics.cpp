@@ -3,6 +3,7 @@
 #include "exposition/catalogue.h"
 
 #include <dirent.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -10,6 +11,13 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+// The sanitizers replace malloc: glibc's arenas are unused (TSan even crashes
+// in mallinfo2), so ask the sanitizer's allocator. Its header is not shipped.
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
+#define COINW_SANITIZER_HEAP 1
+#endif
 
 namespace coinw::exporter {
 namespace {
@@ -105,6 +113,15 @@ void append_process_metrics(const ProcessStats& s, exposition::FamilySet& out) {
   put(metric::process_virtual_memory_bytes, s.virtual_bytes);
   put(metric::process_resident_memory_bytes, s.resident_bytes);
   put(metric::process_start_time_seconds, s.start_time_seconds);
+}
+
+double heap_inuse_bytes() {
+#ifdef COINW_SANITIZER_HEAP
+  return static_cast<double>(__sanitizer_get_current_allocated_bytes());
+#else
+  const struct mallinfo2 m = mallinfo2();
+  return static_cast<double>(m.uordblks + m.hblkhd);
+#endif
 }
 
 }  // namespace coinw::exporter

@@ -21,6 +21,11 @@ ProcessStats parse_process_stats(std::string_view self_stat, std::string_view sy
 // Reads /proc now; open_fds counts /proc/self/fd.
 ProcessStats read_process_stats();
 
+// Bytes allocated and not yet freed: what a leak raises and scheduling does
+// not (RSS also counts memory the allocator keeps, and the buffers of the
+// scrapes in flight at that instant).
+double heap_inuse_bytes();
+
 // Appends the families whose values are known.
 void append_process_metrics(const ProcessStats& stats, exposition::FamilySet& out);
 
