@@ -14,26 +14,6 @@ void log_failure(const std::string& account, const char* collector, const api::A
                                  {"err", e.message}});
 }
 
-void log_pass_start(const std::string& account, const std::string& quote) {
-  log::info("invitee pass started", {{"account", account}, {"quote", quote}});
-}
-
-void log_pass_end(const std::string& account, const std::string& quote, const PassEnd& end, Duration took) {
-  const std::string pages = std::to_string(end.pages), rows = std::to_string(end.rows),
-                    seconds = std::to_string(std::chrono::duration<double>(took).count());
-  if (end.verdict == ShrinkGuard::Verdict::hold) {
-    log::warn("invitee pass not applied: under half the rows of the last one; waiting for a second pass",
-              {{"account", account}, {"quote", quote}, {"pages", pages}, {"rows", rows}, {"seconds", seconds}});
-    return;
-  }
-  log::info("invitee pass complete", {{"account", account},
-                                      {"quote", quote},
-                                      {"pages", pages},
-                                      {"rows", rows},
-                                      {"seconds", seconds},
-                                      {"removed", std::to_string(end.removed)}});
-}
-
 }  // namespace
 
 AccountCollector::AccountCollector(config::AccountConfig account, ClientSettings settings, ratelimit::RateGate& gate,
@@ -43,9 +23,23 @@ AccountCollector::AccountCollector(config::AccountConfig account, ClientSettings
       clock_(clock),
       transport_(std::move(transport)),
       client_({config_.api_key, config_.secret_key}, *transport_, gate, client_settings_.client, &api_metrics_) {
-  if (config_.invitee_assets.enabled)
-    for (const auto& q : config_.invitee_assets.quotes)
-      books_.push_back(std::make_unique<InviteeBook>(q, config_.invitee_assets.page_size));
+  const auto& ia = config_.invitee_assets;
+  if (!ia.enabled) return;
+  std::vector<Pass*> passes;
+  for (const auto& q : ia.quotes) {
+    InviteeBook& book = *books_.emplace_back(std::make_unique<InviteeBook>(q, ia.page_size));
+    if (!ia.watch.uids.empty())
+      passes.push_back(watch_.emplace_back(
+          std::make_unique<WatchPass>(config_.name, book, ia.watch.uids, ia.watch.min_refresh_interval)).get());
+    passes.push_back(
+        cumulative_.emplace_back(std::make_unique<CumulativePass>(config_.name, book, ia.min_refresh_interval)).get());
+  }
+  for (const auto& w : ia.windows)
+    for (const auto& q : ia.quotes)
+      passes.push_back(windows_.emplace_back(std::make_unique<WindowPass>(
+          w, q, ia.page_size, client_settings_.client.time_zone_offset_seconds, ia.window_refresh_interval,
+          ia.closed_window_grace)).get());
+  scheduler_ = std::make_unique<InviteeScheduler>(std::move(passes));
 }
 
 void AccountCollector::refresh(TimePoint deadline, const ExposeSettings& settings) {
@@ -110,71 +104,32 @@ void AccountCollector::refresh_sub_accounts(TimePoint deadline) {
 
 void AccountCollector::refresh_invitees(TimePoint deadline) {
   const TimePoint start = clock_.now();
-  std::vector<InviteeBook*> work;
-  for (auto& book : books_) {
-    if (!book->pass_in_progress()) {
-      std::lock_guard lock(mu_);
-      auto done = pass_completed_.find(book->quote());
-      if (done != pass_completed_.end() && start - done->second < config_.invitee_assets.min_refresh_interval)
-        continue;
-      book->start_pass();
-      log_pass_start(config_.name, book->quote());
-      pass_started_[book->quote()] = start;
-    }
-    work.push_back(book.get());
-  }
-  if (work.empty()) return;
-
-  // Pages alternate between quotes, so a tight budget does not starve one of them.
-  bool tried = false, failed = false;
-  while (!work.empty()) {
-    for (auto it = work.begin(); it != work.end();) {
-      InviteeBook& book = **it;
-      auto page = client_.invitee_assets(book.next_query(), send_deadline(deadline));
-      if (!page) {
-        const auto& e = page.error();
-        if (!e.sent && e.reason == api::FailureReason::timeout) {  // out of budget: resume next scrape
-          work.clear();
-          break;
-        }
-        tried = failed = true;
-        log_failure(config_.name, "invitee_assets", e);
-        if (!e.sent) {  // paused after a rate-limit answer: every quote waits
-          work.clear();
-          break;
-        }
-        it = work.erase(it);  // this quote retries on the next scrape
-        continue;
-      }
-      tried = true;
-      const TimePoint now = clock_.now();
-      const auto end = book.apply(page.value(), now, config_.invitee_assets.min_refresh_interval);
-      data_changed();
-      const bool completed = end.has_value();
-      std::lock_guard lock(mu_);
-      if (end) log_pass_end(config_.name, book.quote(), *end, now - pass_started_[book.quote()]);
-      state_dirty_ = state_dirty_ || end.has_value();
-      invitee_health_.last_success = clock_.wall_now();
-      invitee_health_.last_success_steady = now;
-      if (completed) {
-        pass_completed_[book.quote()] = now;
-        pass_completed_wall_[book.quote()] = *invitee_health_.last_success;
-        // The collector is fully refreshed as of its oldest complete quote.
-        if (pass_completed_wall_.size() == books_.size()) {
-          invitee_health_.last_full_refresh = std::min_element(pass_completed_wall_.begin(), pass_completed_wall_.end(),
-                                                               [](auto& a, auto& b) { return a.second < b.second; })
-                                                  ->second;
-        }
-        it = work.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
-  if (!tried) return;
+  InviteeScheduler::Hooks hooks{
+      [this](Pass& pass, bool completed, const Now& now) { invitee_answered(pass, completed, now); },
+      [this](const api::ApiError& e) { log_failure(config_.name, "invitee_assets", e); }};
+  const auto outcome = scheduler_->run(client_, clock_, [&] { return send_deadline(deadline); }, hooks);
+  if (outcome.rolled) data_changed();
+  if (!outcome.tried) return;
   std::lock_guard lock(mu_);
-  invitee_health_.success = !failed;
+  invitee_health_.success = !outcome.failed;
   invitee_health_.duration_seconds = std::chrono::duration<double>(clock_.now() - start).count();
+}
+
+void AccountCollector::invitee_answered(Pass& pass, bool completed, const Now& now) {
+  data_changed();
+  std::lock_guard lock(mu_);
+  state_dirty_ = state_dirty_ || completed;
+  invitee_health_.last_success = now.wall;
+  invitee_health_.last_success_steady = now.steady;
+  if (!completed || pass.name() != "cumulative") return;
+  // The collector is fully refreshed as of its oldest complete quote.
+  std::optional<WallTime> oldest;
+  for (const auto& c : cumulative_) {
+    const auto t = c->completed_wall();
+    if (!t) return;
+    if (!oldest || *t < *oldest) oldest = t;
+  }
+  invitee_health_.last_full_refresh = oldest;
 }
 
 bool AccountCollector::stale(const CollectorHealth& h, const ExposeSettings& s) const {
@@ -189,14 +144,19 @@ void AccountCollector::drop_stale(const ExposeSettings& settings) {
     data_changed();
   }
   if (stale(invitee_health_, settings)) {
+    bool dropped = false;
     for (auto& book : books_) {
       if (book->size() == 0) continue;
-      log::warn("dropping stale data", {{"account", config_.name}, {"collector", "invitee_assets"}});
       book->clear();
+      dropped = true;
+    }
+    for (auto& c : cumulative_) c->forget();
+    // A closed window fetched for good is still right: only open ones go.
+    for (auto& w : windows_) dropped = w->clear_unless_final() || dropped;
+    if (dropped) {
+      log::warn("dropping stale data", {{"account", config_.name}, {"collector", "invitee_assets"}});
       data_changed();
     }
-    pass_completed_.clear();
-    pass_completed_wall_.clear();
   }
 }
 

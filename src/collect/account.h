@@ -14,15 +14,17 @@
 #include "api/client.h"
 #include "collect/api_metrics.h"
 #include "collect/client_settings.h"
+#include "collect/cumulative_pass.h"
 #include "collect/invitee_book.h"
+#include "collect/invitee_scheduler.h"
 #include "collect/sub_account_watch.h"
 #include "collect/state_store.h"
+#include "collect/watch_pass.h"
+#include "collect/window_pass.h"
 #include "config/config.h"
 #include "exposition/family_set.h"
 
 namespace coinw::collect {
-
-using WallTime = std::chrono::system_clock::time_point;
 
 struct CollectorHealth {
   std::optional<bool> success;  // of the last refresh that tried anything
@@ -88,6 +90,9 @@ class AccountCollector {
   bool stale(const CollectorHealth& h, const ExposeSettings& s) const;
   void collect_invitees(exposition::FamilySet& out, const exposition::Labels& account) const;
   void collect_pass_state(exposition::FamilySet& out, const InviteeBook& book, const exposition::Labels& quote) const;
+  void collect_windows(exposition::FamilySet& out, const exposition::Labels& account, bool fresh) const;
+  void collect_passes(exposition::FamilySet& out, const exposition::Labels& account) const;
+  void invitee_answered(Pass& pass, bool completed, const Now& now);
   void collect_sub_accounts(exposition::FamilySet& out, const exposition::Labels& account,
                             config::NickNamePolicy nick_name) const;
   void data_changed() { data_version_.fetch_add(1, std::memory_order_release); }
@@ -111,10 +116,12 @@ class AccountCollector {
   CollectorHealth invitee_health_, sub_health_;
   std::shared_ptr<const std::vector<api::SubAccount>> sub_accounts_;
   SubAccountWatch sub_watch_;
-  std::vector<std::unique_ptr<InviteeBook>> books_;  // one per quote; the vector never changes
-  std::map<std::string, TimePoint> pass_completed_;   // per quote, steady
-  std::map<std::string, WallTime> pass_completed_wall_;
-  std::map<std::string, TimePoint> pass_started_;  // per quote, steady
+  // Built once; the vectors never change. Each pass refers to its quote's book.
+  std::vector<std::unique_ptr<InviteeBook>> books_;  // one per quote
+  std::vector<std::unique_ptr<CumulativePass>> cumulative_;
+  std::vector<std::unique_ptr<WatchPass>> watch_;
+  std::vector<std::unique_ptr<WindowPass>> windows_;
+  std::unique_ptr<InviteeScheduler> scheduler_;
   std::shared_ptr<StateStore> state_;
   bool state_dirty_ = false;  // something to save since the last save
   uint64_t state_load_failures_ = 0;

@@ -35,6 +35,7 @@ DataKey AccountCollector::data_key(const ExposeSettings& settings) const {
 void AccountCollector::collect_data(exposition::FamilySet& out, const DataKey& key) const {
   const Labels account{{"account", config_.name}};
   if (key.invitees_fresh) collect_invitees(out, account);
+  collect_windows(out, account, key.invitees_fresh);
   if (key.sub_accounts_fresh) collect_sub_accounts(out, account, key.nick_name);
   // Counters and declared states: they change only with a refresh or a reload.
   if (config_.sub_accounts.enabled) sub_watch_.collect(out, account, config_.sub_accounts.expected);
@@ -42,26 +43,40 @@ void AccountCollector::collect_data(exposition::FamilySet& out, const DataKey& k
 
 namespace {
 
-// Rows that get per-uid series, or nullptr for all of them.
-std::unique_ptr<std::vector<uint64_t>> selected_uids(const InviteeBook& book, const config::InviteeAssetsConfig& c) {
+// Rows that get per-uid series, or nullptr for all of them: the top_k by
+// `key` (with per_invitee_series: top), plus every watched uid.
+template <class Rows, class Key>
+std::unique_ptr<std::vector<uint64_t>> selected_uids(const Rows& rows, size_t size, Key key,
+                                                     const config::InviteeAssetsConfig& c) {
   using config::PerInviteeSeries;
   if (c.per_invitee_series == PerInviteeSeries::all) return nullptr;
-  auto uids = std::make_unique<std::vector<uint64_t>>();
-  if (c.per_invitee_series == PerInviteeSeries::none) return uids;
-  std::vector<std::pair<double, uint64_t>> ranked;
-  ranked.reserve(book.size());
-  const bool by_balance = c.top_by == config::TopBy::current_balance;
-  book.for_each([&](const InviteeRow& r) {
-    const double key = by_balance ? r.current_balance : r.total_deposit;
-    ranked.emplace_back(std::isnan(key) ? -std::numeric_limits<double>::infinity() : key, r.uid);
-  });
-  const size_t k = std::min(ranked.size(), static_cast<size_t>(c.top_k));
-  // Largest first; equal values by uid, so the selection is stable between scrapes.
-  auto larger = [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; };
-  std::nth_element(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end(), larger);
-  for (size_t i = 0; i < k; ++i) uids->push_back(ranked[i].second);
+  auto uids = std::make_unique<std::vector<uint64_t>>(c.watch.uids);
+  if (c.per_invitee_series == PerInviteeSeries::top) {
+    std::vector<std::pair<double, uint64_t>> ranked;
+    ranked.reserve(size);
+    rows.for_each([&](const auto& r) {
+      const double v = key(r);
+      ranked.emplace_back(std::isnan(v) ? -std::numeric_limits<double>::infinity() : v, r.uid);
+    });
+    const size_t k = std::min(ranked.size(), static_cast<size_t>(c.top_k));
+    // Largest first; equal values by uid, so the selection is stable between scrapes.
+    auto larger = [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; };
+    std::nth_element(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end(), larger);
+    for (size_t i = 0; i < k; ++i) uids->push_back(ranked[i].second);
+  }
   std::sort(uids->begin(), uids->end());
+  uids->erase(std::unique(uids->begin(), uids->end()), uids->end());
   return uids;
+}
+
+std::unique_ptr<std::vector<uint64_t>> selected_uids(const InviteeBook& book, const config::InviteeAssetsConfig& c) {
+  const bool by_balance = c.top_by == config::TopBy::current_balance;
+  return selected_uids(book, book.size(),
+                       [by_balance](const InviteeRow& r) { return by_balance ? r.current_balance : r.total_deposit; }, c);
+}
+
+bool selected(const std::unique_ptr<std::vector<uint64_t>>& uids, uint64_t uid) {
+  return !uids || std::binary_search(uids->begin(), uids->end(), uid);
 }
 
 }  // namespace
@@ -79,7 +94,7 @@ void AccountCollector::collect_invitees(exposition::FamilySet& out, const Labels
     const auto selected = selected_uids(*book, config_.invitee_assets);
     exposition::LastLabel uid_labels(quote, "uid");
     book->for_each([&](const InviteeRow& r) {
-      if (selected && !std::binary_search(selected->begin(), selected->end(), r.uid)) return;
+      if (!collect::selected(selected, r.uid)) return;
 
       const std::string_view labels = uid_labels.with(r.uid);
       auto sample_of = [&](Family& f, double v) {
@@ -109,6 +124,49 @@ void AccountCollector::collect_pass_state(exposition::FamilySet& out, const Invi
   sample(out, metric::invitees_withdrawals, quote, t->withdrawals);
   sample(out, metric::invitees_balance, quote, t->balance);
   sample(out, metric::invitees_depositors, quote, t->depositors);
+}
+
+void AccountCollector::collect_windows(exposition::FamilySet& out, const Labels& account, bool fresh) const {
+  using exposition::Family;
+  if (windows_.empty()) return;
+  Family& deposit = exposition::family(out, metric::invitee_window_deposit);
+  Family& withdrawal = exposition::family(out, metric::invitee_window_withdrawal);
+  for (const auto& w : windows_) {
+    const Labels window = with(account, "window", w->name());
+    if (w->quote() == config_.invitee_assets.quotes.front()) {
+      const Period p = w->period();
+      sample(out, metric::window_start_timestamp, window, static_cast<double>(p.start));
+      sample(out, metric::window_end_timestamp, window, static_cast<double>(p.end));
+    }
+    // A window fetched for good stays right however long CoinW is unreachable.
+    if (!fresh && !w->final()) continue;
+    const Labels quote{{"account", config_.name}, {"quote", w->quote()}, {"window", w->name()}};
+    const auto uids = selected_uids(*w, 0, [](const WindowRow& r) { return r.deposit; }, config_.invitee_assets);
+    exposition::LastLabel uid_labels(quote, "uid");
+    w->for_each([&](const WindowRow& r) {
+      if (!collect::selected(uids, r.uid)) return;
+      const std::string_view labels = uid_labels.with(r.uid);
+      if (!std::isnan(r.deposit)) deposit.sample(labels, r.deposit);
+      if (!std::isnan(r.withdrawal)) withdrawal.sample(labels, r.withdrawal);
+    });
+    // Absent until the period's first pass completes: never a half-walked sum.
+    if (const auto t = w->totals()) {
+      sample(out, metric::invitees_window_deposits, quote, t->deposits);
+      sample(out, metric::invitees_window_withdrawals, quote, t->withdrawals);
+      sample(out, metric::invitees_window_depositors, quote, t->depositors);
+    }
+  }
+}
+
+void AccountCollector::collect_passes(exposition::FamilySet& out, const Labels& account) const {
+  auto put = [&](const Pass& p) {
+    const Labels l = with(with(account, "quote", p.quote()), "pass", p.name());
+    sample(out, metric::invitee_pass_requests, l, static_cast<double>(p.requests()));
+    if (auto t = p.last_complete_seconds()) sample(out, metric::invitee_pass_last_complete, l, *t);
+  };
+  for (const auto& p : watch_) put(*p);
+  for (const auto& p : cumulative_) put(*p);
+  for (const auto& p : windows_) put(*p);
 }
 
 void AccountCollector::collect_sub_accounts(exposition::FamilySet& out, const Labels& account,
@@ -146,6 +204,7 @@ void AccountCollector::collect_health(exposition::FamilySet& out) const {
   };
   if (config_.invitee_assets.enabled) health("invitee_assets", invitee_health_);
   if (config_.sub_accounts.enabled) health("sub_accounts", sub_health_);
+  collect_passes(out, account);
   api_metrics_.collect(out, account);
   for (api::Endpoint e : {api::Endpoint::invitee_assets, api::Endpoint::sub_account_list})
     sample(out, metric::rate_limit_paused, with(account, "endpoint", api::to_string(e)), client_.paused_until(e) ? 1 : 0);

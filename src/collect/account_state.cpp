@@ -15,11 +15,9 @@ AccountState AccountCollector::state_snapshot(config::NickNamePolicy nick) const
   s.account = config_.name;
   std::lock_guard lock(mu_);
   s.invitees_fetched = invitee_health_.last_success;
-  for (const auto& book : books_) {
-    QuoteState q{book->quote(), book->state(), std::nullopt};
-    if (auto it = pass_completed_wall_.find(book->quote()); it != pass_completed_wall_.end()) q.complete = it->second;
-    s.quotes.push_back(std::move(q));
-  }
+  for (const auto& c : cumulative_) s.quotes.push_back(QuoteState{c->quote(), c->book().state(), c->completed_wall()});
+  for (const auto& w : windows_)
+    if (auto ws = w->state()) s.windows.push_back(std::move(*ws));
   s.sub_accounts_fetched = sub_health_.last_success;
   if (sub_accounts_) {
     s.sub_accounts = *sub_accounts_;
@@ -65,23 +63,31 @@ void AccountCollector::restore_state(Duration staleness_limit) {
     sub_health_.last_success = sub_health_.last_full_refresh = state->sub_accounts_fetched;
     sub_health_.last_success_steady = steady(*state->sub_accounts_fetched);
   }
-  if (!config_.invitee_assets.enabled || !usable(state->invitees_fetched)) return;
+  if (!config_.invitee_assets.enabled) return;
+  // A window of a period fetched for good never goes stale; the others only
+  // while the invitee data as a whole is usable.
+  const bool fresh = usable(state->invitees_fetched);
+  scheduler_->roll(Now{now, wall});
+  for (const auto& ws : state->windows)
+    for (auto& w : windows_)
+      if ((ws.final || fresh) && w->restore(ws, steady(ws.complete))) data_changed();
+  if (!fresh) return;
+  std::optional<WallTime> oldest;
+  bool all_complete = !cumulative_.empty();
   for (auto& q : state->quotes) {
-    auto book = std::find_if(books_.begin(), books_.end(), [&](const auto& b) { return b->quote() == q.quote; });
-    if (book == books_.end()) continue;  // a quote no longer configured
-    (*book)->restore(std::move(q.book));
+    auto c = std::find_if(cumulative_.begin(), cumulative_.end(), [&](const auto& p) { return p->quote() == q.quote; });
+    if (c == cumulative_.end()) continue;  // a quote no longer configured
+    (*c)->book().restore(std::move(q.book));
     if (q.complete) {
-      pass_completed_[q.quote] = steady(*q.complete);
-      pass_completed_wall_[q.quote] = *q.complete;
+      (*c)->restore(steady(*q.complete), *q.complete);
+      if (!oldest || *q.complete < *oldest) oldest = q.complete;
     }
   }
+  for (const auto& c : cumulative_) all_complete = all_complete && c->completed_wall().has_value();
   invitee_health_.last_success = state->invitees_fetched;
   invitee_health_.last_success_steady = steady(*state->invitees_fetched);
-  if (pass_completed_wall_.size() == books_.size() && !books_.empty())
-    invitee_health_.last_full_refresh =
-        std::min_element(pass_completed_wall_.begin(), pass_completed_wall_.end(),
-                         [](auto& a, auto& b) { return a.second < b.second; })
-            ->second;
+  if (all_complete) invitee_health_.last_full_refresh = oldest;
+  data_changed();
 }
 
 }  // namespace coinw::collect

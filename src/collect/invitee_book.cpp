@@ -25,7 +25,9 @@ api::InviteeQuery InviteeBook::next_query() const {
   return pager_.next_query();
 }
 
-bool InviteeBook::merge(const api::InviteeAsset& a) {
+namespace {
+
+InviteeRow row_of(const api::InviteeAsset& a, uint32_t pass) {
   InviteeRow row;
   row.uid = a.uid;
   row.total_deposit = a.total_deposit.value_or(kNoAmount);
@@ -34,7 +36,26 @@ bool InviteeBook::merge(const api::InviteeAsset& a) {
   row.first_deposit_amount = a.first_deposit_amount.value_or(kNoAmount);
   row.first_deposit_time = a.first_deposit_time.value_or(kNoTime);
   row.update_time = a.update_time.value_or(kNoTime);
-  row.pass = pass_;
+  row.pass = pass;
+  return row;
+}
+
+}  // namespace
+
+void InviteeBook::refresh_row(const api::InviteeAsset& a) {
+  std::unique_lock lock(mu_);
+  auto it = std::lower_bound(rows_.begin(), rows_.end(), a.uid,
+                             [](const InviteeRow& r, uint64_t uid) { return r.uid < uid; });
+  if (it != rows_.end() && it->uid == a.uid) {
+    *it = row_of(a, it->pass);
+  } else {
+    // New to the book: it stays until two passes after this one lack it.
+    rows_.insert(it, row_of(a, pass_));
+  }
+}
+
+bool InviteeBook::merge(const api::InviteeAsset& a) {
+  const InviteeRow row = row_of(a, pass_);
   // Pages come in uid order, so during the first pass this is an append.
   if (rows_.empty() || rows_.back().uid < row.uid) {
     rows_.push_back(row);

@@ -61,6 +61,9 @@ class InviteeBook {
   // Merges one page answered to next_query(); returns how the pass ended when
   // this page completed it. `min_interval` spaces a shrink and its confirmation.
   std::optional<PassEnd> apply(const api::InviteePage& page, TimePoint now, Duration min_interval);
+  // One invitee fetched on its own (the watch list): its values change now,
+  // between passes, without counting as a sighting by the pass in progress.
+  void refresh_row(const api::InviteeAsset& a);
   void clear();
   BookState state() const;
   // Replaces the rows, as if the pass that produced them had just been applied.

@@ -55,6 +55,50 @@ InviteeRow row_of(const json& a) {
   return r;
 }
 
+json windows_json(const std::vector<WindowState>& windows) {
+  json out = json::array();
+  for (const auto& w : windows) {
+    json rows = json::array();
+    for (const auto& r : w.rows) rows.push_back(json::array({r.uid, amount_json(r.deposit), amount_json(r.withdrawal)}));
+    out.push_back({{"window", w.window},
+                   {"quote", w.quote},
+                   {"start", w.period.start},
+                   {"end", w.period.end},
+                   {"final", w.final},
+                   {"complete_at_ns", time_json(w.complete)},
+                   {"totals", {{"deposits", w.totals.deposits}, {"withdrawals", w.totals.withdrawals},
+                               {"depositors", w.totals.depositors}}},
+                   {"rows", std::move(rows)}});
+  }
+  return out;
+}
+
+// Files written before windows existed have none.
+std::vector<WindowState> windows_of(const json& j) {
+  std::vector<WindowState> out;
+  auto it = j.find("windows");
+  if (it == j.end()) return out;
+  for (const auto& w : *it) {
+    WindowState s;
+    s.window = w.at("window").get<std::string>();
+    s.quote = w.at("quote").get<std::string>();
+    s.period = Period{w.at("start").get<int64_t>(), w.at("end").get<int64_t>()};
+    s.final = w.at("final").get<bool>();
+    s.complete = time_of(w, "complete_at_ns").value();
+    const json& t = w.at("totals");
+    s.totals = WindowTotals{t.at("deposits").get<double>(), t.at("withdrawals").get<double>(),
+                            t.at("depositors").get<double>()};
+    for (const auto& r : w.at("rows")) {
+      if (!r.is_array() || r.size() != 3) throw std::invalid_argument("a window row is not an array of 3");
+      const uint64_t uid = r[0].get<uint64_t>();
+      if (!s.rows.empty() && s.rows.back().uid >= uid) throw std::invalid_argument("window rows not in uid order");
+      s.rows.push_back(WindowRow{uid, amount_of(r[1]), amount_of(r[2]), 0});
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 json flag_json(bool value, bool known) { return known ? json(value ? 1 : 0) : json(nullptr); }
 
 bool write_all(int fd, const std::string& data) {
@@ -98,7 +142,8 @@ std::string encode_state(const AccountState& s, WallTime written) {
             {"account", s.account},
             {"written_at_ns", time_json(written)},
             {"sub_accounts", {{"fetched_at_ns", time_json(s.sub_accounts_fetched)}, {"rows", std::move(subs)}}},
-            {"invitees", {{"fetched_at_ns", time_json(s.invitees_fetched)}, {"quotes", std::move(quotes)}}}};
+            {"invitees", {{"fetched_at_ns", time_json(s.invitees_fetched)}, {"quotes", std::move(quotes)}}},
+            {"windows", windows_json(s.windows)}};
   return j.dump();
 }
 
@@ -155,6 +200,7 @@ std::optional<AccountState> decode_state(std::string_view text, std::string& err
         if (out[i - 1].uid >= out[i].uid) throw std::invalid_argument("invitee rows not in uid order");
       s.quotes.push_back(std::move(qs));
     }
+    s.windows = windows_of(j);
     return s;
   } catch (const std::exception& e) {
     error = std::string("unexpected content: ") + e.what();

@@ -17,6 +17,7 @@
 
 #include "api/parse.h"
 #include "collect/invitee_book.h"
+#include "collect/window_pass.h"
 
 namespace coinw::collect {
 
@@ -34,6 +35,7 @@ struct AccountState {
   std::string account;
   std::optional<WallTime> invitees_fetched;  // last data from CoinW, any quote
   std::vector<QuoteState> quotes;
+  std::vector<WindowState> windows;  // the last complete pass of each window's current period
   std::optional<WallTime> sub_accounts_fetched;
   std::vector<api::SubAccount> sub_accounts;  // nick_name as exposed, never more
 };

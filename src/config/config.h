@@ -58,6 +58,24 @@ struct GlobalConfig {
 enum class PerInviteeSeries { all, top, none };
 enum class TopBy { current_balance, total_deposit };
 
+// A period that limits totalDeposit/totalWithdrawal (startTime/endTime).
+// Calendar kinds move with the clock, in global.time_zone; `fixed` does not.
+enum class WindowKind { today, yesterday, week, month, previous_month, fixed };
+
+struct WindowConfig {
+  std::string name;  // the window label: the kind's word, or the fixed window's name
+  WindowKind kind = WindowKind::fixed;
+  int64_t start = 0, end = 0;  // fixed only: unix seconds, both included
+  bool operator==(const WindowConfig&) const = default;
+};
+
+// Invitees fetched one by one (uid=) between full passes.
+struct WatchConfig {
+  std::vector<uint64_t> uids;
+  milliseconds min_refresh_interval{15000};
+  bool operator==(const WatchConfig&) const = default;
+};
+
 struct InviteeAssetsConfig {
   bool enabled = true;
   std::vector<std::string> quotes{"usdt"};
@@ -66,6 +84,10 @@ struct InviteeAssetsConfig {
   PerInviteeSeries per_invitee_series = PerInviteeSeries::all;
   int top_k = 100;  // with PerInviteeSeries::top
   TopBy top_by = TopBy::current_balance;
+  std::vector<WindowConfig> windows;
+  milliseconds window_refresh_interval{5 * 60 * 1000};  // of an open window
+  milliseconds closed_window_grace{60 * 60 * 1000};     // after its end, before the one fetch for good
+  WatchConfig watch;
   bool operator==(const InviteeAssetsConfig&) const = default;
 };
 

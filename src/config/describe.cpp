@@ -43,6 +43,15 @@ std::string describe(const Config& c) {
       for (const auto& q : ia.quotes) quotes += (quotes.empty() ? "" : ",") + q;
       out += "; invitee_assets every " + format_duration(ia.min_refresh_interval) + " (quotes " + quotes +
              ", page_size " + std::to_string(ia.page_size) + ", per-invitee series " + series(ia) + ")";
+      if (!ia.windows.empty()) {
+        std::string names;
+        for (const auto& w : ia.windows) names += (names.empty() ? "" : ",") + w.name;
+        out += "; windows " + names + " (open ones every " + format_duration(ia.window_refresh_interval) +
+               ", closed ones once, " + format_duration(ia.closed_window_grace) + " after their end)";
+      }
+      if (!ia.watch.uids.empty())
+        out += "; watching " + std::to_string(ia.watch.uids.size()) + " uid(s) every " +
+               format_duration(ia.watch.min_refresh_interval);
     } else {
       out += "; invitee_assets off";
     }

@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "config/expected.h"
 #include "config/files.h"
+#include "config/periods.h"
 #include "config/walker.h"
 
 namespace coinw::config {
@@ -54,7 +55,7 @@ class Loader {
   void global(const Map& top, GlobalConfig& g);
   void rate_limits(const Map& global, RateLimitConfig& r);
   std::optional<AccountConfig> account(const YAML::Node& n, size_t index, const GlobalConfig& g);
-  void invitee_assets(const Map& account, InviteeAssetsConfig& c);
+  void invitee_assets(const Map& account, const GlobalConfig& g, InviteeAssetsConfig& c);
   void sub_accounts(const Map& account, SubAccountsConfig& c);
   void secret(const Map& account, const std::string& key, std::string& out);
   void identifier(const Map& m, std::string_view key, std::string& out);
@@ -182,7 +183,7 @@ std::optional<AccountConfig> Loader::account(const YAML::Node& n, size_t index, 
   if (m->find("ca_file")) {
     if (auto v = file_path(*m, "ca_file")) a.ca_file = *v;
   }
-  invitee_assets(*m, a.invitee_assets);
+  invitee_assets(*m, g, a.invitee_assets);
   sub_accounts(*m, a.sub_accounts);
   if (!a.invitee_assets.enabled && !a.sub_accounts.enabled)
     w_.warn(m->line, m->path, "both invitee_assets and sub_accounts are disabled: this account exports nothing");
@@ -239,9 +240,10 @@ void Loader::secret(const Map& account, const std::string& key, std::string& out
   if (!value->empty()) secrets_.push_back(*value);
 }
 
-void Loader::invitee_assets(const Map& account, InviteeAssetsConfig& c) {
+void Loader::invitee_assets(const Map& account, const GlobalConfig& g, InviteeAssetsConfig& c) {
   auto m = w_.map(account, "invitee_assets",
-                  {"enabled", "quotes", "page_size", "min_refresh_interval", "per_invitee_series", "top_k", "top_by"});
+                  {"enabled", "quotes", "page_size", "min_refresh_interval", "per_invitee_series", "top_k", "top_by",
+                   "windows", "window_refresh_interval", "closed_window_grace", "watch"});
   if (!m) return;
   if (auto v = w_.boolean(*m, "enabled")) c.enabled = *v;
   if (auto items = w_.list(*m, "quotes")) {
@@ -268,6 +270,10 @@ void Loader::invitee_assets(const Map& account, InviteeAssetsConfig& c) {
   if (auto v = w_.choice<TopBy>(*m, "top_by", {{"current_balance", TopBy::current_balance},
                                                {"total_deposit", TopBy::total_deposit}}))
     c.top_by = *v;
+  detail::invitee_windows(w_, *m, g.time_zone_offset_seconds, c.windows);
+  if (auto v = w_.duration(*m, "window_refresh_interval", 1s, kNoMaxDuration)) c.window_refresh_interval = *v;
+  if (auto v = w_.duration(*m, "closed_window_grace", 0ms, kNoMaxDuration)) c.closed_window_grace = *v;
+  detail::invitee_watch(w_, *m, c.quotes.size(), g.rate_limits.invitee_assets_per_second, c.watch);
 }
 
 void Loader::sub_accounts(const Map& account, SubAccountsConfig& c) {

@@ -95,7 +95,9 @@ TEST_F(ScaleTest, NoneKeepsOnlyAggregates) {
   config::InviteeAssetsConfig c;
   c.per_invitee_series = config::PerInviteeSeries::none;
   auto s = scrape_with(c);
-  EXPECT_EQ(count_prefix(s, "coinw_invitee_") - count_prefix(s, "coinw_invitee_refresh_progress_ratio{"), 0u)
+  EXPECT_EQ(count_prefix(s, "coinw_invitee_") - count_prefix(s, "coinw_invitee_refresh_progress_ratio{") -
+                count_prefix(s, "coinw_invitee_pass_"),
+            0u)
       << "no per-uid series";
   expect_aggregates_over_all(s);
 }

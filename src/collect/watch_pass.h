@@ -1,0 +1,35 @@
+#pragma once
+// The watch list of one quote: each watched invitee fetched on its own (uid=)
+// every min_refresh_interval, its cumulative values updated in the quote's
+// InviteeBook between full passes. A pass is one round over every uid.
+#include <set>
+#include <vector>
+
+#include "collect/invitee_book.h"
+#include "collect/pass.h"
+
+namespace coinw::collect {
+
+class WatchPass final : public Pass {
+ public:
+  WatchPass(std::string account, InviteeBook& book, std::vector<uint64_t> uids, Duration interval);
+
+  std::optional<Want> wants(const Now& now) const override;
+  api::InviteeQuery take(const Now& now) override;
+  bool apply(const api::InviteeQuery& query, const api::InviteePage& page, const Now& now) override;
+
+  const std::vector<uint64_t>& uids() const { return uids_; }  // sorted
+
+ private:
+  std::optional<size_t> due(const Now& now) const;  // the longest-waiting due uid
+
+  const std::string account_;
+  InviteeBook& book_;
+  const std::vector<uint64_t> uids_;
+  const Duration interval_;
+  std::vector<std::optional<TimePoint>> fetched_;  // per uid, steady
+  std::set<size_t> round_;                          // uids fetched in this round
+  std::set<uint64_t> warned_;                       // uids CoinW did not answer for, logged once
+};
+
+}  // namespace coinw::collect
