@@ -46,6 +46,11 @@ class FakeClock final : public Clock {
     std::lock_guard lock(mu_);
     now_ += d;
   }
+  // Moves the wall clock (not the steady one) so that it reads `t` now.
+  void set_wall(std::chrono::system_clock::time_point t) {
+    std::lock_guard lock(mu_);
+    wall_epoch_ = t - (now_ - kStart);
+  }
 
  private:
   // Wall time starts at the timestamp of CoinW's signing examples (tests/unit/signing_test.cpp).

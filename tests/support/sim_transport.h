@@ -1,0 +1,72 @@
+#pragma once
+// The simulator's endpoint logic behind the transport seam, in memory and in
+// virtual time: answers come from a sim::Dataset the test can edit (a deposit
+// at a chosen second), and every invitee request is logged with its query.
+// Signatures are not checked here (tests/unit/signing_test.cpp does that).
+#include <mutex>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "api/transport.h"
+#include "common/clock.h"
+#include "common/coinw_facts.h"
+#include "sim/endpoints.h"
+
+namespace coinw::testing {
+
+struct SimRequest {
+  TimePoint at;
+  api::QueryParams query;
+  const std::string* param(std::string_view name) const { return sim::find_param(query, name); }
+};
+
+class SimTransport {
+ public:
+  SimTransport(Clock& clock, sim::Dataset& data, int offset_s = 0) : clock_(clock), data_(data), offset_s_(offset_s) {}
+
+  std::unique_ptr<api::Transport> transport() { return std::make_unique<Seam>(*this); }
+  std::vector<SimRequest> invitee_requests() const {
+    std::lock_guard lock(mu_);
+    return sent_;
+  }
+  // Requests with (or, given false, without) a parameter, e.g. startTime.
+  size_t count(std::string_view param, bool with = true) const {
+    size_t n = 0;
+    for (const auto& r : invitee_requests()) n += (r.param(param) != nullptr) == with;
+    return n;
+  }
+  void clear() {
+    std::lock_guard lock(mu_);
+    sent_.clear();
+  }
+
+ private:
+  struct Seam final : api::Transport {
+    explicit Seam(SimTransport& t) : sim(t) {}
+    api::Result<api::HttpResponse> send(const api::HttpRequest& r) override { return sim.answer(r); }
+    SimTransport& sim;
+  };
+
+  api::Result<api::HttpResponse> answer(const api::HttpRequest& r) {
+    std::lock_guard lock(mu_);
+    sim::Rendering rendering;
+    rendering.offset_s = offset_s_;
+    if (r.path != facts::kInviteeAssetsPath)
+      return api::HttpResponse{200, sim::sub_account_list_body(data_, rendering), std::nullopt};
+    sent_.push_back({clock_.now(), r.query});
+    auto q = sim::parse_invitee_query(r.query, 20, 100, offset_s_);
+    if (auto* e = std::get_if<sim::ParamError>(&q))
+      return api::HttpResponse{200, sim::futures_error_body(e->code, e->msg, rendering), std::nullopt};
+    return api::HttpResponse{200, sim::invitee_assets_body(data_, std::get<sim::InviteeQuery>(q), rendering),
+                             std::nullopt};
+  }
+
+  Clock& clock_;
+  sim::Dataset& data_;
+  const int offset_s_;
+  mutable std::mutex mu_;
+  std::vector<SimRequest> sent_;
+};
+
+}  // namespace coinw::testing
