@@ -23,6 +23,7 @@ ACC = SEL + ',account=~"$account"'
 ACC_Q = ACC + ',quote=~"$quote"'
 PARTIAL = (" Per-invitee series: partial under per_invitee_series: top (only the top_k invitees)"
            " and empty under none.")
+PERIODS = "today|month|previous_month"
 RUNBOOK_URL = rules.DEFAULT_RUNBOOK_URL  # main() may replace it (--runbook-url)
 
 
@@ -262,6 +263,45 @@ def affiliate():
         stat("Invitee balances", [target(by_q("coinw_invitees_balance"), "{{quote}}")], money, w=4, decimals=2,
              description="Sum of all invitees' current balances, per quote currency. Complete under every "
                          "per_invitee_series setting."),
+
+        row("Periods"),
+        table("Deposits, withdrawals and net by period",
+              [target(f'sum by (window, quote) (coinw_invitees_window_deposits{{{ACC_Q},window=~"{PERIODS}"}})',
+                      instant=True, fmt="table", ref="A"),
+               target(f'sum by (window, quote) (coinw_invitees_window_withdrawals{{{ACC_Q},window=~"{PERIODS}"}})',
+                      instant=True, fmt="table", ref="B"),
+               target(f'sum by (window, quote) (coinw_invitees_window_deposits{{{ACC_Q},window=~"{PERIODS}"}})'
+                      f' - sum by (window, quote) (coinw_invitees_window_withdrawals{{{ACC_Q},window=~"{PERIODS}"}})',
+                      instant=True, fmt="table", ref="C")],
+              money, rename={"window": "Period", "quote": "Quote", "Value #A": "Deposits",
+                             "Value #B": "Withdrawals", "Value #C": "Net"}, decimals=2, w=10, h=7,
+              description="Exact totals of the commission periods (windows today, month and previous_month), "
+                          "from the last complete pass of each period: absent for a period until its first pass "
+                          "completes. Enable them with invitee_assets.windows. Complete under every "
+                          "per_invitee_series setting."),
+        stat("Depositors this month",
+             [target(f'sum by (quote) (coinw_invitees_window_depositors{{{ACC_Q},window="month"}})', "{{quote}}")],
+             "short", w=4, h=7, decimals=0,
+             description="Invitees with a deposit in the current calendar month (window month, in "
+                         "global.time_zone). Complete under every per_invitee_series setting."),
+        table("Top invitees this month",
+              [target(f'sort_desc(topk($topn, coinw_invitee_window_deposit{{{ACC_Q},window="month"}}))',
+                      instant=True, fmt="table")],
+              money, hide=("window",), rename={"Value": "Deposited this month", "uid": "UID"},
+              sort="Deposited this month", decimals=2, w=10, h=7,
+              description="The $topn invitees who deposited most in the current month (window month)." + PARTIAL),
+        table("Watch list",
+              [target(f"coinw_invitee_current_balance{{{ACC_Q}}} and on (account, quote, uid) "
+                      f"coinw_invitee_watched{{{ACC_Q}}}", instant=True, fmt="table", ref="A"),
+               target(f"coinw_invitee_total_deposit{{{ACC_Q}}} and on (account, quote, uid) "
+                      f"coinw_invitee_watched{{{ACC_Q}}}", instant=True, fmt="table", ref="B"),
+               target(f"coinw_invitee_total_withdrawal{{{ACC_Q}}} and on (account, quote, uid) "
+                      f"coinw_invitee_watched{{{ACC_Q}}}", instant=True, fmt="table", ref="C")],
+              money, rename={"uid": "UID", "Value #A": "Balance", "Value #B": "Total deposit",
+                             "Value #C": "Total withdrawal"}, sort="Balance", decimals=2, w=24, h=7,
+              description="The invitees of invitee_assets.watch: fetched one by one every "
+                          "watch.min_refresh_interval, so fresher than the full passes. Always complete, whatever "
+                          "per_invitee_series says."),
 
         row("Trends"),
         timeseries("Deposits, withdrawals and balances",

@@ -109,6 +109,8 @@ void AccountCollector::collect_invitees(exposition::FamilySet& out, const Labels
     });
     collect_pass_state(out, *book, quote);
   }
+  for (const auto& w : watch_)
+    for (uint64_t uid : w->uids()) sample(out, metric::invitee_watched, with(with(account, "quote", w->quote()), "uid", std::to_string(uid)), 1);
 }
 
 void AccountCollector::collect_pass_state(exposition::FamilySet& out, const InviteeBook& book,

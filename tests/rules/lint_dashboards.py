@@ -29,35 +29,14 @@ import tempfile
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "e2e"))
 import dashboard_queries  # noqa: E402
 
-# The exporter's metric contract. Every series carries `account` unless listed
-# in NO_ACCOUNT_LABEL.
-CONTRACT = {
-    # business
-    "coinw_invitee_total_deposit", "coinw_invitee_total_withdrawal", "coinw_invitee_current_balance",
-    "coinw_invitee_first_deposit_amount", "coinw_invitee_first_deposit_timestamp_seconds",
-    "coinw_invitee_balance_update_timestamp_seconds", "coinw_invitees", "coinw_invitees_deposits",
-    "coinw_invitees_withdrawals", "coinw_invitees_balance", "coinw_invitees_depositors",
-    "coinw_sub_account_frozen", "coinw_sub_account_spot_trade_enabled",
-    "coinw_sub_account_contract_trade_enabled", "coinw_sub_account_info", "coinw_sub_accounts",
-    "coinw_sub_account_expected_frozen", "coinw_sub_account_expected_spot_trade_enabled",
-    "coinw_sub_account_expected_contract_trade_enabled", "coinw_sub_account_changes_total",
-    # pass state and format drift (issue 9)
-    "coinw_invitees_reported", "coinw_invitee_refresh_progress_ratio", "coinw_invitees_removed_total",
-    "coinw_api_invalid_fields_total", "coinw_api_text_repairs_total", "coinw_state_load_failures_total",
-    # health
-    "coinw_collector_success", "coinw_collector_duration_seconds",
-    "coinw_collector_last_success_timestamp_seconds", "coinw_collector_last_full_refresh_timestamp_seconds",
-    "coinw_api_requests_total", "coinw_api_failures_total", "coinw_api_invalid_rows_total",
-    "coinw_rate_limiter_wait_seconds_total", "coinw_rate_limit_pauses_total", "coinw_rate_limit_paused",
-    "coinw_exporter_build_info", "coinw_exporter_config_last_reload_successful",
-    "coinw_exporter_config_last_reload_success_timestamp_seconds",
-    # the process, as every Prometheus client library exports it
-    "process_cpu_seconds_total", "process_resident_memory_bytes", "process_virtual_memory_bytes",
-    "process_open_fds", "process_max_fds", "process_start_time_seconds",
-    # written by Prometheus for the scrape job
-    "up", "scrape_duration_seconds",
-}
-HISTOGRAMS = {"coinw_api_request_duration_seconds"}
+# The exporter's metric contract: every family of the catalogue the exporter
+# renders from (src/exposition/catalogue.inc), so a new metric needs no second
+# list here. Every series carries `account` unless listed in NO_ACCOUNT_LABEL.
+CATALOGUE = pathlib.Path(__file__).resolve().parents[2] / "src" / "exposition" / "catalogue.inc"
+FAMILIES = dict(re.findall(r'COINW_FAMILY\(\w+,\s*"(\w+)",\s*"(\w+)"', CATALOGUE.read_text()))
+# written by Prometheus for the scrape job
+CONTRACT = set(FAMILIES) | {"up", "scrape_duration_seconds"}
+HISTOGRAMS = {name for name, kind in FAMILIES.items() if kind == "histogram"}
 NO_ACCOUNT_LABEL = {"coinw_exporter_build_info", "coinw_exporter_config_last_reload_successful",
                     "coinw_exporter_config_last_reload_success_timestamp_seconds",
                     "process_cpu_seconds_total", "process_resident_memory_bytes", "process_virtual_memory_bytes",
