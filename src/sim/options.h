@@ -53,7 +53,10 @@ struct Options {
   Faults faults;
   bool quirks = false;   // vary representations the docs leave open
   Drift drift;
-  std::string time_zone_offset = "+00:00";  // zone of the emitted time strings
+  std::string time_zone_offset = "+00:00";  // zone of the emitted and parsed time strings
+  // The simulator's "now" at start, epoch seconds (0: the real time): recent
+  // movements fall on its day and month, and admin deposits at it plus the time since.
+  int64_t now = 0;
 };
 
 }  // namespace coinw::sim

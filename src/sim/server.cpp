@@ -47,9 +47,16 @@ nlohmann::json Counters::to_json() const {
           {"faults_by_kind", std::move(by_kind)}};
 }
 
+int64_t real_now_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 struct Simulator::Impl {
   Options opt;
   int offset_s = 0;
+  const int64_t anchor;  // now() at construction
+  const TimePoint started = SteadyClock::now();
 
   mutable std::mutex mu;  // guards everything below up to `server`
   Dataset data;
@@ -68,9 +75,11 @@ struct Simulator::Impl {
   std::condition_variable sleep_cv;
   bool stopping = false;
 
-  explicit Impl(Options o)
+  Impl(Options o, int offset)
       : opt(std::move(o)),
-        data(opt.seed, opt.invitees, opt.sub_accounts),
+        offset_s(offset),
+        anchor(opt.now ? opt.now : real_now_s()),
+        data(opt.seed, opt.invitees, opt.sub_accounts, Anchor{anchor, offset_s}),
         invitee_windows(opt.limits.invitee_per_s),
         sub_account_windows(opt.limits.sub_account_per_s),
         spot_ip_windows(opt.limits.spot_ip_per_s),
@@ -78,6 +87,11 @@ struct Simulator::Impl {
         faults(opt.seed ^ 0xFA017ULL),
         drift(opt.drift),
         delay_rng(opt.seed ^ 0xDE1A7ULL) {}
+
+  int64_t now_s() const {
+    if (!opt.now) return real_now_s();
+    return anchor + std::chrono::duration_cast<std::chrono::seconds>(SteadyClock::now() - started).count();
+  }
 
   void sleep_ms(int ms) {
     std::unique_lock lock(sleep_mu);
@@ -272,9 +286,9 @@ Simulator::Simulator(Options options) {
     throw std::invalid_argument("TLS needs both a certificate and a key");
   auto offset = parse_utc_offset(options.time_zone_offset);
   if (!offset) throw std::invalid_argument("time zone offset must be UTC, Z or look like +08:00");
+  if (options.now < 0) throw std::invalid_argument("now must be unix seconds, or 0 for the real time");
   auto faults = options.faults;
-  impl_ = std::make_unique<Impl>(std::move(options));
-  impl_->offset_s = *offset;
+  impl_ = std::make_unique<Impl>(std::move(options), *offset);
   impl_->faults.configure(faults);
 }
 
@@ -408,10 +422,18 @@ bool Simulator::set_balance(Quote quote, int64_t uid, int64_t units) {
   auto* inv = impl_->data.find_invitee(quote, uid);
   if (!inv) return false;
   inv->balance = units;
-  inv->update_time = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
+  inv->update_time = impl_->now_s();
   return true;
 }
+
+std::optional<int64_t> Simulator::add_movement(Quote quote, int64_t uid, bool deposit, int64_t units) {
+  std::lock_guard lock(impl_->mu);
+  const int64_t t = impl_->now_s();
+  if (!impl_->data.add_movement(quote, uid, {t, deposit, units})) return std::nullopt;
+  return t;
+}
+
+int64_t Simulator::now() const { return impl_->now_s(); }
 
 void Simulator::add_invitees(Quote quote, int count) {
   std::lock_guard lock(impl_->mu);
