@@ -137,6 +137,13 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
                      {"frozen_flag_two", d.frozen_flag_two}});
   });
 
+  srv.Post("/admin/sign-form", [&sim](const httplib::Request& req, httplib::Response& res) {
+    auto form = parse_sign_form(req.get_param_value("form"));
+    if (!form) return fail(res, 400, "form must be raw or encoded");
+    sim.set_sign_form(*form);
+    reply(res, 200, {{"ok", true}, {"form", sign_form_name(*form)}});
+  });
+
   srv.Post("/admin/faults", [&sim](const httplib::Request& req, httplib::Response& res) {
     Faults f = sim.faults();
     if (req.has_param("rate")) {

@@ -64,6 +64,7 @@ struct Simulator::Impl {
   KeyedWindows invitee_windows, sub_account_windows, spot_ip_windows, spot_user_windows;
   FaultInjector faults;
   Drift drift;
+  api::QueryForm sign_form;
   uint64_t delay_rng;
 
   std::unique_ptr<httplib::Server> server;
@@ -86,6 +87,7 @@ struct Simulator::Impl {
         spot_user_windows(opt.limits.spot_user_per_s),
         faults(opt.seed ^ 0xFA017ULL),
         drift(opt.drift),
+        sign_form(opt.sign_form),
         delay_rng(opt.seed ^ 0xDE1A7ULL) {}
 
   int64_t now_s() const {
@@ -148,7 +150,8 @@ struct Simulator::Impl {
     auto r = rendering(req);
     auto q = req.target.find('?');
     std::string path = req.target.substr(0, q);
-    auto params = api::split_query(q == std::string::npos ? "" : std::string_view(req.target).substr(q + 1));
+    const std::string_view target_query = q == std::string::npos ? "" : std::string_view(req.target).substr(q + 1);
+    auto params = api::split_query(target_query);
 
     auto refuse = [&](uint64_t Counters::*counter, const char* code, const char* msg) {
       std::lock_guard lock(mu);
@@ -165,7 +168,15 @@ struct Simulator::Impl {
     // The real code for a stale timestamp is undocumented; 6000 (auth) is our choice.
     if (*ts < now_ms - opt.timestamp_window_ms || *ts > now_ms + opt.timestamp_window_ms)
       return refuse(&Counters::auth_failures, kAuthError, "timestamp expired");
-    auto expected = api::futures_sign(opt.secret_key, *ts, req.method, path, params, req.body);
+    api::QueryForm form;
+    {
+      std::lock_guard lock(mu);
+      form = sign_form;
+    }
+    auto expected = form == api::QueryForm::raw
+                        ? api::futures_sign(opt.secret_key, *ts, req.method, path, params, req.body)
+                        : api::hmac_sha256_base64(opt.secret_key,
+                                                  api::futures_prehash_of(*ts, req.method, path, target_query, req.body));
     if (!api::constant_time_equal(req.get_header_value("sign"), expected))
       return refuse(&Counters::bad_signatures, kBadSign, "invalid signature");
 
@@ -434,6 +445,16 @@ std::optional<int64_t> Simulator::add_movement(Quote quote, int64_t uid, bool de
 }
 
 int64_t Simulator::now() const { return impl_->now_s(); }
+
+void Simulator::set_sign_form(api::QueryForm form) {
+  std::lock_guard lock(impl_->mu);
+  impl_->sign_form = form;
+}
+
+api::QueryForm Simulator::sign_form() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->sign_form;
+}
 
 void Simulator::add_invitees(Quote quote, int count) {
   std::lock_guard lock(impl_->mu);

@@ -61,6 +61,8 @@ class Simulator {
   Faults faults() const;
   void set_drift(const Drift& drift);
   Drift drift() const;
+  void set_sign_form(api::QueryForm form);
+  api::QueryForm sign_form() const;
 
   // The simulator's clock, epoch seconds: Options::now plus the time since
   // construction, or the real time when Options::now is 0.

@@ -37,8 +37,8 @@ class SimServerTest : public ::testing::Test {
   }
 
   httplib::Result futures_get(const api::QueryParams& params, int64_t ts = now_ms(),
-                              const std::string& secret = "demo-secret") {
-    std::string sign = api::futures_sign(secret, ts, "GET", kInvitee, params, "");
+                              const std::string& secret = "demo-secret", api::QueryForm form = api::QueryForm::raw) {
+    std::string sign = api::futures_sign(secret, ts, "GET", kInvitee, params, "", form);
     std::string target = kInvitee;
     if (!params.empty()) target += "?" + api::join_encoded(params);
     return cli_->Get(target, {{"api_key", "demo-key"}, {"timestamp", std::to_string(ts)}, {"sign", sign}});
@@ -307,6 +307,31 @@ TEST_F(SimServerTest, AdminDepositIsInTheNextWindowAndTheTotals) {
   r = cli_->Post("/admin/invitees/1/deposit?amount=1", "", "text/plain");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 404);
+}
+
+// The other reading of the signing rule: the query exactly as the target carries it.
+TEST_F(SimServerTest, EncodedSignFormChecksTheQueryAsTheUrlCarriesIt) {
+  Options o;
+  o.sign_form = api::QueryForm::encoded;
+  o.limits.invitee_per_s = 0;
+  start(o);
+  const api::QueryParams plain{{"pageNo", "1"}, {"pageSize", "5"}, {"quote", "usdt"}};
+  const api::QueryParams window{{"endTime", "2024-06-30 23:59:59"}, {"pageNo", "1"}, {"startTime", "2024-06-01 00:00:00"}};
+  for (auto form : {api::QueryForm::raw, api::QueryForm::encoded})
+    EXPECT_EQ(body(futures_get(plain, now_ms(), "demo-secret", form))["code"], "0") << "nothing to encode: same bytes";
+  EXPECT_EQ(body(futures_get(window, now_ms(), "demo-secret", api::QueryForm::raw))["code"], "6001");
+  EXPECT_EQ(body(futures_get(window, now_ms(), "demo-secret", api::QueryForm::encoded))["code"], "0");
+  EXPECT_EQ(sim_->counters().bad_signatures, 1u);
+
+  auto r = cli_->Post("/admin/sign-form?form=raw", "", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(body(r)["form"], "raw");
+  EXPECT_EQ(body(futures_get(window, now_ms(), "demo-secret", api::QueryForm::raw))["code"], "0");
+  EXPECT_EQ(body(futures_get(window, now_ms(), "demo-secret", api::QueryForm::encoded))["code"], "6001");
+  r = cli_->Post("/admin/sign-form?form=sorted", "", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(sim_->sign_form(), api::QueryForm::raw);
 }
 
 class SimFaultTest : public SimServerTest {
