@@ -68,16 +68,35 @@ Result<InviteePage> Client::invitee_assets(const InviteeQuery& q, TimePoint dead
   HttpRequest r;
   r.method = "GET";
   r.path = facts::kInviteeAssetsPath;
-  if (q.uid) r.query.emplace_back("uid", std::to_string(*q.uid));
-  if (q.start_time) r.query.emplace_back("startTime", *q.start_time);
+  // Byte order of the names: "signed as sent" and "signed sorted" then agree (docs/coinw-api.md §1).
   if (q.end_time) r.query.emplace_back("endTime", *q.end_time);
   r.query.emplace_back("pageNo", std::to_string(q.page_no));
   r.query.emplace_back("pageSize", std::to_string(q.page_size));
   r.query.emplace_back("quote", q.quote);
+  if (q.start_time) r.query.emplace_back("startTime", *q.start_time);
+  if (q.uid) r.query.emplace_back("uid", std::to_string(*q.uid));
   const int offset = options_.time_zone_offset_seconds;
-  return call<InviteePage>(Endpoint::invitee_assets, r, deadline, [&](const HttpResponse& resp) {
-    return parse_invitee_page(resp.status, resp.body, offset);
-  });
+  auto parse = [&](const HttpResponse& resp) { return parse_invitee_page(resp.status, resp.body, offset); };
+
+  const Endpoint e = Endpoint::invitee_assets;
+  // Only where encoding changes the query can the two readings of the rule differ.
+  if (join_raw(r.query) == join_encoded(r.query)) {
+    auto result = call<InviteePage>(e, r, deadline, parse);
+    if (result) plain_signed_ok_ = true;
+    return result;
+  }
+  if (sign_encoded_) return call<InviteePage>(e, r, deadline, parse, QueryForm::encoded);
+  auto result = call<InviteePage>(e, r, deadline, parse);
+  // A bad signature while plain requests pass points at the form, not the key.
+  if (result || result.error().code != facts::code::kBadSign || !plain_signed_ok_ || fallback_failed_)
+    return result;
+  auto retry = call<InviteePage>(e, r, deadline, parse, QueryForm::encoded);
+  if (retry) {
+    if (!sign_encoded_.exchange(true) && observer_) observer_->on_signature_fallback(e);
+  } else if (retry.error().code == facts::code::kBadSign) {
+    fallback_failed_ = true;
+  }
+  return retry;
 }
 
 Result<SubAccountList> Client::sub_accounts(TimePoint deadline) {
@@ -93,7 +112,7 @@ Result<SubAccountList> Client::sub_accounts(TimePoint deadline) {
 }
 
 template <class T, class Parse>
-Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse) {
+Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse, QueryForm form) {
   const Limits& limits = e == Endpoint::invitee_assets ? invitee_limits_ : sub_account_limits_;
   auto acquired = gate_.acquire(limits.all, deadline);
   if (observer_ && acquired.waited.count() > 0) observer_->on_limiter_wait(e, acquired.waited);
@@ -114,7 +133,7 @@ Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadlin
         {"api_key", credentials_.api_key},
         {"timestamp", std::to_string(ts)},
         {"sign", futures_sign(credentials_.secret_key, ts, request.method, request.path,
-                              request.query, request.body)}};
+                              request.query, request.body, form)}};
   }
 
   const TimePoint start = gate_.clock().now();

@@ -1,5 +1,6 @@
 #pragma once
 // The two signed CoinW endpoints, each call within its rate limits.
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -60,6 +61,9 @@ class ClientObserver {
   // Of every answer that parsed, whether or not it was then refused as drifted.
   virtual void on_format(Endpoint, const FormatReport&) {}
   virtual void on_pause(Endpoint, std::chrono::seconds) {}
+  // CoinW accepted the percent-encoded query after refusing the raw one's
+  // signature: from now on this client signs it that way. Told once.
+  virtual void on_signature_fallback(Endpoint) {}
 };
 
 class Client {
@@ -69,6 +73,12 @@ class Client {
 
   // Both refuse without sending (ApiError::sent == false) when the limits allow
   // no request before `deadline`, or while the endpoint is paused.
+  //
+  // Our reading of the signing rule (raw values) is unconfirmed for values that
+  // percent-encoding changes (the times). When such a request gets a signature
+  // error while plain ones have succeeded, it is retried once, with its own
+  // permit, signing the query as the URL carries it. If that works the client
+  // keeps that form; if it fails too, the fallback is never tried again.
   Result<InviteePage> invitee_assets(const InviteeQuery& query, TimePoint deadline);
   Result<SubAccountList> sub_accounts(TimePoint deadline);
 
@@ -81,7 +91,8 @@ class Client {
     std::vector<ratelimit::WindowLimiter*> all;
   };
   template <class T, class Parse>
-  Result<T> call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse);
+  Result<T> call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse,
+                 QueryForm form = QueryForm::raw);
   void pause_after(Endpoint e, const Limits& limits, const ApiError& error);
 
   Credentials credentials_;
@@ -90,6 +101,12 @@ class Client {
   ClientOptions options_;
   ClientObserver* observer_;
   Limits invitee_limits_, sub_account_limits_;
+
+  // The signature fallback, per client, so per account. Atomic, so that
+  // concurrent calls on one client stay safe.
+  std::atomic<bool> plain_signed_ok_{false};  // a request without encoded values succeeded
+  std::atomic<bool> sign_encoded_{false};     // the fallback worked: sign the encoded form
+  std::atomic<bool> fallback_failed_{false};  // it did not: a real auth problem
 };
 
 }  // namespace coinw::api

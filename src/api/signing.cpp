@@ -36,22 +36,28 @@ std::string md5_upper_hex(std::string_view message) {
   return out;
 }
 
-std::string futures_prehash(int64_t timestamp_ms, std::string_view method, std::string_view path,
-                            const QueryParams& query, std::string_view body) {
+std::string futures_prehash_of(int64_t timestamp_ms, std::string_view method, std::string_view path,
+                               std::string_view query, std::string_view body) {
   std::string s = std::to_string(timestamp_ms);
   s += method;
   s += path;
   if (!query.empty()) {
     s += '?';
-    s += join_raw(query);
+    s += query;
   }
   s += body;
   return s;
 }
 
+std::string futures_prehash(int64_t timestamp_ms, std::string_view method, std::string_view path,
+                            const QueryParams& query, std::string_view body, QueryForm form) {
+  return futures_prehash_of(timestamp_ms, method, path, join(query, form), body);
+}
+
 std::string futures_sign(std::string_view secret, int64_t timestamp_ms, std::string_view method,
-                         std::string_view path, const QueryParams& query, std::string_view body) {
-  return hmac_sha256_base64(secret, futures_prehash(timestamp_ms, method, path, query, body));
+                         std::string_view path, const QueryParams& query, std::string_view body,
+                         QueryForm form) {
+  return hmac_sha256_base64(secret, futures_prehash(timestamp_ms, method, path, query, body, form));
 }
 
 std::string spot_string_to_sign(const QueryParams& params, std::string_view api_key,

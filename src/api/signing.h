@@ -12,11 +12,17 @@ namespace coinw::api {
 std::string hmac_sha256_base64(std::string_view secret, std::string_view message);
 std::string md5_upper_hex(std::string_view message);
 
-// Futures scheme: timestamp + METHOD + path + ("?" + raw query) + body.
+// Futures scheme: timestamp + METHOD + path + ("?" + query) + body. Our reading
+// signs the raw values; CoinW may instead check the query as the URL carries it
+// (docs/coinw-api.md §1), hence `form`.
 std::string futures_prehash(int64_t timestamp_ms, std::string_view method, std::string_view path,
-                            const QueryParams& query, std::string_view body);
+                            const QueryParams& query, std::string_view body, QueryForm form = QueryForm::raw);
 std::string futures_sign(std::string_view secret, int64_t timestamp_ms, std::string_view method,
-                         std::string_view path, const QueryParams& query, std::string_view body);
+                         std::string_view path, const QueryParams& query, std::string_view body,
+                         QueryForm form = QueryForm::raw);
+// The same over a query string taken as it is (a server checking the request target).
+std::string futures_prehash_of(int64_t timestamp_ms, std::string_view method, std::string_view path,
+                               std::string_view query, std::string_view body);
 
 // Spot scheme: params (without `command` and `sign`) plus api_key, sorted by
 // name, joined raw, then `&secret_key=<secret>`.

@@ -15,7 +15,7 @@ int hex_value(char c) {
   return -1;
 }
 
-std::string join(const QueryParams& params, bool encode) {
+std::string join_params(const QueryParams& params, bool encode) {
   std::string out;
   for (const auto& [k, v] : params) {
     if (!out.empty()) out += '&';
@@ -61,8 +61,11 @@ std::string percent_decode(std::string_view s) {
   return out;
 }
 
-std::string join_raw(const QueryParams& params) { return join(params, false); }
-std::string join_encoded(const QueryParams& params) { return join(params, true); }
+std::string join_raw(const QueryParams& params) { return join_params(params, false); }
+std::string join_encoded(const QueryParams& params) { return join_params(params, true); }
+std::string join(const QueryParams& params, QueryForm form) {
+  return join_params(params, form == QueryForm::encoded);
+}
 
 QueryParams split_query(std::string_view query) {
   QueryParams out;

@@ -1,6 +1,7 @@
 #include "collect/api_metrics.h"
 
 #include "exposition/catalogue.h"
+#include "log/log.h"
 
 namespace coinw::collect {
 namespace {
@@ -53,7 +54,21 @@ void ApiMetrics::on_format(api::Endpoint e, const api::FormatReport& f) {
 
 void ApiMetrics::on_pause(api::Endpoint e, std::chrono::seconds) { endpoints_[index(e)]->pauses.Increment(); }
 
+void ApiMetrics::on_signature_fallback(api::Endpoint) {
+  signature_fallbacks_.Increment();
+  fallback_unlogged_ = true;
+}
+
 void ApiMetrics::collect(exposition::FamilySet& out, const exposition::Labels& account) const {
+  sample(out, metric::api_signature_fallbacks, account, signature_fallbacks_.Value());
+  if (fallback_unlogged_.exchange(false)) {
+    std::string name;
+    for (const auto& [k, v] : account)
+      if (k == "account") name = v;
+    log::warn("CoinW refused the signature over the raw query values but accepted the percent-encoded query; "
+              "signing requests with time parameters that way from now on",
+              {{"account", name}, {"metric", "coinw_api_signature_fallbacks_total"}});
+  }
   for (api::Endpoint e : {api::Endpoint::invitee_assets, api::Endpoint::sub_account_list}) {
     const auto& m = *endpoints_[index(e)];
     const auto labels = with(account, "endpoint", api::to_string(e));

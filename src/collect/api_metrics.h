@@ -22,6 +22,7 @@ class ApiMetrics final : public api::ClientObserver {
   void on_invalid_rows(api::Endpoint e, size_t n) override;
   void on_pause(api::Endpoint e, std::chrono::seconds s) override;
   void on_format(api::Endpoint e, const api::FormatReport& f) override;
+  void on_signature_fallback(api::Endpoint e) override;
 
   void collect(exposition::FamilySet& out, const exposition::Labels& account) const;
   // Of the latest request, any endpoint: how long an answer may take.
@@ -39,6 +40,9 @@ class ApiMetrics final : public api::ClientObserver {
   static size_t index(api::Endpoint e) { return e == api::Endpoint::invitee_assets ? 0 : 1; }
   std::array<std::unique_ptr<PerEndpoint>, kEndpoints> endpoints_;
   std::atomic<Duration> last_latency_{};
+  prometheus::Counter signature_fallbacks_;
+  // The fallback is logged by collect(): only there does this observer learn its account's name.
+  mutable std::atomic<bool> fallback_unlogged_{false};
 };
 
 }  // namespace coinw::collect

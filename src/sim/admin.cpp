@@ -84,6 +84,17 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
     if (!sim.set_balance(*quote, path_uid(req), *value)) return fail(res, 404, "unknown invitee");
     reply(res, 200, {{"ok", true}});
   });
+  srv.Post(R"(/admin/invitees/(\d+)/deposit)", [&sim](const httplib::Request& req, httplib::Response& res) {
+    auto quote = quote_param(req);
+    auto amount = parse_amount(req.get_param_value("amount"));
+    const std::string type = req.has_param("type") ? req.get_param_value("type") : "deposit";
+    if (!quote) return fail(res, 400, "quote must be usdt or usdc");
+    if (!amount || *amount <= 0) return fail(res, 400, "amount must be a positive decimal with at most 8 decimals");
+    if (type != "deposit" && type != "withdrawal") return fail(res, 400, "type must be deposit or withdrawal");
+    auto time = sim.add_movement(*quote, path_uid(req), type == "deposit", *amount);
+    if (!time) return fail(res, 404, "unknown invitee");
+    reply(res, 200, {{"ok", true}, {"time", *time}});
+  });
   srv.Post("/admin/invitees", [&sim](const httplib::Request& req, httplib::Response& res) {
     auto quote = quote_param(req);
     auto count = parse_number<int>(req.get_param_value("count"));
@@ -124,6 +135,13 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
                      {"bad_nick_names", d.bad_nick_names},
                      {"spot_success_false", d.spot_success_false},
                      {"frozen_flag_two", d.frozen_flag_two}});
+  });
+
+  srv.Post("/admin/sign-form", [&sim](const httplib::Request& req, httplib::Response& res) {
+    auto form = parse_sign_form(req.get_param_value("form"));
+    if (!form) return fail(res, 400, "form must be raw or encoded");
+    sim.set_sign_form(*form);
+    reply(res, 200, {{"ok", true}, {"form", sign_form_name(*form)}});
   });
 
   srv.Post("/admin/faults", [&sim](const httplib::Request& req, httplib::Response& res) {

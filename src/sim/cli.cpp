@@ -23,6 +23,18 @@ void set_seed(Options& o, const std::string& v) {
     throw std::invalid_argument("must be an unsigned 64-bit integer, got '" + v + "'");
 }
 
+void set_now(Options& o, const std::string& v) {
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), o.now);
+  if (v.empty() || ec != std::errc() || end != v.data() + v.size() || o.now < 0)
+    throw std::invalid_argument("must be unix seconds (0: the real time), got '" + v + "'");
+}
+
+void set_sign_form(Options& o, const std::string& v) {
+  auto form = parse_sign_form(v);
+  if (!form) throw std::invalid_argument("must be raw or encoded, got '" + v + "'");
+  o.sign_form = *form;
+}
+
 void set_fault_rate(Options& o, const std::string& v) {
   double rate = -1;
   const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), rate);
@@ -67,7 +79,12 @@ FlagSet flags(Cli& c) {
   f.integer("slow-ms", o.faults.slow_ms, 0, INT_MAX, "delay of the `slow` fault");
   f.integer("storm-length", o.faults.storm_length, 0, INT_MAX, "29001 answers per `storm`");
   f.boolean("quirks", o.quirks, "vary representations the docs leave open");
-  f.text("time-zone-offset", o.time_zone_offset, "+HH:MM", "zone of emitted time strings");
+  f.text("time-zone-offset", o.time_zone_offset, "+HH:MM", "zone of the time strings, emitted and parsed");
+  f.value("now", "UNIX_SECONDS", "the simulator's time at start; recent movements fall on its day and month; 0 = real time",
+          [&o](auto& v) { set_now(o, v); }, "0");
+  f.value("sign-form", "raw|encoded",
+          "futures signature checked over the decoded query values, or over the query as the URL carries it",
+          [&o](auto& v) { set_sign_form(o, v); }, "raw");
   return f;
 }
 

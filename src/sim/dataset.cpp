@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdio>
 
 #include "common/timefmt.h"
@@ -19,6 +20,10 @@ constexpr uint64_t kUidStream = 0x75696473ULL;
 constexpr uint64_t kUsdtStream = 0x75736474ULL;
 constexpr uint64_t kUsdcStream = 0x75736463ULL;
 constexpr uint64_t kSubStream = 0x73756273ULL;
+// Recent movements: one stream per invitee, so they leave the older history, and
+// each other, unchanged.
+constexpr uint64_t kRecentStream = 0x72656365ULL;
+constexpr int kRecentPercent = 25;  // of the invitees
 
 int64_t deposit_amount(uint64_t& rng) {
   static constexpr std::array<int64_t, 5> kRound = {100, 500, 1000, 2500, 15000};
@@ -61,6 +66,21 @@ std::string nick_name(uint64_t& rng, int index) {
       return buf;
     }
   }
+}
+
+// [from, to] ranges, in epoch seconds, of the anchor's previous month, its
+// month before its day, and its day up to the anchor; empty ones dropped.
+std::vector<std::pair<int64_t, int64_t>> recent_periods(const Anchor& a) {
+  using namespace std::chrono;
+  const sys_days today = floor<days>(sys_seconds{seconds{a.now + a.offset_s}});
+  const year_month_day ymd{today};
+  auto epoch = [&](sys_days d) { return duration_cast<seconds>(d.time_since_epoch()).count() - a.offset_s; };
+  const int64_t day = epoch(today), month = epoch(sys_days{ymd.year() / ymd.month() / 1}),
+                previous = epoch(sys_days{ymd.year() / ymd.month() / 1 - months{1}});
+  std::vector<std::pair<int64_t, int64_t>> out{{previous, month - 1}};
+  if (month < day) out.emplace_back(month, day - 1);
+  out.emplace_back(day, a.now);
+  return out;
 }
 
 }  // namespace
@@ -123,6 +143,15 @@ const Movement* Invitee::first_deposit() const {
   return nullptr;
 }
 
+void book_movement(Invitee& inv, const Movement& m) {
+  // After any movement at the same second, so the history stays in booking order.
+  auto at = std::upper_bound(inv.history.begin(), inv.history.end(), m.time,
+                             [](int64_t t, const Movement& x) { return t < x.time; });
+  inv.history.insert(at, m);
+  inv.balance += m.deposit ? m.amount : -m.amount;
+  inv.update_time = std::max(inv.update_time, m.time);
+}
+
 Totals totals(const Invitee& inv, std::optional<int64_t> from, std::optional<int64_t> to) {
   Totals t;
   for (const auto& m : inv.history) {
@@ -132,13 +161,14 @@ Totals totals(const Invitee& inv, std::optional<int64_t> from, std::optional<int
   return t;
 }
 
-Dataset::Dataset(uint64_t seed, int invitees_per_quote, int sub_accounts) : seed_(seed) {
+Dataset::Dataset(uint64_t seed, int invitees_per_quote, int sub_accounts, std::optional<Anchor> anchor)
+    : seed_(seed), anchor_(anchor) {
   uint64_t uid_rng = seed ^ kUidStream, usdt_rng = seed ^ kUsdtStream, usdc_rng = seed ^ kUsdcStream;
   // Both quotes list the same people; each quote has its own history.
   int64_t uid = 10'000'000 + random_between(uid_rng, 0, 999);
   for (int i = 0; i < invitees_per_quote; ++i) {
-    usdt_.push_back(make_invitee(usdt_rng, uid));
-    usdc_.push_back(make_invitee(usdc_rng, uid));
+    usdt_.push_back(make_invitee(usdt_rng, uid, Quote::usdt));
+    usdc_.push_back(make_invitee(usdc_rng, uid, Quote::usdc));
     max_uid_ = uid;
     uid += random_between(uid_rng, 1, 5000);
   }
@@ -156,10 +186,13 @@ Dataset::Dataset(uint64_t seed, int invitees_per_quote, int sub_accounts) : seed
   }
 }
 
-Invitee Dataset::make_invitee(uint64_t& rng, int64_t uid) const {
+Invitee Dataset::make_invitee(uint64_t& rng, int64_t uid, Quote q) const {
   Invitee inv{uid, random_between(rng, kStart, kStart + 540 * kDay), {}, 0, 0};
   inv.update_time = inv.registered;
-  if (random_between(rng, 0, 99) < 15) return inv;  // never deposited
+  if (random_between(rng, 0, 99) < 15) {  // never deposited, unless recently
+    add_recent(inv, q);
+    return inv;
+  }
 
   int64_t t = inv.registered + random_between(rng, 600, 5 * kDay);
   int64_t held = 0;
@@ -176,7 +209,32 @@ Invitee Dataset::make_invitee(uint64_t& rng, int64_t uid) const {
   int pick = static_cast<int>(random_between(rng, 0, 9));
   inv.balance = pick == 0 ? 0 : pick == 1 ? held : held * random_between(rng, 40, 160) / 100;
   inv.update_time = std::min(kEnd, inv.update_time + random_between(rng, 0, 3 * kDay));
+  add_recent(inv, q);
   return inv;
+}
+
+void Dataset::add_recent(Invitee& inv, Quote q) const {
+  if (!anchor_) return;
+  uint64_t rng = seed_ ^ kRecentStream ^ (q == Quote::usdt ? kUsdtStream : kUsdcStream) ^
+                 (static_cast<uint64_t>(inv.uid) * 0x9E3779B97F4A7C15ULL);
+  next_random(rng);
+  if (random_between(rng, 0, 99) >= kRecentPercent) return;
+  const auto periods = recent_periods(*anchor_);
+  // A non-empty subset of the periods, one movement in each, in time order.
+  const auto mask = random_between(rng, 1, (int64_t{1} << periods.size()) - 1);
+  for (size_t i = 0; i < periods.size(); ++i) {
+    if (!((mask >> i) & 1)) continue;
+    const int64_t t = random_between(rng, periods[i].first, periods[i].second);
+    const bool withdraw = inv.balance > kUnit && random_between(rng, 0, 2) == 0;
+    const int64_t amount = withdraw ? inv.balance * random_between(rng, 10, 60) / 100 : deposit_amount(rng);
+    book_movement(inv, {t, !withdraw, amount});
+  }
+}
+
+bool Dataset::add_movement(Quote q, int64_t uid, const Movement& m) {
+  Invitee* inv = find_invitee(q, uid);
+  if (inv) book_movement(*inv, m);
+  return inv != nullptr;
 }
 
 Invitee* Dataset::find_invitee(Quote q, int64_t uid) {
@@ -198,7 +256,7 @@ void Dataset::add_invitees(Quote q, int n) {
   auto& list = q == Quote::usdt ? usdt_ : usdc_;
   for (int i = 0; i < n; ++i) {
     max_uid_ += random_between(rng, 1, 5000);
-    list.push_back(make_invitee(rng, max_uid_));
+    list.push_back(make_invitee(rng, max_uid_, q));
   }
 }
 
@@ -206,7 +264,7 @@ void Dataset::insert_lowest(Quote q, int n) {
   uint64_t rng = seed_ ^ (0x10E0000ULL + static_cast<uint64_t>(++added_batches_) * 7919);
   auto& list = q == Quote::usdt ? usdt_ : usdc_;
   for (int i = 0; i < n && (list.empty() || list.front().uid > 1); ++i)
-    list.insert(list.begin(), make_invitee(rng, list.empty() ? max_uid_ + 1 : list.front().uid - 1));
+    list.insert(list.begin(), make_invitee(rng, list.empty() ? max_uid_ + 1 : list.front().uid - 1, q));
   if (!list.empty()) max_uid_ = std::max(max_uid_, list.back().uid);
 }
 

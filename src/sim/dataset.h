@@ -37,6 +37,9 @@ struct Invitee {
   const Movement* first_deposit() const;
 };
 
+// Books `m` into the history (kept in time order), the balance and updateTime.
+void book_movement(Invitee& inv, const Movement& m);
+
 struct Totals {
   int64_t deposit = 0;
   int64_t withdrawal = 0;
@@ -53,9 +56,18 @@ struct SubAccount {
   bool contract_trade;
 };
 
+// The simulator's "now" and the zone of its days and months. The generated
+// history ends in 2024; with an anchor, a share of the invitees also get
+// movements in the anchor's previous month, earlier in its month and on its day,
+// never after it, so windows like "today" are not empty.
+struct Anchor {
+  int64_t now;  // epoch seconds
+  int offset_s = 0;
+};
+
 class Dataset {
  public:
-  Dataset(uint64_t seed, int invitees_per_quote, int sub_accounts);
+  Dataset(uint64_t seed, int invitees_per_quote, int sub_accounts, std::optional<Anchor> anchor = std::nullopt);
 
   const std::vector<Invitee>& invitees(Quote q) const { return q == Quote::usdt ? usdt_ : usdc_; }
   const std::vector<SubAccount>& sub_accounts() const { return subs_; }
@@ -68,14 +80,19 @@ class Dataset {
   // the lowest uid, or the lowest ones leaving.
   void insert_lowest(Quote q, int n);
   void remove_lowest(Quote q, int n);
+  // Books a movement (amount > 0) into the history, balance and updateTime;
+  // false when the uid is unknown.
+  bool add_movement(Quote q, int64_t uid, const Movement& m);
 
   // Exact values (amounts as decimal strings, times formatted in `offset_s`), for tests.
   nlohmann::json to_json(int offset_s) const;
 
  private:
-  Invitee make_invitee(uint64_t& rng, int64_t uid) const;
+  Invitee make_invitee(uint64_t& rng, int64_t uid, Quote q) const;
+  void add_recent(Invitee& inv, Quote q) const;
 
   uint64_t seed_;
+  std::optional<Anchor> anchor_;
   std::vector<Invitee> usdt_, usdc_;
   std::vector<SubAccount> subs_;
   int64_t max_uid_ = 0;

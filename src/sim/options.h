@@ -1,9 +1,12 @@
 #pragma once
 // Settings of the CoinW simulator (see simulator.h); the CLI maps flags onto these.
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "api/url.h"
 #include "common/coinw_facts.h"
 
 namespace coinw::sim {
@@ -37,6 +40,14 @@ struct Drift {
   bool frozen_flag_two = false;     // frozen sub-accounts say frozenFlag 2
 };
 
+// "raw" or "encoded", as --sign-form and /admin/sign-form take it.
+inline std::optional<api::QueryForm> parse_sign_form(std::string_view text) {
+  if (text == "raw") return api::QueryForm::raw;
+  if (text == "encoded") return api::QueryForm::encoded;
+  return std::nullopt;
+}
+inline const char* sign_form_name(api::QueryForm form) { return form == api::QueryForm::raw ? "raw" : "encoded"; }
+
 struct Options {
   std::string host = "127.0.0.1";
   int port = 0;  // 0: ephemeral, read back with Simulator::port()
@@ -53,7 +64,13 @@ struct Options {
   Faults faults;
   bool quirks = false;   // vary representations the docs leave open
   Drift drift;
-  std::string time_zone_offset = "+00:00";  // zone of the emitted time strings
+  std::string time_zone_offset = "+00:00";  // zone of the emitted and parsed time strings
+  // Which reading of the futures signing rule to check (docs/coinw-api.md §1): the
+  // decoded values, or the query exactly as the request target carries it.
+  api::QueryForm sign_form = api::QueryForm::raw;
+  // The simulator's "now" at start, epoch seconds (0: the real time): recent
+  // movements fall on its day and month, and admin deposits at it plus the time since.
+  int64_t now = 0;
 };
 
 }  // namespace coinw::sim

@@ -47,9 +47,16 @@ nlohmann::json Counters::to_json() const {
           {"faults_by_kind", std::move(by_kind)}};
 }
 
+int64_t real_now_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 struct Simulator::Impl {
   Options opt;
   int offset_s = 0;
+  const int64_t anchor;  // now() at construction
+  const TimePoint started = SteadyClock::now();
 
   mutable std::mutex mu;  // guards everything below up to `server`
   Dataset data;
@@ -57,6 +64,7 @@ struct Simulator::Impl {
   KeyedWindows invitee_windows, sub_account_windows, spot_ip_windows, spot_user_windows;
   FaultInjector faults;
   Drift drift;
+  api::QueryForm sign_form;
   uint64_t delay_rng;
 
   std::unique_ptr<httplib::Server> server;
@@ -68,16 +76,24 @@ struct Simulator::Impl {
   std::condition_variable sleep_cv;
   bool stopping = false;
 
-  explicit Impl(Options o)
+  Impl(Options o, int offset)
       : opt(std::move(o)),
-        data(opt.seed, opt.invitees, opt.sub_accounts),
+        offset_s(offset),
+        anchor(opt.now ? opt.now : real_now_s()),
+        data(opt.seed, opt.invitees, opt.sub_accounts, Anchor{anchor, offset_s}),
         invitee_windows(opt.limits.invitee_per_s),
         sub_account_windows(opt.limits.sub_account_per_s),
         spot_ip_windows(opt.limits.spot_ip_per_s),
         spot_user_windows(opt.limits.spot_user_per_s),
         faults(opt.seed ^ 0xFA017ULL),
         drift(opt.drift),
+        sign_form(opt.sign_form),
         delay_rng(opt.seed ^ 0xDE1A7ULL) {}
+
+  int64_t now_s() const {
+    if (!opt.now) return real_now_s();
+    return anchor + std::chrono::duration_cast<std::chrono::seconds>(SteadyClock::now() - started).count();
+  }
 
   void sleep_ms(int ms) {
     std::unique_lock lock(sleep_mu);
@@ -134,7 +150,8 @@ struct Simulator::Impl {
     auto r = rendering(req);
     auto q = req.target.find('?');
     std::string path = req.target.substr(0, q);
-    auto params = api::split_query(q == std::string::npos ? "" : std::string_view(req.target).substr(q + 1));
+    const std::string_view target_query = q == std::string::npos ? "" : std::string_view(req.target).substr(q + 1);
+    auto params = api::split_query(target_query);
 
     auto refuse = [&](uint64_t Counters::*counter, const char* code, const char* msg) {
       std::lock_guard lock(mu);
@@ -151,7 +168,15 @@ struct Simulator::Impl {
     // The real code for a stale timestamp is undocumented; 6000 (auth) is our choice.
     if (*ts < now_ms - opt.timestamp_window_ms || *ts > now_ms + opt.timestamp_window_ms)
       return refuse(&Counters::auth_failures, kAuthError, "timestamp expired");
-    auto expected = api::futures_sign(opt.secret_key, *ts, req.method, path, params, req.body);
+    api::QueryForm form;
+    {
+      std::lock_guard lock(mu);
+      form = sign_form;
+    }
+    auto expected = form == api::QueryForm::raw
+                        ? api::futures_sign(opt.secret_key, *ts, req.method, path, params, req.body)
+                        : api::hmac_sha256_base64(opt.secret_key,
+                                                  api::futures_prehash_of(*ts, req.method, path, target_query, req.body));
     if (!api::constant_time_equal(req.get_header_value("sign"), expected))
       return refuse(&Counters::bad_signatures, kBadSign, "invalid signature");
 
@@ -272,9 +297,9 @@ Simulator::Simulator(Options options) {
     throw std::invalid_argument("TLS needs both a certificate and a key");
   auto offset = parse_utc_offset(options.time_zone_offset);
   if (!offset) throw std::invalid_argument("time zone offset must be UTC, Z or look like +08:00");
+  if (options.now < 0) throw std::invalid_argument("now must be unix seconds, or 0 for the real time");
   auto faults = options.faults;
-  impl_ = std::make_unique<Impl>(std::move(options));
-  impl_->offset_s = *offset;
+  impl_ = std::make_unique<Impl>(std::move(options), *offset);
   impl_->faults.configure(faults);
 }
 
@@ -408,9 +433,27 @@ bool Simulator::set_balance(Quote quote, int64_t uid, int64_t units) {
   auto* inv = impl_->data.find_invitee(quote, uid);
   if (!inv) return false;
   inv->balance = units;
-  inv->update_time = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
+  inv->update_time = impl_->now_s();
   return true;
+}
+
+std::optional<int64_t> Simulator::add_movement(Quote quote, int64_t uid, bool deposit, int64_t units) {
+  std::lock_guard lock(impl_->mu);
+  const int64_t t = impl_->now_s();
+  if (!impl_->data.add_movement(quote, uid, {t, deposit, units})) return std::nullopt;
+  return t;
+}
+
+int64_t Simulator::now() const { return impl_->now_s(); }
+
+void Simulator::set_sign_form(api::QueryForm form) {
+  std::lock_guard lock(impl_->mu);
+  impl_->sign_form = form;
+}
+
+api::QueryForm Simulator::sign_form() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->sign_form;
 }
 
 void Simulator::add_invitees(Quote quote, int count) {

@@ -53,11 +53,20 @@ class Simulator {
   bool freeze(int64_t spot_uid, bool frozen);
   bool set_trade(int64_t spot_uid, std::optional<bool> spot, std::optional<bool> contract);
   bool set_balance(Quote quote, int64_t uid, int64_t units);  // also moves updateTime to now
+  // Books a deposit or withdrawal of `units` (> 0) at now(); returns its time, or
+  // nothing when the uid is unknown.
+  std::optional<int64_t> add_movement(Quote quote, int64_t uid, bool deposit, int64_t units);
   void add_invitees(Quote quote, int count);
   void set_faults(const Faults& faults);  // throws std::invalid_argument
   Faults faults() const;
   void set_drift(const Drift& drift);
   Drift drift() const;
+  void set_sign_form(api::QueryForm form);
+  api::QueryForm sign_form() const;
+
+  // The simulator's clock, epoch seconds: Options::now plus the time since
+  // construction, or the real time when Options::now is 0.
+  int64_t now() const;
 
   // Exact dataset values plus the settings needed to interpret them.
   nlohmann::json dataset_json() const;

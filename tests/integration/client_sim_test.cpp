@@ -10,6 +10,7 @@
 #include "api/client.h"
 #include "api/pager.h"
 #include "common/timefmt.h"
+#include "sim/endpoints.h"
 #include "sim/simulator.h"
 #include "support/test_ca.h"
 
@@ -51,8 +52,8 @@ api::TransportOptions transport_to(const std::string& url) {
 
 struct Fixture {
   explicit Fixture(sim::Options o) : sim(std::move(o)) { sim.start(); }
-  Client client(api::Transport& t, api::ClientOptions opts = {}) {
-    return Client({"demo-key", "demo-secret"}, t, gate, opts);
+  Client client(api::Transport& t, api::ClientOptions opts = {}, api::ClientObserver* observer = nullptr) {
+    return Client({"demo-key", "demo-secret"}, t, gate, opts, observer);
   }
   sim::Simulator sim;
   ratelimit::RateGate gate{SystemClock::instance()};
@@ -186,6 +187,124 @@ TEST(ClientSim, HttpsRefusesACertificateForAnotherHost) {
   auto page = f.client(*transport).invitee_assets({}, SteadyClock::now() + 10s);
   ASSERT_FALSE(page);
   EXPECT_EQ(page.error().reason, FailureReason::tls);
+}
+
+struct FallbackObserver final : api::ClientObserver {
+  void on_request(Endpoint, Duration, const std::optional<FailureReason>&) override {}
+  void on_signature_fallback(Endpoint) override { ++fallbacks; }
+  int fallbacks = 0;
+};
+
+// This month in the simulator's zone (UTC here), so windows hold recent movements.
+api::InviteeQuery this_month(const sim::Simulator& s, int page_no = 1) {
+  const std::string month = format_coinw_time(s.now(), 0).substr(0, 7);
+  api::InviteeQuery q;
+  q.page_no = page_no;
+  q.start_time = month + "-01 00:00:00";
+  q.end_time = format_coinw_time(s.now(), 0);
+  return q;
+}
+
+sim::Options sign_form_options(api::QueryForm form) {
+  sim::Options o;
+  o.sign_form = form;
+  o.now = *parse_coinw_time("2026-06-15 10:00:00", 0);
+  return o;
+}
+
+TEST(ClientSimSigning, RawSimulatorTakesWindowsWithoutFallback) {
+  Fixture f(sign_form_options(api::QueryForm::raw));
+  auto transport = api::make_http_transport(transport_to(f.sim.url()));
+  FallbackObserver observer;
+  auto client = f.client(*transport, {}, &observer);
+  ASSERT_TRUE(client.invitee_assets({}, SteadyClock::now() + 10s));
+  for (int page = 1; page <= 2; ++page) {
+    auto r = client.invitee_assets(this_month(f.sim, page), SteadyClock::now() + 10s);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_FALSE(r.value().rows.empty());
+  }
+  EXPECT_EQ(observer.fallbacks, 0);
+  EXPECT_EQ(f.sim.counters().bad_signatures, 0u);
+  EXPECT_EQ(f.sim.counters().invitee_assets.requests, 3u);
+}
+
+TEST(ClientSimSigning, EncodedSimulatorMakesTheClientFallBackOnce) {
+  Fixture f(sign_form_options(api::QueryForm::encoded));
+  auto transport = api::make_http_transport(transport_to(f.sim.url()));
+  FallbackObserver observer;
+  auto client = f.client(*transport, {}, &observer);
+  auto plain = client.invitee_assets({}, SteadyClock::now() + 10s);
+  ASSERT_TRUE(plain) << plain.error().message;
+  EXPECT_EQ(f.sim.counters().bad_signatures, 0u) << "nothing to encode: both readings agree";
+
+  auto first = client.invitee_assets(this_month(f.sim), SteadyClock::now() + 10s);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(observer.fallbacks, 1);
+  EXPECT_EQ(f.sim.counters().bad_signatures, 1u);
+  EXPECT_EQ(f.sim.counters().invitee_assets.requests, 3u);
+  // The window's totals are the simulator's: the retried request was answered normally.
+  const auto data = f.sim.dataset_json()["invitees"]["usdt"];
+  const auto& rows = first.value().rows;
+  ASSERT_EQ(rows.size(), 100u);
+  int depositors = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].uid, data[i]["uid"].get<uint64_t>());
+    int64_t deposits = 0;
+    for (const auto& m : data[i]["history"])
+      if (m["type"] == "deposit" && m["time"].get<std::string>() >= *this_month(f.sim).start_time)
+        deposits += *sim::parse_amount(m["amount"].get<std::string>());
+    EXPECT_EQ(*rows[i].total_deposit, *api::parse_amount(sim::format_amount(deposits))) << rows[i].uid;
+    depositors += deposits > 0;
+  }
+  EXPECT_GT(depositors, 0);
+
+  for (int page = 2; page <= 3; ++page)
+    ASSERT_TRUE(client.invitee_assets(this_month(f.sim, page), SteadyClock::now() + 10s));
+  api::InviteeQuery one = this_month(f.sim);
+  one.uid = data[3]["uid"].get<uint64_t>();
+  auto single = client.invitee_assets(one, SteadyClock::now() + 10s);
+  ASSERT_TRUE(single) << single.error().message;
+  ASSERT_EQ(single.value().rows.size(), 1u);
+  EXPECT_EQ(single.value().rows[0].uid, *one.uid);
+  EXPECT_EQ(observer.fallbacks, 1);
+  EXPECT_EQ(f.sim.counters().bad_signatures, 1u) << "later windows go straight in the encoded form";
+  EXPECT_EQ(f.sim.counters().invitee_assets.requests, 6u);
+  EXPECT_EQ(f.sim.counters().invitee_assets.violations, 0u);
+}
+
+// Spoils the signature of windowed requests only: a key that may read totals but
+// not windows, say. No form of the query can fix that.
+class SpoiledWindows final : public api::Transport {
+ public:
+  explicit SpoiledWindows(std::unique_ptr<api::Transport> inner) : inner_(std::move(inner)) {}
+  api::Result<api::HttpResponse> send(const api::HttpRequest& r) override {
+    api::HttpRequest copy = r;
+    if (sim::find_param(r.query, "startTime"))
+      for (auto& [k, v] : copy.headers)
+        if (k == "sign") v = "AAAA" + v.substr(4);
+    return inner_->send(copy);
+  }
+
+ private:
+  std::unique_ptr<api::Transport> inner_;
+};
+
+TEST(ClientSimSigning, WhenTheEncodedFormFailsTooItIsAnAuthErrorNotRetriedLater) {
+  Fixture f(sign_form_options(api::QueryForm::encoded));
+  SpoiledWindows transport(api::make_http_transport(transport_to(f.sim.url())));
+  FallbackObserver observer;
+  auto client = f.client(transport, {}, &observer);
+  ASSERT_TRUE(client.invitee_assets({}, SteadyClock::now() + 10s));
+  auto r = client.invitee_assets(this_month(f.sim), SteadyClock::now() + 10s);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().reason, FailureReason::auth);
+  EXPECT_EQ(f.sim.counters().bad_signatures, 2u) << "raw, then encoded";
+  r = client.invitee_assets(this_month(f.sim), SteadyClock::now() + 10s);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().reason, FailureReason::auth);
+  EXPECT_EQ(f.sim.counters().bad_signatures, 3u) << "no second fallback";
+  EXPECT_EQ(f.sim.counters().invitee_assets.requests, 4u);
+  EXPECT_EQ(observer.fallbacks, 0);
 }
 
 // Steady-state rate of a paging run: the requests after the first burst of

@@ -91,6 +91,7 @@ TEST_F(ExporterTest, GoldenMetricsForASeededSimulator) {
   sim::Options o;
   o.invitees = 12;
   o.sub_accounts = 6;
+  o.now = *parse_coinw_time("2026-06-15 10:00:00", 0);  // recent movements fixed too
   serve_demo(o);
   exp_.record_reload(true);
   const std::string got = normalise(scrape());

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/signing.h"
+#include "common/timefmt.h"
 #include "sim/simulator.h"
 #include "support/test_ca.h"
 
@@ -36,8 +37,8 @@ class SimServerTest : public ::testing::Test {
   }
 
   httplib::Result futures_get(const api::QueryParams& params, int64_t ts = now_ms(),
-                              const std::string& secret = "demo-secret") {
-    std::string sign = api::futures_sign(secret, ts, "GET", kInvitee, params, "");
+                              const std::string& secret = "demo-secret", api::QueryForm form = api::QueryForm::raw) {
+    std::string sign = api::futures_sign(secret, ts, "GET", kInvitee, params, "", form);
     std::string target = kInvitee;
     if (!params.empty()) target += "?" + api::join_encoded(params);
     return cli_->Get(target, {{"api_key", "demo-key"}, {"timestamp", std::to_string(ts)}, {"sign", sign}});
@@ -219,6 +220,118 @@ TEST_F(SimServerTest, AdminCountersBalanceAndInvitees) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 404);
   EXPECT_EQ(body(r)["code"], 404);
+}
+
+constexpr int kPlus8 = 8 * 3600;
+
+// Sums the dataset's history of `row` inside [from, to], both in the dataset's zone.
+std::pair<int64_t, int64_t> history_sums(const json& row, const std::string& from, const std::string& to) {
+  int64_t dep = 0, wd = 0;
+  for (const auto& m : row["history"]) {
+    std::string t = m["time"];
+    if (t < from || t > to) continue;  // same format and zone: string order is time order
+    (m["type"] == "deposit" ? dep : wd) += *parse_amount(m["amount"].get<std::string>());
+  }
+  return {dep, wd};
+}
+
+// With a fixed anchor, "this month" and "today" hold recent movements, and every
+// row's windowed totals are the history inside the window.
+TEST_F(SimServerTest, RecentMovementsFillTheCurrentPeriods) {
+  Options o;
+  o.time_zone_offset = "+08:00";
+  o.now = *parse_coinw_time("2026-06-15 10:00:00", kPlus8);
+  o.page_size_cap = 150;
+  start(o);
+  const json data = sim_->dataset_json()["invitees"]["usdt"];
+  for (auto [from, to] : {std::pair{"2026-06-01 00:00:00", "2026-06-30 23:59:59"},
+                          std::pair{"2026-06-15 00:00:00", "2026-06-15 23:59:59"},
+                          std::pair{"2026-05-01 00:00:00", "2026-05-31 23:59:59"}}) {
+    SCOPED_TRACE(from);
+    auto r = futures_get({{"endTime", to}, {"pageNo", "1"}, {"pageSize", "150"}, {"quote", "usdt"}, {"startTime", from}});
+    ASSERT_TRUE(r);
+    auto list = body(r)["data"]["list"];
+    ASSERT_EQ(list.size(), data.size()) << r->body;
+    int moved = 0;
+    for (size_t i = 0; i < list.size(); ++i) {
+      auto [dep, wd] = history_sums(data[i], from, to);
+      EXPECT_EQ(list[i]["totalDeposit"], format_amount(dep)) << data[i]["uid"];
+      EXPECT_EQ(list[i]["totalWithdrawal"], format_amount(wd)) << data[i]["uid"];
+      EXPECT_EQ(list[i]["currentBalance"], data[i]["currentBalance"]);
+      moved += dep + wd > 0;
+    }
+    EXPECT_GT(moved, 0);
+  }
+}
+
+TEST_F(SimServerTest, AdminDepositIsInTheNextWindowAndTheTotals) {
+  Options o;
+  o.time_zone_offset = "+08:00";
+  o.now = *parse_coinw_time("2026-06-15 10:00:00", kPlus8);
+  o.limits.invitee_per_s = 0;
+  start(o);
+  const std::string uid = std::to_string(sim_->dataset_json()["invitees"]["usdc"][5]["uid"].get<int64_t>());
+  const std::string day = format_coinw_time(sim_->now(), kPlus8).substr(0, 10);
+  const api::QueryParams today{{"endTime", day + " 23:59:59"}, {"quote", "usdc"}, {"startTime", day + " 00:00:00"},
+                               {"uid", uid}};
+  const api::QueryParams all{{"quote", "usdc"}, {"uid", uid}};
+  auto row = [&](const api::QueryParams& q) {
+    auto r = futures_get(q);
+    EXPECT_TRUE(r);
+    return body(r)["data"]["list"][0];
+  };
+  auto units = [](const json& v) { return *parse_amount(v.get<std::string>()); };
+  const json window_before = row(today), all_before = row(all);
+
+  auto r = cli_->Post("/admin/invitees/" + uid + "/deposit?amount=12.5&quote=usdc", "", "text/plain");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_GE(body(r)["time"].get<int64_t>(), o.now);
+  const json window_after = row(today), all_after = row(all);
+  EXPECT_EQ(units(window_after["totalDeposit"]), units(window_before["totalDeposit"]) + 1'250'000'000);
+  EXPECT_EQ(units(all_after["totalDeposit"]), units(all_before["totalDeposit"]) + 1'250'000'000);
+  EXPECT_EQ(units(all_after["currentBalance"]), units(all_before["currentBalance"]) + 1'250'000'000);
+  EXPECT_EQ(all_after["updateTime"], format_coinw_time(body(r)["time"].get<int64_t>(), kPlus8));
+
+  r = cli_->Post("/admin/invitees/" + uid + "/deposit?amount=2&quote=usdc&type=withdrawal", "", "text/plain");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(units(row(today)["totalWithdrawal"]), units(window_before["totalWithdrawal"]) + 200'000'000);
+  EXPECT_EQ(units(row(all)["currentBalance"]), units(all_before["currentBalance"]) + 1'050'000'000);
+
+  for (const char* bad : {"amount=-1", "amount=0", "amount=abc", "amount=1&type=gift", "amount=1&quote=btc", ""}) {
+    r = cli_->Post("/admin/invitees/" + uid + "/deposit?" + bad, "", "text/plain");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << bad;
+  }
+  r = cli_->Post("/admin/invitees/1/deposit?amount=1", "", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+}
+
+// The other reading of the signing rule: the query exactly as the target carries it.
+TEST_F(SimServerTest, EncodedSignFormChecksTheQueryAsTheUrlCarriesIt) {
+  Options o;
+  o.sign_form = api::QueryForm::encoded;
+  o.limits.invitee_per_s = 0;
+  start(o);
+  const api::QueryParams plain{{"pageNo", "1"}, {"pageSize", "5"}, {"quote", "usdt"}};
+  const api::QueryParams window{{"endTime", "2024-06-30 23:59:59"}, {"pageNo", "1"}, {"startTime", "2024-06-01 00:00:00"}};
+  for (auto form : {api::QueryForm::raw, api::QueryForm::encoded})
+    EXPECT_EQ(body(futures_get(plain, now_ms(), "demo-secret", form))["code"], "0") << "nothing to encode: same bytes";
+  EXPECT_EQ(body(futures_get(window, now_ms(), "demo-secret", api::QueryForm::raw))["code"], "6001");
+  EXPECT_EQ(body(futures_get(window, now_ms(), "demo-secret", api::QueryForm::encoded))["code"], "0");
+  EXPECT_EQ(sim_->counters().bad_signatures, 1u);
+
+  auto r = cli_->Post("/admin/sign-form?form=raw", "", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(body(r)["form"], "raw");
+  EXPECT_EQ(body(futures_get(window, now_ms(), "demo-secret", api::QueryForm::raw))["code"], "0");
+  EXPECT_EQ(body(futures_get(window, now_ms(), "demo-secret", api::QueryForm::encoded))["code"], "6001");
+  r = cli_->Post("/admin/sign-form?form=sorted", "", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(sim_->sign_form(), api::QueryForm::raw);
 }
 
 class SimFaultTest : public SimServerTest {

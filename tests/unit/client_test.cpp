@@ -42,7 +42,9 @@ struct RecordingObserver final : ClientObserver {
   void on_pause(Endpoint, std::chrono::seconds s) override { pauses.push_back(s); }
   void on_invalid_rows(Endpoint, size_t n) override { invalid += n; }
   void on_format(Endpoint, const FormatReport& f) override { formats.push_back(f); }
+  void on_signature_fallback(Endpoint) override { ++fallbacks; }
   std::vector<std::optional<FailureReason>> failures;
+  int fallbacks = 0;
   std::vector<FormatReport> formats;
   std::vector<std::chrono::seconds> pauses;
   size_t invalid = 0;
@@ -78,13 +80,118 @@ TEST_F(ClientTest, InviteeRequestIsSignedByteForByte) {
   EXPECT_EQ(r.body, "");
 }
 
-TEST_F(ClientTest, OptionalParamsAreSentAndSignedRaw) {
+TEST_F(ClientTest, OptionalParamsAreSentInByteOrderAndSignedRaw) {
   InviteeQuery q{"usdc", 2, 50, 42, "2024-01-01 00:00:00", "2024-02-01 00:00:00"};
   ASSERT_TRUE(client.invitee_assets(q, far()));
   const auto& r = transport.requests[0];
   EXPECT_EQ(join_raw(r.query),
-            "uid=42&startTime=2024-01-01 00:00:00&endTime=2024-02-01 00:00:00&pageNo=2&pageSize=50&quote=usdc");
+            "endTime=2024-02-01 00:00:00&pageNo=2&pageSize=50&quote=usdc&startTime=2024-01-01 00:00:00&uid=42");
   EXPECT_EQ(header(r, "sign"), futures_sign("testsecret", 1700000000000, "GET", r.path, r.query, ""));
+}
+
+// The vectors of docs/coinw-api.md, as the client builds them.
+const InviteeQuery kWindow{"usdt", 1, 100, {}, "2026-11-01 00:00:00", "2026-11-30 23:59:59"};
+constexpr const char* kWindowRawSign = "ZFggc/UNabUOznEzEItl9JsfzESofHzca7gZCmmFTco=";
+constexpr const char* kWindowEncodedSign = "2sjjbvz2QVBpVby+0/+W0vc2nM16fvL6MBTLYGQgO38=";
+const char* kBadSign = R"({"code":"6001","msg":"invalid signature"})";
+
+TEST_F(ClientTest, WindowedRequestMatchesTheVector) {
+  ASSERT_TRUE(client.invitee_assets(kWindow, far()));
+  const auto& r = transport.requests[0];
+  EXPECT_EQ(join_raw(r.query),
+            "endTime=2026-11-30 23:59:59&pageNo=1&pageSize=100&quote=usdt&startTime=2026-11-01 00:00:00");
+  EXPECT_EQ(join_encoded(r.query),
+            "endTime=2026-11-30%2023%3A59%3A59&pageNo=1&pageSize=100&quote=usdt&startTime=2026-11-01%2000%3A00%3A00");
+  EXPECT_EQ(header(r, "timestamp"), "1700000000000");
+  EXPECT_EQ(header(r, "sign"), kWindowRawSign);
+}
+
+TEST_F(ClientTest, UidRequestMatchesTheVector) {
+  ASSERT_TRUE(client.invitee_assets({"usdt", 1, 1, 12345678, {}, {}}, far()));
+  const auto& r = transport.requests[0];
+  EXPECT_EQ(join_raw(r.query), "pageNo=1&pageSize=1&quote=usdt&uid=12345678");
+  EXPECT_EQ(header(r, "timestamp"), "1700000000000");
+  EXPECT_EQ(header(r, "sign"), "sZbiPA9tYz1p8rYimjkNQ2liPnzOdwxD9LaQxIhtOsA=");
+}
+
+TEST_F(ClientTest, BadSignatureOnAWindowFallsBackToTheEncodedFormAndKeepsIt) {
+  transport.latency = Duration::zero();  // the wall clock stays at the vectors' timestamp
+  ASSERT_TRUE(client.invitee_assets({}, far()));
+  transport.answers.push_back(HttpResponse{200, kBadSign, {}});
+  auto r = client.invitee_assets(kWindow, far());
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(transport.requests.size(), 3u);
+  EXPECT_EQ(header(transport.requests[1], "sign"), kWindowRawSign);
+  EXPECT_EQ(header(transport.requests[2], "timestamp"), "1700000000000");
+  EXPECT_EQ(header(transport.requests[2], "sign"), kWindowEncodedSign);
+  EXPECT_EQ(transport.requests[2].query, transport.requests[1].query) << "the URL is the same, only the signature differs";
+  EXPECT_EQ(observer.fallbacks, 1);
+  EXPECT_EQ(observer.failures.size(), 3u) << "the refused try was sent, so it is counted";
+
+  // Later windows go straight in the encoded form; plain requests are unaffected.
+  ASSERT_TRUE(client.invitee_assets(kWindow, far()));
+  ASSERT_EQ(transport.requests.size(), 4u);
+  EXPECT_EQ(header(transport.requests[3], "sign"), kWindowEncodedSign);
+  ASSERT_TRUE(client.invitee_assets({}, far()));
+  EXPECT_EQ(header(transport.requests[4], "sign"), "H8bYfyKbw3DM1m4MS9ybPgsmR+vtx6rbRuexmElMiEo=");
+  EXPECT_EQ(observer.fallbacks, 1);
+}
+
+TEST_F(ClientTest, NoFallbackBeforeAPlainRequestSucceeded) {
+  transport.answers.push_back(HttpResponse{200, kBadSign, {}});
+  auto r = client.invitee_assets(kWindow, far());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().reason, FailureReason::auth);
+  EXPECT_EQ(transport.requests.size(), 1u) << "the key itself may be wrong";
+  // Once a plain request passed, the next refused window does try it.
+  ASSERT_TRUE(client.invitee_assets({}, far()));
+  transport.answers.push_back(HttpResponse{200, kBadSign, {}});
+  ASSERT_TRUE(client.invitee_assets(kWindow, far()));
+  EXPECT_EQ(transport.requests.size(), 4u);
+  EXPECT_EQ(observer.fallbacks, 1);
+}
+
+TEST_F(ClientTest, PlainRequestsAreNeverRetried) {
+  ASSERT_TRUE(client.invitee_assets({}, far()));
+  transport.answers.push_back(HttpResponse{200, kBadSign, {}});
+  EXPECT_FALSE(client.invitee_assets({"usdt", 1, 1, 12345678, {}, {}}, far()));
+  EXPECT_EQ(transport.requests.size(), 2u);
+}
+
+TEST_F(ClientTest, WhenTheEncodedFormFailsTooTheFallbackIsNotTriedAgain) {
+  ASSERT_TRUE(client.invitee_assets({}, far()));
+  transport.answers.push_back(HttpResponse{200, kBadSign, {}});
+  transport.answers.push_back(HttpResponse{200, kBadSign, {}});
+  auto r = client.invitee_assets(kWindow, far());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().reason, FailureReason::auth);
+  EXPECT_EQ(transport.requests.size(), 3u);
+  transport.answers.push_back(HttpResponse{200, kBadSign, {}});
+  ASSERT_FALSE(client.invitee_assets(kWindow, far()));
+  EXPECT_EQ(transport.requests.size(), 4u);
+  EXPECT_EQ(header(transport.requests[3], "sign"),
+            futures_sign("testsecret", std::stoll(header(transport.requests[3], "timestamp")), "GET",
+                         transport.requests[3].path, transport.requests[3].query, ""))
+      << "still our reading: raw values";
+  EXPECT_EQ(observer.fallbacks, 0);
+}
+
+TEST_F(ClientTest, TheRetryTakesItsOwnPermitWithinTheDeadline) {
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(client.invitee_assets({}, far()));
+  transport.answers.push_back(HttpResponse{200, kBadSign, {}});
+  // The fifth request fills the window: no permit for a retry within 100 ms.
+  auto r = client.invitee_assets(kWindow, clock.now() + 100ms);
+  ASSERT_FALSE(r);
+  EXPECT_FALSE(r.error().sent);
+  EXPECT_EQ(transport.requests.size(), 5u);
+  auto& t = transport.send_times;
+  for (size_t i = 5; i < t.size(); ++i) EXPECT_GT(t[i] - t[i - 5], 1s);
+  // Nothing was learnt: the next refused window tries the fallback again.
+  transport.answers.push_back(HttpResponse{200, kBadSign, {}});
+  ASSERT_TRUE(client.invitee_assets(kWindow, far()));
+  EXPECT_EQ(transport.requests.size(), 7u);
+  for (size_t i = 5; i < t.size(); ++i) EXPECT_GT(t[i] - t[i - 5], 1s);
+  EXPECT_EQ(observer.fallbacks, 1);
 }
 
 TEST_F(ClientTest, SubAccountRequestUsesSpotScheme) {

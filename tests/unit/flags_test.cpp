@@ -117,6 +117,11 @@ TEST(SimCli, DefaultsAndEveryKindOfFlag) {
   EXPECT_EQ(c.options.faults.rate, 0.25);
   EXPECT_EQ(c.options.faults.kinds, (std::vector<std::string>{"html", "slow"}));
   EXPECT_EQ(c.secret_key_file, "/nonexistent") << "the parser does not read the file";
+  EXPECT_EQ(c.options.sign_form, api::QueryForm::raw);
+  EXPECT_EQ(c.options.now, 0);
+  c = sim::parse_cli({"--sign-form=encoded", "--now", "1764547200"});
+  EXPECT_EQ(c.options.sign_form, api::QueryForm::encoded);
+  EXPECT_EQ(c.options.now, 1764547200);
   EXPECT_TRUE(sim::parse_cli({"--help"}).help);
 }
 
@@ -127,6 +132,8 @@ TEST(SimCli, BadValuesAreFlagErrors) {
            {"--seed=-1", "flag --seed: must be an unsigned 64-bit integer, got '-1'"},
            {"--fault-rate=2", "flag --fault-rate: must be a number from 0 to 1, got '2'"},
            {"--invitees=-3", "flag --invitees: must be at least 0, got -3"},
+           {"--sign-form=sorted", "flag --sign-form: must be raw or encoded, got 'sorted'"},
+           {"--now=-5", "flag --now: must be unix seconds (0: the real time), got '-5'"},
        }) {
     try {
       sim::parse_cli({arg});

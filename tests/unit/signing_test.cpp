@@ -24,6 +24,47 @@ TEST(FuturesSigning, NoQueryHasNoQuestionMark) {
             "pyLY9knZWdHh2vLrOLEFI0IusL+/KQ05PGanRC0fCXQ=");
 }
 
+// docs/coinw-api.md's vectors for a window and for one uid: the parameters in
+// byte order of their names, the raw values signed, the URL percent-encoded.
+constexpr const char* kAssets = "/api/v3/patener/openapi/v1/partner/invitation/user/assets";
+const QueryParams kWindow{{"endTime", "2026-11-30 23:59:59"},
+                          {"pageNo", "1"},
+                          {"pageSize", "100"},
+                          {"quote", "usdt"},
+                          {"startTime", "2026-11-01 00:00:00"}};
+
+TEST(FuturesSigning, WindowVectorSignsRawValues) {
+  EXPECT_EQ(futures_prehash(1700000000000, "GET", kAssets, kWindow, ""),
+            "1700000000000GET/api/v3/patener/openapi/v1/partner/invitation/user/assets"
+            "?endTime=2026-11-30 23:59:59&pageNo=1&pageSize=100&quote=usdt&startTime=2026-11-01 00:00:00");
+  EXPECT_EQ(futures_sign("testsecret", 1700000000000, "GET", kAssets, kWindow, ""),
+            "ZFggc/UNabUOznEzEItl9JsfzESofHzca7gZCmmFTco=");
+  EXPECT_EQ(join_encoded(kWindow),
+            "endTime=2026-11-30%2023%3A59%3A59&pageNo=1&pageSize=100&quote=usdt&startTime=2026-11-01%2000%3A00%3A00");
+}
+
+TEST(FuturesSigning, WindowVectorInTheEncodedFallbackForm) {
+  const std::string prehash =
+      "1700000000000GET/api/v3/patener/openapi/v1/partner/invitation/user/assets"
+      "?endTime=2026-11-30%2023%3A59%3A59&pageNo=1&pageSize=100&quote=usdt&startTime=2026-11-01%2000%3A00%3A00";
+  EXPECT_EQ(futures_prehash(1700000000000, "GET", kAssets, kWindow, "", QueryForm::encoded), prehash);
+  EXPECT_EQ(futures_prehash_of(1700000000000, "GET", kAssets, join_encoded(kWindow), ""), prehash);
+  EXPECT_EQ(futures_sign("testsecret", 1700000000000, "GET", kAssets, kWindow, "", QueryForm::encoded),
+            "2sjjbvz2QVBpVby+0/+W0vc2nM16fvL6MBTLYGQgO38=");
+}
+
+TEST(FuturesSigning, UidVector) {
+  QueryParams q{{"pageNo", "1"}, {"pageSize", "1"}, {"quote", "usdt"}, {"uid", "12345678"}};
+  EXPECT_EQ(futures_prehash(1700000000000, "GET", kAssets, q, ""),
+            "1700000000000GET/api/v3/patener/openapi/v1/partner/invitation/user/assets"
+            "?pageNo=1&pageSize=1&quote=usdt&uid=12345678");
+  EXPECT_EQ(futures_sign("testsecret", 1700000000000, "GET", kAssets, q, ""),
+            "sZbiPA9tYz1p8rYimjkNQ2liPnzOdwxD9LaQxIhtOsA=");
+  // Nothing to encode: both readings sign the same bytes.
+  EXPECT_EQ(futures_sign("testsecret", 1700000000000, "GET", kAssets, q, "", QueryForm::encoded),
+            "sZbiPA9tYz1p8rYimjkNQ2liPnzOdwxD9LaQxIhtOsA=");
+}
+
 TEST(FuturesSigning, QueryIsSignedInSendOrderWithRawValues) {
   QueryParams q{{"quote", "usdt"}, {"startTime", "2024-01-01 00:00:00"}};
   EXPECT_EQ(futures_prehash(1, "GET", "/p", q, ""), "1GET/p?quote=usdt&startTime=2024-01-01 00:00:00");

@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
+#include "common/timefmt.h"
 #include "sim/dataset.h"
 
 namespace coinw::sim {
@@ -71,6 +73,90 @@ TEST(SimDataset, AddedInviteesGetHigherUids) {
   EXPECT_LT(d.invitees(Quote::usdc)[6].uid, d.invitees(Quote::usdc)[7].uid);
   EXPECT_NE(d.find_invitee(Quote::usdc, d.invitees(Quote::usdc)[7].uid), nullptr);
   EXPECT_EQ(d.find_invitee(Quote::usdt, d.invitees(Quote::usdc)[7].uid), nullptr);
+}
+
+constexpr int kPlus8 = 8 * 3600;
+int64_t at(const char* text, int offset_s = kPlus8) { return *parse_coinw_time(text, offset_s); }
+
+TEST(SimRecent, SomeInviteesMoveInThePreviousMonthThisMonthAndToday) {
+  const int64_t now = at("2026-03-18 15:30:00");
+  const Dataset plain(42, 250, 0), d(42, 250, 0, Anchor{now, kPlus8});
+  const int64_t previous = at("2026-02-01 00:00:00"), month = at("2026-03-01 00:00:00"),
+                today = at("2026-03-18 00:00:00");
+  for (auto q : {Quote::usdt, Quote::usdc}) {
+    SCOPED_TRACE(quote_name(q));
+    int moved = 0, in_previous = 0, earlier = 0, on_the_day = 0;
+    for (size_t i = 0; i < d.invitees(q).size(); ++i) {
+      const Invitee &old = plain.invitees(q)[i], &inv = d.invitees(q)[i];
+      ASSERT_EQ(inv.uid, old.uid);
+      ASSERT_GE(inv.history.size(), old.history.size());
+      // The older history is untouched; everything added is recent and not after the anchor.
+      EXPECT_TRUE(std::equal(old.history.begin(), old.history.end(), inv.history.begin(),
+                             [](const Movement& a, const Movement& b) {
+                               return a.time == b.time && a.deposit == b.deposit && a.amount == b.amount;
+                             }));
+      int64_t net = 0, latest = old.update_time;
+      for (size_t k = old.history.size(); k < inv.history.size(); ++k) {
+        const Movement& m = inv.history[k];
+        EXPECT_GE(m.time, previous);
+        EXPECT_LE(m.time, now);
+        EXPECT_GT(m.amount, 0);
+        in_previous += m.time < month;
+        earlier += m.time >= month && m.time < today;
+        on_the_day += m.time >= today;
+        net += m.deposit ? m.amount : -m.amount;
+        latest = std::max(latest, m.time);
+      }
+      moved += inv.history.size() > old.history.size();
+      EXPECT_EQ(inv.balance, old.balance + net) << inv.uid;
+      EXPECT_GE(inv.balance, 0) << inv.uid;
+      EXPECT_EQ(inv.update_time, latest) << inv.uid;
+      EXPECT_TRUE(std::is_sorted(inv.history.begin(), inv.history.end(),
+                                 [](const Movement& a, const Movement& b) { return a.time < b.time; }));
+    }
+    EXPECT_GE(moved, 250 * 15 / 100);
+    EXPECT_LE(moved, 250 * 35 / 100);
+    EXPECT_GT(in_previous, 0);
+    EXPECT_GT(earlier, 0);
+    EXPECT_GT(on_the_day, 0);
+  }
+  EXPECT_EQ(d.to_json(kPlus8).dump(), Dataset(42, 250, 0, Anchor{now, kPlus8}).to_json(kPlus8).dump());
+}
+
+TEST(SimRecent, OnTheFirstOfAMonthNothingFallsBeforeTheDayInIt) {
+  // 00:30 on the 1st in +08:00 is still the 31st in UTC: the zone decides.
+  const int64_t now = at("2026-04-01 00:30:00");
+  const Dataset plain(7, 200, 0), d(7, 200, 0, Anchor{now, kPlus8});
+  int on_the_day = 0;
+  for (size_t i = 0; i < d.invitees(Quote::usdt).size(); ++i) {
+    const auto &old = plain.invitees(Quote::usdt)[i], &inv = d.invitees(Quote::usdt)[i];
+    for (size_t k = old.history.size(); k < inv.history.size(); ++k) {
+      const int64_t t = inv.history[k].time;
+      EXPECT_TRUE(t < at("2026-04-01 00:00:00") ? t >= at("2026-03-01 00:00:00") : t <= now)
+          << format_coinw_time(t, kPlus8);
+      on_the_day += t >= at("2026-04-01 00:00:00");
+    }
+  }
+  EXPECT_GT(on_the_day, 0);
+}
+
+TEST(SimDataset, AddedMovementsUpdateTotalsBalanceAndFirstDeposit) {
+  Dataset d(7, 200, 0);
+  const Invitee* never = nullptr;
+  for (const auto& inv : d.invitees(Quote::usdc))
+    if (!inv.first_deposit()) never = &inv;
+  ASSERT_NE(never, nullptr);
+  const int64_t uid = never->uid, t = at("2026-05-05 12:00:00");
+  ASSERT_TRUE(d.add_movement(Quote::usdc, uid, {t, true, 1250000000}));
+  ASSERT_TRUE(d.add_movement(Quote::usdc, uid, {t + 60, false, 250000000}));
+  const Invitee& inv = *d.find_invitee(Quote::usdc, uid);
+  ASSERT_NE(inv.first_deposit(), nullptr);
+  EXPECT_EQ(inv.first_deposit()->time, t);
+  EXPECT_EQ(inv.balance, 1000000000);
+  EXPECT_EQ(inv.update_time, t + 60);
+  EXPECT_EQ(totals(inv, std::nullopt, std::nullopt).deposit, 1250000000);
+  EXPECT_EQ(totals(inv, t + 1, std::nullopt).withdrawal, 250000000);
+  EXPECT_FALSE(d.add_movement(Quote::usdc, 1, {t, true, 1}));
 }
 
 TEST(SimAmounts, FormatAndParseWithEightDecimals) {

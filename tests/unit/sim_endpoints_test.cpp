@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/timefmt.h"
 #include "sim/endpoints.h"
 
 namespace coinw::sim {
@@ -78,6 +79,57 @@ TEST(SimInviteeBody, PageRowsAndWindowedTotals) {
   EXPECT_EQ(row["totalDeposit"], "0.00000000");
   EXPECT_EQ(row["currentBalance"], format_amount(rich->balance));
   ASSERT_TRUE(row["firstDepositAmount"].is_string());
+}
+
+// A window in +08:00 counts movements at its first and last second, not one
+// second outside either end.
+TEST(SimInviteeBody, WindowIsInclusiveToTheSecondInTheSimulatorsZone) {
+  constexpr int kPlus8 = 8 * 3600;
+  Dataset d(42, 30, 0);  // no anchor: all history ends in 2024
+  const int64_t uid = d.invitees(Quote::usdt)[4].uid;
+  const int64_t first = *parse_coinw_time("2026-03-01 00:00:00", kPlus8);
+  const int64_t last = *parse_coinw_time("2026-03-31 23:59:59", kPlus8);
+  ASSERT_EQ(first, *parse_coinw_time("2026-02-28 16:00:00", 0));
+  for (auto [t, units] : {std::pair{first - 1, 1}, std::pair{first, 20}, std::pair{last, 300}, std::pair{last + 1, 4000}})
+    ASSERT_TRUE(d.add_movement(Quote::usdt, uid, {t, true, units}));
+  ASSERT_TRUE(d.add_movement(Quote::usdt, uid, {first + 3600, false, 7}));
+
+  auto parsed = parse_invitee_query({{"endTime", "2026-03-31 23:59:59"},
+                                     {"quote", "usdt"},
+                                     {"startTime", "2026-03-01 00:00:00"},
+                                     {"uid", std::to_string(uid)}},
+                                    20, 100, kPlus8);
+  ASSERT_TRUE(std::holds_alternative<InviteeQuery>(parsed));
+  const auto& q = std::get<InviteeQuery>(parsed);
+  EXPECT_EQ(q.start, first);
+  EXPECT_EQ(q.end, last);
+  auto row = json::parse(invitee_assets_body(d, q, {kPlus8}))["data"]["list"][0];
+  EXPECT_EQ(row["totalDeposit"], "0.00000320");
+  EXPECT_EQ(row["totalWithdrawal"], "0.00000007");
+  // The same window read in UTC starts eight hours later: the first second's deposit drops out.
+  auto utc = std::get<InviteeQuery>(parse_invitee_query(
+      {{"endTime", "2026-03-31 23:59:59"}, {"startTime", "2026-03-01 00:00:00"}, {"uid", std::to_string(uid)}}, 20,
+      100, 0));
+  row = json::parse(invitee_assets_body(d, utc, {}))["data"]["list"][0];
+  EXPECT_EQ(row["totalDeposit"], "0.00004300");
+}
+
+TEST(SimInviteeBody, UidSelectsExactlyThatInvitee) {
+  Dataset d(42, 30, 0);
+  const auto& want = d.invitees(Quote::usdc)[17];
+  InviteeQuery q;
+  q.quote = Quote::usdc;
+  q.uid = want.uid;
+  auto j = json::parse(invitee_assets_body(d, q, {}));
+  EXPECT_EQ(j["data"]["total"], 1);
+  ASSERT_EQ(j["data"]["list"].size(), 1u);
+  EXPECT_EQ(j["data"]["list"][0]["uid"], want.uid);
+  EXPECT_EQ(j["data"]["list"][0]["currentBalance"], format_amount(want.balance));
+  q.uid = want.uid + 1;  // uids are at least one apart, so this one is unknown
+  ASSERT_EQ(d.find_invitee(Quote::usdc, want.uid + 1), nullptr);
+  j = json::parse(invitee_assets_body(d, q, {}));
+  EXPECT_EQ(j["data"]["total"], 0);
+  EXPECT_TRUE(j["data"]["list"].empty());
 }
 
 TEST(SimInviteeBody, QuirksVaryRepresentationButNotValues) {
