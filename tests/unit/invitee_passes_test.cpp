@@ -71,6 +71,7 @@ class InviteePasses : public ::testing::Test {
     return parse_exposition(out.render());
   }
   sim::Invitee& invitee(size_t i) { return const_cast<sim::Invitee&>(data_.invitees(sim::Quote::usdt)[i]); }
+  uint64_t uid_of(size_t i) { return static_cast<uint64_t>(invitee(i).uid); }
   void move_at(size_t i, const char* when, bool deposit, int64_t units) {
     invitee(i).history.push_back({unix_local(when), deposit, units});
   }
@@ -95,7 +96,7 @@ TEST_F(InviteePasses, AWindowSumsExactlyTheEventsBetweenItsFirstAndLastSecond) {
   auto c = make(with_windows({WindowKind::today}));
   refresh(*c);
   const auto s = scrape(*c);
-  const uint64_t uid0 = invitee(0).uid, uid1 = invitee(1).uid;
+  const uint64_t uid0 = uid_of(0), uid1 = uid_of(1);
   EXPECT_EQ(s.at(key("coinw_invitee_window_deposit", "usdt", "today", uid0)), 18);
   EXPECT_EQ(s.at(key("coinw_invitee_window_withdrawal", "usdt", "today", uid1)), 3);
   EXPECT_EQ(s.at(key("coinw_invitees_window_deposits", "usdt", "today")), 18);
@@ -159,8 +160,8 @@ TEST_F(InviteePasses, ARolledOverDayNeverMixesWithThePreviousOne) {
   refresh(*c, 60ms);
   auto s = scrape(*c);
   EXPECT_FALSE(s.count(key("coinw_invitees_window_deposits", "usdt", "today")));
-  EXPECT_EQ(s.at(key("coinw_invitee_window_deposit", "usdt", "today", invitee(0).uid)), 0);
-  EXPECT_EQ(s.at(key("coinw_invitee_window_deposit", "usdt", "today", invitee(5).uid)), 3);
+  EXPECT_EQ(s.at(key("coinw_invitee_window_deposit", "usdt", "today", uid_of(0))), 0);
+  EXPECT_EQ(s.at(key("coinw_invitee_window_deposit", "usdt", "today", uid_of(5))), 3);
   EXPECT_EQ(count_prefix(s, "coinw_invitee_window_deposit{"), 25u);
   EXPECT_EQ(s.at("coinw_window_start_timestamp_seconds{account=\"main\",window=\"today\"}"),
             static_cast<double>(unix_local("2026-12-02 00:00:00")));
@@ -213,7 +214,7 @@ TEST_F(InviteePasses, AnOpenWindowIsRefetchedEveryRefreshIntervalAndNoSooner) {
   clock_.advance(1min);  // 5 minutes after the first pass
   refresh(*c);
   EXPECT_EQ(sim_.count("startTime"), 2 * one_pass);
-  EXPECT_EQ(scrape(*c).at(key("coinw_invitee_window_deposit", "usdt", "month", invitee(4).uid)),
+  EXPECT_EQ(scrape(*c).at(key("coinw_invitee_window_deposit", "usdt", "month", uid_of(4))),
             window_deposit(4, "2026-12-01 00:00:00", "2026-12-31 23:59:59"));
 }
 
@@ -221,12 +222,12 @@ TEST_F(InviteePasses, AWatchedInviteeIsFreshWithinItsInterval) {
   config::InviteeAssetsConfig ia;
   ia.page_size = 10;
   ia.min_refresh_interval = 1h;
-  ia.watch.uids = {invitee(7).uid};
+  ia.watch.uids = {uid_of(7)};
   ia.watch.min_refresh_interval = 15s;
   auto c = make(ia);
   refresh(*c);
   const std::string series = "coinw_invitee_total_deposit{account=\"main\",quote=\"usdt\",uid=\"" +
-                             std::to_string(invitee(7).uid) + "\"}";
+                             std::to_string(uid_of(7)) + "\"}";
   const double before = scrape(*c).at(series);
   move_at(7, "2026-12-01 10:00:05", true, 250 * kUnit);
   clock_.advance(15s);
@@ -236,7 +237,7 @@ TEST_F(InviteePasses, AWatchedInviteeIsFreshWithinItsInterval) {
   // One request, for that uid alone; the cumulative pass is not due for an hour.
   const auto sent = sim_.invitee_requests();
   ASSERT_EQ(sent.size(), 1u);
-  EXPECT_EQ(*sent[0].param("uid"), std::to_string(invitee(7).uid));
+  EXPECT_EQ(*sent[0].param("uid"), std::to_string(uid_of(7)));
   EXPECT_EQ(*sent[0].param("pageSize"), "1");
   clock_.advance(10s);
   refresh(*c);
@@ -246,13 +247,13 @@ TEST_F(InviteePasses, AWatchedInviteeIsFreshWithinItsInterval) {
 TEST_F(InviteePasses, WatchedInviteesKeepTheirSeriesUnderNoneAndTop) {
   auto ia = with_windows({WindowKind::month});
   ia.per_invitee_series = config::PerInviteeSeries::none;
-  ia.watch.uids = {invitee(3).uid, invitee(9).uid};
+  ia.watch.uids = {uid_of(3), uid_of(9)};
   auto c = make(ia);
   refresh(*c);
   auto s = scrape(*c);
   EXPECT_EQ(count_prefix(s, "coinw_invitee_total_deposit{"), 2u);
   EXPECT_EQ(count_prefix(s, "coinw_invitee_window_deposit{"), 2u);
-  EXPECT_TRUE(s.count(key("coinw_invitee_window_deposit", "usdt", "month", invitee(9).uid)));
+  EXPECT_TRUE(s.count(key("coinw_invitee_window_deposit", "usdt", "month", uid_of(9))));
   EXPECT_TRUE(s.count(key("coinw_invitees_window_deposits", "usdt", "month"))) << "aggregates cover everyone";
 }
 
@@ -266,13 +267,13 @@ TEST_F(InviteePasses, TopRanksEachWindowByItsOwnDeposit) {
   refresh(*c);
   auto s = scrape(*c);
   EXPECT_EQ(count_prefix(s, "coinw_invitee_window_deposit{"), 2u);
-  EXPECT_EQ(s.at(key("coinw_invitee_window_deposit", "usdt", "today", invitee(11).uid)), 900);
-  EXPECT_EQ(s.at(key("coinw_invitee_window_deposit", "usdt", "today", invitee(12).uid)), 800);
+  EXPECT_EQ(s.at(key("coinw_invitee_window_deposit", "usdt", "today", uid_of(11))), 900);
+  EXPECT_EQ(s.at(key("coinw_invitee_window_deposit", "usdt", "today", uid_of(12))), 800);
 }
 
 TEST_F(InviteePasses, ATightBudgetServesTheWatchListThenCumulativeThenWindows) {
   auto ia = with_windows({WindowKind::month, WindowKind::previous_month});
-  ia.watch.uids = {invitee(1).uid};
+  ia.watch.uids = {uid_of(1)};
   auto c = make(ia);
   clock_.set_wall(local("2026-12-01 12:00:00"));
   // Five requests fit in the first instant of the limiter (5/s), none after.
