@@ -22,6 +22,7 @@ AccountCollector::AccountCollector(config::AccountConfig account, ClientSettings
       client_settings_(std::move(settings)),
       clock_(clock),
       transport_(std::move(transport)),
+      api_metrics_(config_.name),
       client_({config_.api_key, config_.secret_key}, *transport_, gate, client_settings_.client, &api_metrics_) {
   const auto& ia = config_.invitee_assets;
   if (!ia.enabled) return;

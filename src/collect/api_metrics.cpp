@@ -24,7 +24,7 @@ ApiMetrics::PerEndpoint::PerEndpoint(api::Endpoint e) : latency(kLatencyBuckets)
     for (auto f : api::kSubAccountFields) invalid_fields.try_emplace(f);
 }
 
-ApiMetrics::ApiMetrics() {
+ApiMetrics::ApiMetrics(std::string account) : account_(std::move(account)) {
   for (api::Endpoint e : {api::Endpoint::invitee_assets, api::Endpoint::sub_account_list})
     endpoints_[index(e)] = std::make_unique<PerEndpoint>(e);
 }
@@ -56,19 +56,14 @@ void ApiMetrics::on_pause(api::Endpoint e, std::chrono::seconds) { endpoints_[in
 
 void ApiMetrics::on_signature_fallback(api::Endpoint) {
   signature_fallbacks_.Increment();
-  fallback_unlogged_ = true;
+  // The client remembers the form, so this happens once per account and run.
+  log::warn("CoinW refused the signature over the raw query values but accepted the percent-encoded query; "
+            "signing requests with time parameters that way from now on",
+            {{"account", account_}, {"metric", "coinw_api_signature_fallbacks_total"}});
 }
 
 void ApiMetrics::collect(exposition::FamilySet& out, const exposition::Labels& account) const {
   sample(out, metric::api_signature_fallbacks, account, signature_fallbacks_.Value());
-  if (fallback_unlogged_.exchange(false)) {
-    std::string name;
-    for (const auto& [k, v] : account)
-      if (k == "account") name = v;
-    log::warn("CoinW refused the signature over the raw query values but accepted the percent-encoded query; "
-              "signing requests with time parameters that way from now on",
-              {{"account", name}, {"metric", "coinw_api_signature_fallbacks_total"}});
-  }
   for (api::Endpoint e : {api::Endpoint::invitee_assets, api::Endpoint::sub_account_list}) {
     const auto& m = *endpoints_[index(e)];
     const auto labels = with(account, "endpoint", api::to_string(e));

@@ -16,7 +16,7 @@ namespace coinw::collect {
 
 class ApiMetrics final : public api::ClientObserver {
  public:
-  ApiMetrics();
+  explicit ApiMetrics(std::string account);
   void on_limiter_wait(api::Endpoint e, Duration d) override;
   void on_request(api::Endpoint e, Duration latency, const std::optional<api::FailureReason>& failure) override;
   void on_invalid_rows(api::Endpoint e, size_t n) override;
@@ -41,8 +41,7 @@ class ApiMetrics final : public api::ClientObserver {
   std::array<std::unique_ptr<PerEndpoint>, kEndpoints> endpoints_;
   std::atomic<Duration> last_latency_{};
   prometheus::Counter signature_fallbacks_;
-  // The fallback is logged by collect(): only there does this observer learn its account's name.
-  mutable std::atomic<bool> fallback_unlogged_{false};
+  const std::string account_;  // for the log
 };
 
 }  // namespace coinw::collect

@@ -24,7 +24,7 @@ class ApiMetricsTest : public ::testing::Test {
     metrics.collect(out, {{"account", "main"}});
     return out.render();
   }
-  ApiMetrics metrics;
+  ApiMetrics metrics{"main"};
 };
 
 TEST_F(ApiMetricsTest, SignatureFallbacksStartAtZero) {
