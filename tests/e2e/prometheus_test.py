@@ -27,7 +27,14 @@ accounts:
     base_url: {sim}
     api_key: demo-key
     secret_key: demo-secret
-    invitee_assets: {{ quotes: [usdt, usdc], page_size: 100, min_refresh_interval: 2s }}
+    invitee_assets:
+      quotes: [usdt, usdc]
+      page_size: 100
+      min_refresh_interval: 2s
+      windows: [today, month, previous_month]
+      window_refresh_interval: 2s
+      closed_window_grace: 0s     # previous_month at once, whatever the date the test runs
+      watch: {{ uids: [10000065, 10240034], min_refresh_interval: 2s }}   # the simulator's, seed 42
     sub_accounts: {{ min_refresh_interval: 1s }}
 """
 # Short intervals so the test takes seconds; the shipped config/prometheus.yml uses 60s.
