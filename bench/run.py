@@ -13,6 +13,10 @@
            earlier build beside these (scripts/bench.sh --baseline REV)
   memory   resident memory per cached invitee row, and RSS over repeated refreshes
   micro    the parsers, from coinw_bench
+  passes   coinw_passes_bench (virtual time): windows [today, month, previous_month] at
+           20,000 invitees, scraped for hours: when each pass first completes, steady
+           requests per hour against what the intervals need and the rate bounds, and
+           what a strict 5/s window would have refused
 
 Figures are printed, never asserted: the smoke mode only shows that all of it runs.
 Standard library only; run with /usr/bin/python3 (its prometheus_client is used).
@@ -411,10 +415,19 @@ def main():
             res["refresh"].append(bench_refresh(
                 build, 100000, "offset 100ms, margin 0ms",
                 global_yaml="scrape_timeout_offset: 100ms\n  rate_limits: { safety_margin: 0ms }"))
+    res["passes"] = [bench_passes(build, smoke, extra) for extra in
+                     ([], ["--min-refresh=600", "--window-refresh=900", "--watch=10"])]
     if args.json:
         with open(args.json, "w") as f:
             json.dump(res, f, indent=1, default=str)
     report(res)
+
+
+def bench_passes(build, smoke, extra):
+    argv = [os.path.join(build, "bench/coinw_passes_bench"),
+            f"--invitees={2000 if smoke else 20000}", f"--hours={2 if smoke else 6}", *extra]
+    log("coinw_passes_bench: " + " ".join(argv[1:]))
+    return subprocess.run(argv, check=True, capture_output=True, text=True).stdout
 
 
 def report(res):
@@ -528,6 +541,9 @@ def report(res):
     print(f"{'-' * 8} {'-' * w}  {'-' * 40}")
     for area, what, value in rows:
         print(f"{area:8} {what:{w}}  {value}")
+    for out in res.get("passes", []):
+        print()
+        print(out, end="")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ done
 
 scripts/install-deps.sh
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-cmake --build build-bench -j"$(nproc)" --target coinw_exporter coinw-sim coinw_bench
+cmake --build build-bench -j"$(nproc)" --target coinw_exporter coinw-sim coinw_bench coinw_passes_bench
 if ((${#baseline[@]})); then
   src=build-bench-baseline/src
   [[ -d $src ]] || git worktree add --detach "$src" "${baseline[0]}" >/dev/null

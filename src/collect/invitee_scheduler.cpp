@@ -44,7 +44,9 @@ Pass* InviteeScheduler::pick(const Now& now, const std::set<const Pass*>& exclud
 InviteeScheduler::Outcome InviteeScheduler::run(api::Client& client, Clock& clock,
                                                 const std::function<TimePoint()>& send_deadline, const Hooks& hooks) {
   Outcome o;
-  std::set<const Pass*> excluded;  // failed in this run: they retry on the next scrape
+  // Failed in this run (they retry on the next scrape), or completed in it: a
+  // pass with a zero interval must not keep a refresh going forever.
+  std::set<const Pass*> excluded;
   for (;;) {
     const Now now{clock.now(), clock.wall_now()};
     o.rolled = roll(now) || o.rolled;
@@ -69,6 +71,7 @@ InviteeScheduler::Outcome InviteeScheduler::run(api::Client& client, Clock& cloc
     if (completed) {
       waiting_.erase(p);
       completed_[p] = after.steady;
+      excluded.insert(p);
     }
     hooks.applied(*p, completed, after);
   }

@@ -302,16 +302,30 @@ TEST_F(InviteePasses, ATightBudgetServesTheWatchListThenCumulativeThenWindows) {
 TEST_F(InviteePasses, ACumulativePassDoesNotStarveAWindowThatWaits) {
   auto ia = with_windows({WindowKind::month});
   ia.min_refresh_interval = 0s;  // the cumulative list is due again the moment it completes
+  ia.page_size = 7;              // 30 invitees: five requests a pass, the last one short
   auto c = make(ia);
-  // Five requests a scrape; a pass takes four. Without the rule every
+  // Five requests a scrape, exactly one cumulative pass. Without the rule every
   // request would go to the cumulative list, which always has priority.
   for (int i = 0; i < 6; ++i) {
     clock_.advance(1s);
     refresh(*c, 60ms);
   }
   EXPECT_TRUE(scrape(*c).count(key("coinw_invitees_window_deposits", "usdt", "month")));
-  EXPECT_GE(sim_.count("startTime"), 4u);
-  EXPECT_GE(sim_.count("startTime", false), 8u) << "and the cumulative list still completes passes";
+  EXPECT_GE(sim_.count("startTime"), 5u);
+  EXPECT_GE(sim_.count("startTime", false), 10u) << "and the cumulative list still completes passes";
+}
+
+TEST_F(InviteePasses, APassDueAgainAtOnceRunsOncePerRefresh) {
+  auto ia = with_windows({WindowKind::today});
+  ia.min_refresh_interval = 0s;
+  ia.window_refresh_interval = 0s;
+  ia.watch.uids = {uid_of(2)};
+  ia.watch.min_refresh_interval = 0s;
+  auto c = make(ia);
+  refresh(*c);  // an hour of budget: it must still end
+  EXPECT_EQ(sim_.count("startTime"), 4u);
+  EXPECT_EQ(sim_.count("uid"), 1u);
+  EXPECT_EQ(sim_.invitee_requests().size(), 9u);
 }
 
 TEST_F(InviteePasses, AFinalWindowSurvivesARestartAndCostsNothing) {

@@ -1,0 +1,163 @@
+// What the invitee passes cost over hours of scrapes, in virtual time: one
+// account against the simulator's endpoint logic, scraped every
+// --scrape-interval with a --scrape-timeout budget, as Prometheus would. Prints
+// the virtual time each pass first completed, the steady-state requests per
+// hour (total and per pass) beside what the configured intervals need and the
+// bounds (CoinW's 5/s, and what the scrape budgets allow), and the requests a
+// strict 5-per-second window would have refused (simulator violations).
+//
+//   coinw_passes_bench [--invitees=20000] [--windows=today,month,previous_month]
+//                      [--min-refresh=60] [--window-refresh=300] [--watch=0]
+//                      [--hours=6] [--scrape-interval=30] [--scrape-timeout=10]
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "collect/account.h"
+#include "common/timefmt.h"
+#include "log/log.h"
+#include "sim/rate_window.h"
+#include "support/exposition.h"
+#include "support/fake_clock.h"
+#include "support/sim_transport.h"
+
+namespace {
+
+using namespace coinw;
+using namespace std::chrono_literals;
+
+struct Args {
+  int invitees = 20000, page_size = 100, watch = 0;
+  double min_refresh = 60, window_refresh = 300, hours = 6, scrape_interval = 30, scrape_timeout = 10, offset = 0.5;
+  std::string windows = "today,month,previous_month";
+};
+
+Args parse_args(int argc, char** argv) {
+  Args a;
+  std::map<std::string, double*> numbers{{"--min-refresh", &a.min_refresh},       {"--window-refresh", &a.window_refresh},
+                                         {"--hours", &a.hours},                   {"--scrape-interval", &a.scrape_interval},
+                                         {"--scrape-timeout", &a.scrape_timeout}, {"--offset", &a.offset}};
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const auto eq = arg.find('=');
+    const std::string name = arg.substr(0, eq), value = eq == std::string::npos ? "" : arg.substr(eq + 1);
+    if (name == "--invitees") a.invitees = std::stoi(value);
+    else if (name == "--page-size") a.page_size = std::stoi(value);
+    else if (name == "--watch") a.watch = std::stoi(value);
+    else if (name == "--windows") a.windows = value;
+    else if (numbers.contains(name)) *numbers[name] = std::stod(value);
+    else throw std::invalid_argument("unknown argument " + arg);
+  }
+  return a;
+}
+
+std::vector<config::WindowConfig> windows_of(const std::string& list) {
+  static const std::map<std::string, config::WindowKind> kinds{
+      {"today", config::WindowKind::today}, {"yesterday", config::WindowKind::yesterday},
+      {"week", config::WindowKind::week},   {"month", config::WindowKind::month},
+      {"previous_month", config::WindowKind::previous_month}};
+  std::vector<config::WindowConfig> out;
+  std::stringstream in(list);
+  for (std::string name; std::getline(in, name, ',');)
+    if (!name.empty()) out.push_back({name, kinds.at(name), 0, 0});
+  return out;
+}
+
+std::chrono::duration<double> seconds(double s) { return std::chrono::duration<double>(s); }
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  const Args args = parse_args(argc, argv);
+  log::set_sink([](const std::string&) {});  // pass logs would drown the table
+
+  testing::FakeClock clock;
+  // Mid-morning of a month's first day: previous_month is closed and past its grace.
+  clock.set_wall(std::chrono::system_clock::time_point(std::chrono::seconds(parse_coinw_time("2026-12-01 09:00:00", 0).value())));
+  const auto wall0 = clock.wall_now();
+  ratelimit::RateGate gate(clock);
+  sim::Dataset data(42, args.invitees, 0);
+  testing::SimTransport coinw(clock, data, 0);
+
+  config::AccountConfig a;
+  a.name = "bench";
+  a.api_key = "AK-0123456789";
+  a.secret_key = "SK-0123456789";
+  a.sub_accounts.enabled = false;
+  auto& ia = a.invitee_assets;
+  ia.page_size = args.page_size;
+  ia.min_refresh_interval = std::chrono::duration_cast<std::chrono::milliseconds>(seconds(args.min_refresh));
+  ia.window_refresh_interval = std::chrono::duration_cast<std::chrono::milliseconds>(seconds(args.window_refresh));
+  ia.windows = windows_of(args.windows);
+  for (int i = 0; i < args.watch; ++i) ia.watch.uids.push_back(static_cast<uint64_t>(data.invitees(sim::Quote::usdt)[i * 7].uid));
+  ia.watch.min_refresh_interval = 15s;
+  collect::AccountCollector collector(a, collect::derive_client_settings(config::GlobalConfig{}, a), gate, clock,
+                                      coinw.transport());
+  const collect::ExposeSettings expose{config::NickNamePolicy::masked, std::chrono::hours(24)};
+
+  const auto interval = std::chrono::duration_cast<Duration>(seconds(args.scrape_interval));
+  const auto budget = std::chrono::duration_cast<Duration>(seconds(args.scrape_timeout - args.offset));
+  const TimePoint start = clock.now();
+  const TimePoint end = start + std::chrono::duration_cast<Duration>(seconds(args.hours * 3600));
+  const TimePoint steady_from = start + 1h;  // after every pass has run once
+  std::map<std::string, double> first_complete, requests_at_steady;
+  for (TimePoint scrape = start; scrape < end; scrape += interval) {
+    if (clock.now() < scrape) clock.advance(scrape - clock.now());
+    collector.refresh(clock.now() + budget, expose);
+    exposition::FamilySet out;
+    collector.collect_health(out);
+    for (const auto& [series, value] : testing::parse_exposition(out.render())) {
+      if (series.starts_with("coinw_invitee_pass_last_complete_timestamp_seconds") && !first_complete.contains(series))
+        first_complete[series] = value - std::chrono::duration<double>(wall0.time_since_epoch()).count();
+      if (series.starts_with("coinw_invitee_pass_requests_total") && scrape < steady_from) requests_at_steady[series] = value;
+    }
+  }
+  exposition::FamilySet out;
+  collector.collect_health(out);
+  const auto final_series = testing::parse_exposition(out.render());
+
+  // What a strict 5-per-second window over every request would have refused.
+  sim::SlidingWindow window(facts::kInviteeAssetsPerSecond);
+  size_t violations = 0, total = 0, steady_total = 0;
+  for (const auto& r : coinw.invitee_requests()) {
+    ++total;
+    if (r.at >= steady_from) ++steady_total;
+    violations += !window.arrive(r.at);
+  }
+
+  const double steady_hours = args.hours - 1;
+  const int per_pass = args.invitees / args.page_size + 1;  // the short or empty last page ends a pass
+  const double need = per_pass * 3600 / std::max(args.min_refresh, args.scrape_interval) +
+                      per_pass * 3600 / std::max(args.window_refresh, args.scrape_interval) *
+                          static_cast<double>(std::count_if(ia.windows.begin(), ia.windows.end(), [](auto& w) {
+                            return w.kind != config::WindowKind::yesterday && w.kind != config::WindowKind::previous_month;
+                          })) +
+                      args.watch * 3600 / 15.0;
+  const double scrape_bound = 3600 / args.scrape_interval * (args.scrape_timeout - args.offset) * facts::kInviteeAssetsPerSecond;
+  std::printf("passes: %d invitees, page_size %d, windows [%s], watch %d uid(s), min_refresh_interval %gs, "
+              "window_refresh_interval %gs; scraped every %gs with a %gs timeout for %g virtual hours\n",
+              args.invitees, args.page_size, args.windows.c_str(), args.watch, args.min_refresh, args.window_refresh,
+              args.scrape_interval, args.scrape_timeout, args.hours);
+  std::printf("%-78s %14s %18s\n", "pass", "first complete", "steady requests/h");
+  for (const auto& [series, value] : final_series) {
+    if (!series.starts_with("coinw_invitee_pass_requests_total")) continue;
+    const std::string labels = series.substr(series.find('{'));
+    const auto done = first_complete.find("coinw_invitee_pass_last_complete_timestamp_seconds" + labels);
+    char first[32] = "never";
+    if (done != first_complete.end()) std::snprintf(first, sizeof first, "%.0f s", done->second);
+    std::printf("%-78s %14s %18.0f\n", labels.c_str(), first, (value - requests_at_steady[series]) / steady_hours);
+  }
+  std::printf("steady state: %.0f requests/h; the configured intervals need %.0f/h (ratio %.2f); bounds: "
+              "%d/h at CoinW's %d/s, %.0f/h within the scrape budgets\n",
+              steady_total / steady_hours, need, steady_total / steady_hours / need,
+              facts::kInviteeAssetsPerSecond * 3600, facts::kInviteeAssetsPerSecond, scrape_bound);
+  std::printf("requests: %zu in all; a strict %d-per-second window would have refused %zu (simulator violations)\n",
+              total, facts::kInviteeAssetsPerSecond, violations);
+  return 0;
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "coinw_passes_bench: %s\n", e.what());
+  return 2;
+}
