@@ -257,6 +257,38 @@ TEST_F(ExporterTest, TwentyConcurrentScrapesCostOneSetOfApiCalls) {
   EXPECT_EQ(sub_requests(), 1u);
 }
 
+// Through the real simulator and HTTP: a deposit booked at the simulator's admin
+// API reaches a watched invitee's series within the watch interval, while the
+// full pass is not due; and a closed window, once fetched, costs CoinW nothing.
+TEST_F(ExporterTest, AWatchedDepositShowsWithinTheIntervalAndAClosedWindowCostsNothing) {
+  sim::Options o;
+  o.invitees = 250;
+  start(o);
+  const auto uid = sim_->dataset_json()["invitees"]["usdt"][3]["uid"].get<int64_t>();
+  config::Config c;
+  auto a = account("demo", *sim_, {"usdt"});
+  a.sub_accounts.enabled = false;
+  a.invitee_assets.min_refresh_interval = std::chrono::hours(1);
+  a.invitee_assets.windows = {{"previous_month", config::WindowKind::previous_month, 0, 0}};
+  a.invitee_assets.closed_window_grace = std::chrono::milliseconds(0);
+  a.invitee_assets.watch.uids = {static_cast<uint64_t>(uid)};
+  a.invitee_assets.watch.min_refresh_interval = std::chrono::seconds(1);
+  c.accounts = {a};
+  exp_.apply(c);
+  const std::string series = "coinw_invitee_total_deposit{account=\"demo\",quote=\"usdt\",uid=\"" +
+                             std::to_string(uid) + "\"}";
+  const double before = parse_exposition(scrape()).at(series);
+  const uint64_t after_first = invitee_requests();
+  EXPECT_EQ(after_first, 1u + 3u + 3u) << "watch, cumulative pass, previous_month pass";
+
+  ASSERT_TRUE(sim_->add_movement(sim::Quote::usdt, uid, true, 125 * 100'000'000LL));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(parse_exposition(scrape()).at(series), before + 125);
+  EXPECT_EQ(invitee_requests(), after_first + 1) << "only the watched uid; the closed window is not asked again";
+  for (int i = 0; i < 3; ++i) scrape();
+  EXPECT_EQ(invitee_requests(), after_first + 1) << "nothing due within the interval";
+}
+
 TEST_F(ExporterTest, ReloadKeepsTheCacheOfUnchangedAccounts) {
   sim::Options o;
   o.invitees = 250;
