@@ -27,7 +27,7 @@ void WindowPass::reset() {
   rows_.clear();
   rows_.shrink_to_fit();
   totals_.reset();
-  in_pass_ = pass_final_ = final_ = false;
+  in_pass_ = pass_final_ = final_ = empty_once_ = false;
   completed_.reset();
   completed_wall_.reset();
 }
@@ -55,6 +55,8 @@ std::optional<Want> WindowPass::wants(const Now& now) const {
   if (t < period_.start) return std::nullopt;  // a fixed window yet to begin
   const auto settled = period_.end + std::chrono::duration_cast<std::chrono::seconds>(grace_).count();
   if (t < settled) return std::nullopt;
+  // An empty final answer waits a refresh interval for its confirmation.
+  if (empty_once_ && completed_ && now.steady - *completed_ < refresh_interval_) return std::nullopt;
   return Want{Priority::closed_window, true};
 }
 
@@ -104,7 +106,11 @@ bool WindowPass::apply(const api::InviteeQuery& query, const api::InviteePage& p
   }
   totals_ = t;
   in_pass_ = false;
-  final_ = pass_final_;
+  // An answer with no rows is final only when a second pass says the same: a
+  // glitch (CoinW answering an empty success) must not be kept for good.
+  const bool empty = rows_.empty();
+  final_ = pass_final_ && (!empty || empty_once_);
+  empty_once_ = pass_final_ && empty && !final_;
   completed_ = now.steady;
   completed_wall_ = now.wall;
   completed_at(now.wall);

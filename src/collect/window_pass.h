@@ -75,6 +75,7 @@ class WindowPass final : public Pass {
   std::vector<WindowRow> rows_;  // by uid
   api::InviteePager pager_;
   bool in_pass_ = false, pass_final_ = false, final_ = false;
+  bool empty_once_ = false;  // a final pass came back empty: one more must confirm it
   uint32_t pass_ = 0;
   std::optional<WindowTotals> totals_;
   std::optional<TimePoint> completed_;

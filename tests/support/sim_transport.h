@@ -36,6 +36,11 @@ class SimTransport {
     for (const auto& r : invitee_requests()) n += (r.param(param) != nullptr) == with;
     return n;
   }
+  // The next `n` invitee answers are successes with no rows, as a glitching CoinW's.
+  void empty_answers(int n) {
+    std::lock_guard lock(mu_);
+    empty_answers_ = n;
+  }
   void clear() {
     std::lock_guard lock(mu_);
     sent_.clear();
@@ -52,6 +57,10 @@ class SimTransport {
     std::lock_guard lock(mu_);
     sim::Rendering rendering;
     rendering.offset_s = offset_s_;
+    if (r.path == facts::kInviteeAssetsPath && empty_answers_ > 0) {
+      rendering.empty = true;
+      --empty_answers_;
+    }
     if (r.path != facts::kInviteeAssetsPath)
       return api::HttpResponse{200, sim::sub_account_list_body(data_, rendering), std::nullopt};
     sent_.push_back({clock_.now(), r.query});
@@ -67,6 +76,7 @@ class SimTransport {
   const int offset_s_;
   mutable std::mutex mu_;
   std::vector<SimRequest> sent_;
+  int empty_answers_ = 0;
 };
 
 }  // namespace coinw::testing

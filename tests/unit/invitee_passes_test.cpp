@@ -199,6 +199,33 @@ TEST_F(InviteePasses, AClosedWindowIsFetchedOnceAfterItsGraceThenCostsNothing) {
   EXPECT_TRUE(s.count(key("coinw_invitees_window_deposits", "usdt", "previous_month")));
 }
 
+TEST_F(InviteePasses, AnEmptyAnswerForAClosedWindowIsNotKeptForGoodUntilConfirmed) {
+  move_at(6, "2026-11-12 12:00:00", true, 70 * kUnit);
+  auto ia = with_windows({WindowKind::previous_month});
+  ia.window_refresh_interval = 5min;
+  auto c = make(ia);
+  refresh(*c);  // the cumulative pass (four requests) first, then the window
+  sim_.clear();
+  auto glitch = make(ia);
+  sim_.empty_answers(5);  // the cumulative pass's first page and the window's
+  refresh(*glitch);
+  sim_.empty_answers(0);
+  EXPECT_EQ(scrape(*glitch).at(key("coinw_invitees_window_deposits", "usdt", "previous_month")), 0);
+  const size_t after_glitch = sim_.count("startTime");
+  clock_.advance(1min);
+  refresh(*glitch);
+  EXPECT_EQ(sim_.count("startTime"), after_glitch) << "the confirmation waits a refresh interval";
+  clock_.advance(5min);
+  refresh(*glitch);
+  EXPECT_GT(sim_.count("startTime"), after_glitch);
+  EXPECT_EQ(scrape(*glitch).at(key("coinw_invitees_window_deposits", "usdt", "previous_month")),
+            scrape(*c).at(key("coinw_invitees_window_deposits", "usdt", "previous_month")));
+  const size_t settled = sim_.count("startTime");
+  clock_.advance(1h);
+  refresh(*glitch);
+  EXPECT_EQ(sim_.count("startTime"), settled) << "final once it had rows";
+}
+
 TEST_F(InviteePasses, AnOpenWindowIsRefetchedEveryRefreshIntervalAndNoSooner) {
   auto ia = with_windows({WindowKind::month});
   ia.window_refresh_interval = 5min;
