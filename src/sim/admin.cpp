@@ -46,13 +46,25 @@ int64_t path_uid(const httplib::Request& req) {
   return parse_number<int64_t>(req.matches[1]).value_or(-1);
 }
 
+// A content-reader route: httplib 0.11 otherwise reads a POST without
+// Content-Length until the connection closes and answers 400, which is what
+// `curl -X POST .../freeze` (as the demo prints it) sends. Parameters are in the query.
+template <class Handler>
+void post(httplib::Server& srv, const std::string& pattern, Handler handler) {
+  srv.Post(pattern, [handler](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
+    if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding"))
+      read([](const char*, size_t) { return true; });  // ignored, but off the connection
+    handler(req, res);
+  });
+}
+
 }  // namespace
 
 void register_admin_routes(httplib::Server& srv, Simulator& sim) {
   srv.Get("/admin/counters", [&sim](const httplib::Request&, httplib::Response& res) {
     reply(res, 200, sim.counters().to_json());
   });
-  srv.Post("/admin/counters/reset", [&sim](const httplib::Request&, httplib::Response& res) {
+  post(srv, "/admin/counters/reset", [&sim](const httplib::Request&, httplib::Response& res) {
     sim.reset_counters();
     reply(res, 200, {{"ok", true}});
   });
@@ -62,12 +74,12 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
 
   for (bool frozen : {true, false}) {
     std::string pattern = std::string(R"(/admin/sub-accounts/(\d+)/)") + (frozen ? "freeze" : "unfreeze");
-    srv.Post(pattern, [&sim, frozen](const httplib::Request& req, httplib::Response& res) {
+    post(srv, pattern, [&sim, frozen](const httplib::Request& req, httplib::Response& res) {
       if (!sim.freeze(path_uid(req), frozen)) return fail(res, 404, "unknown sub-account");
       reply(res, 200, {{"ok", true}});
     });
   }
-  srv.Post(R"(/admin/sub-accounts/(\d+)/trade)", [&sim](const httplib::Request& req, httplib::Response& res) {
+  post(srv, R"(/admin/sub-accounts/(\d+)/trade)", [&sim](const httplib::Request& req, httplib::Response& res) {
     bool bad = false;
     auto spot = parse_flag(req, "spot", bad);
     auto contract = parse_flag(req, "contract", bad);
@@ -76,7 +88,7 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
     reply(res, 200, {{"ok", true}});
   });
 
-  srv.Post(R"(/admin/invitees/(\d+)/balance)", [&sim](const httplib::Request& req, httplib::Response& res) {
+  post(srv, R"(/admin/invitees/(\d+)/balance)", [&sim](const httplib::Request& req, httplib::Response& res) {
     auto quote = quote_param(req);
     auto value = parse_amount(req.get_param_value("value"));
     if (!quote) return fail(res, 400, "quote must be usdt or usdc");
@@ -84,7 +96,7 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
     if (!sim.set_balance(*quote, path_uid(req), *value)) return fail(res, 404, "unknown invitee");
     reply(res, 200, {{"ok", true}});
   });
-  srv.Post(R"(/admin/invitees/(\d+)/deposit)", [&sim](const httplib::Request& req, httplib::Response& res) {
+  post(srv, R"(/admin/invitees/(\d+)/deposit)", [&sim](const httplib::Request& req, httplib::Response& res) {
     auto quote = quote_param(req);
     auto amount = parse_amount(req.get_param_value("amount"));
     const std::string type = req.has_param("type") ? req.get_param_value("type") : "deposit";
@@ -95,7 +107,7 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
     if (!time) return fail(res, 404, "unknown invitee");
     reply(res, 200, {{"ok", true}, {"time", *time}});
   });
-  srv.Post("/admin/invitees", [&sim](const httplib::Request& req, httplib::Response& res) {
+  post(srv, "/admin/invitees", [&sim](const httplib::Request& req, httplib::Response& res) {
     auto quote = quote_param(req);
     auto count = parse_number<int>(req.get_param_value("count"));
     if (!quote) return fail(res, 400, "quote must be usdt or usdc");
@@ -105,7 +117,7 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
   });
 
   // Each parameter present replaces that switch; the others stay.
-  srv.Post("/admin/drift", [&sim](const httplib::Request& req, httplib::Response& res) {
+  post(srv, "/admin/drift", [&sim](const httplib::Request& req, httplib::Response& res) {
     Drift d = sim.drift();
     for (auto [name, slot] : {std::pair{"total_skew", &d.total_skew}, std::pair{"insert_per_page", &d.insert_per_page},
                               std::pair{"remove_per_page", &d.remove_per_page},
@@ -137,14 +149,14 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
                      {"frozen_flag_two", d.frozen_flag_two}});
   });
 
-  srv.Post("/admin/sign-form", [&sim](const httplib::Request& req, httplib::Response& res) {
+  post(srv, "/admin/sign-form", [&sim](const httplib::Request& req, httplib::Response& res) {
     auto form = parse_sign_form(req.get_param_value("form"));
     if (!form) return fail(res, 400, "form must be raw or encoded");
     sim.set_sign_form(*form);
     reply(res, 200, {{"ok", true}, {"form", sign_form_name(*form)}});
   });
 
-  srv.Post("/admin/faults", [&sim](const httplib::Request& req, httplib::Response& res) {
+  post(srv, "/admin/faults", [&sim](const httplib::Request& req, httplib::Response& res) {
     Faults f = sim.faults();
     if (req.has_param("rate")) {
       auto rate = parse_number<double>(req.get_param_value("rate"));

@@ -1,6 +1,8 @@
 // The simulator as a peer sees it: a real server on an ephemeral loopback port and
 // a plain httplib client signing with src/api/signing.h.
 #include <gtest/gtest.h>
+
+#include "support/raw_http.h"
 #include <httplib.h>
 
 #include <chrono>
@@ -56,6 +58,16 @@ class SimServerTest : public ::testing::Test {
   std::unique_ptr<Simulator> sim_;
   std::unique_ptr<httplib::Client> cli_;
 };
+
+// What `curl -X POST url` sends: no Content-Length, no body.
+TEST_F(SimServerTest, AdminPostWithoutABodyIsServed) {
+  start();
+  const auto uid = sim_->dataset_json()["subAccounts"][0]["spotUid"].get<int64_t>();
+  const std::string answer = testing::raw_http(
+      sim_->port(), "POST /admin/sub-accounts/" + std::to_string(uid) + "/freeze HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+  EXPECT_TRUE(sim_->dataset_json()["subAccounts"][0]["frozenFlag"].get<int>() == 1);
+}
 
 TEST_F(SimServerTest, SignedFuturesRequestReturnsTheRightPage) {
   start();
