@@ -104,15 +104,16 @@ PassEnd InviteeBook::complete(TimePoint now, Duration min_interval) {
   held_.reset();
   PassTotals t;
   t.invitees = rows_.size();
+  AmountSum deposits, withdrawals, balance;
   for (const auto& r : rows_) {
-    auto add = [](double& sum, double v) {
-      if (!std::isnan(v)) sum += v;
-    };
-    add(t.deposits, r.total_deposit);
-    add(t.withdrawals, r.total_withdrawal);
-    add(t.balance, r.current_balance);
+    deposits.add(r.total_deposit);
+    withdrawals.add(r.total_withdrawal);
+    balance.add(r.current_balance);
     if (r.first_deposit_time != kNoTime) ++t.depositors;
   }
+  t.deposits = deposits.value();
+  t.withdrawals = withdrawals.value();
+  t.balance = balance.value();
   totals_ = t;
   return end;
 }

@@ -99,11 +99,14 @@ bool WindowPass::apply(const api::InviteeQuery& query, const api::InviteePage& p
   const uint32_t pass = pass_;
   std::erase_if(rows_, [pass](const WindowRow& r) { return r.pass != pass; });
   WindowTotals t;
+  AmountSum deposits, withdrawals;
   for (const auto& r : rows_) {
-    if (!std::isnan(r.deposit)) t.deposits += r.deposit;
-    if (!std::isnan(r.withdrawal)) t.withdrawals += r.withdrawal;
+    deposits.add(r.deposit);
+    withdrawals.add(r.withdrawal);
     if (r.deposit > 0) ++t.depositors;
   }
+  t.deposits = deposits.value();
+  t.withdrawals = withdrawals.value();
   totals_ = t;
   in_pass_ = false;
   // An answer with no rows is final only when a second pass says the same: a

@@ -144,5 +144,24 @@ TEST(InviteeBook, RestoredStateActsAsTheLastAppliedPass) {
   EXPECT_EQ(uids(b).size(), 50u);
 }
 
+TEST(AmountSum, SumsCoinwDecimalsExactly) {
+  AmountSum tenths;
+  double naive = 0;
+  for (int i = 0; i < 10; ++i) {
+    tenths.add(0.1);
+    naive += 0.1;
+  }
+  EXPECT_NE(naive, 1.0);  // what adding doubles gives
+  EXPECT_EQ(tenths.value(), 1.0);
+  AmountSum s;
+  for (double v : {25278.6272001, 5848.13923634, 56560.51134166, std::nan("")}) s.add(v);
+  EXPECT_EQ(s.value(), 87687.2777781);
+  AmountSum huge;  // past the exact units: still a sum, not an overflow
+  for (int i = 0; i < 100000; ++i) huge.add(8e10);
+  EXPECT_DOUBLE_EQ(huge.value(), 8e15);
+  huge.add(1e12);
+  EXPECT_DOUBLE_EQ(huge.value(), 8e15 + 1e12);
+}
+
 }  // namespace
 }  // namespace coinw::collect
