@@ -106,7 +106,7 @@ void AccountCollector::refresh_sub_accounts(TimePoint deadline) {
 void AccountCollector::refresh_invitees(TimePoint deadline) {
   const TimePoint start = clock_.now();
   InviteeScheduler::Hooks hooks{
-      [this](Pass& pass, bool completed, const Now& now) { invitee_answered(pass, completed, now); },
+      [this](Pass&, bool completed, const Now& now) { invitee_answered(completed, now); },
       [this](const api::ApiError& e) { log_failure(config_.name, "invitee_assets", e); }};
   const auto outcome = scheduler_->run(client_, clock_, [&] { return send_deadline(deadline); }, hooks);
   if (outcome.rolled) data_changed();
@@ -116,21 +116,24 @@ void AccountCollector::refresh_invitees(TimePoint deadline) {
   invitee_health_.duration_seconds = std::chrono::duration<double>(clock_.now() - start).count();
 }
 
-void AccountCollector::invitee_answered(Pass& pass, bool completed, const Now& now) {
+void AccountCollector::invitee_answered(bool completed, const Now& now) {
   data_changed();
   std::lock_guard lock(mu_);
   state_dirty_ = state_dirty_ || completed;
   invitee_health_.last_success = now.wall;
   invitee_health_.last_success_steady = now.steady;
-  if (!completed || pass.name() != "cumulative") return;
-  // The collector is fully refreshed as of its oldest complete quote.
+  if (!completed) return;
+  if (auto full = full_refresh_time()) invitee_health_.last_full_refresh = full;
+}
+
+std::optional<WallTime> AccountCollector::full_refresh_time() const {
   std::optional<WallTime> oldest;
   for (const auto& c : cumulative_) {
     const auto t = c->completed_wall();
-    if (!t) return;
+    if (!t) return std::nullopt;
     if (!oldest || *t < *oldest) oldest = t;
   }
-  invitee_health_.last_full_refresh = oldest;
+  return oldest;
 }
 
 bool AccountCollector::stale(const CollectorHealth& h, const ExposeSettings& s) const {

@@ -92,7 +92,9 @@ class AccountCollector {
   void collect_pass_state(exposition::FamilySet& out, const InviteeBook& book, const exposition::Labels& quote) const;
   void collect_windows(exposition::FamilySet& out, const exposition::Labels& account, bool fresh) const;
   void collect_passes(exposition::FamilySet& out, const exposition::Labels& account) const;
-  void invitee_answered(Pass& pass, bool completed, const Now& now);
+  void invitee_answered(bool completed, const Now& now);
+  // The collector is fully refreshed as of its oldest complete quote: none until every quote has one.
+  std::optional<WallTime> full_refresh_time() const;
   void collect_sub_accounts(exposition::FamilySet& out, const exposition::Labels& account,
                             config::NickNamePolicy nick_name) const;
   void data_changed() { data_version_.fetch_add(1, std::memory_order_release); }

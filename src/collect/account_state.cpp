@@ -72,21 +72,15 @@ void AccountCollector::restore_state(Duration staleness_limit) {
     for (auto& w : windows_)
       if ((ws.final || fresh) && w->restore(ws, steady(ws.complete))) data_changed();
   if (!fresh) return;
-  std::optional<WallTime> oldest;
-  bool all_complete = !cumulative_.empty();
   for (auto& q : state->quotes) {
     auto c = std::find_if(cumulative_.begin(), cumulative_.end(), [&](const auto& p) { return p->quote() == q.quote; });
     if (c == cumulative_.end()) continue;  // a quote no longer configured
     (*c)->book().restore(std::move(q.book));
-    if (q.complete) {
-      (*c)->restore(steady(*q.complete), *q.complete);
-      if (!oldest || *q.complete < *oldest) oldest = q.complete;
-    }
+    if (q.complete) (*c)->restore(steady(*q.complete), *q.complete);
   }
-  for (const auto& c : cumulative_) all_complete = all_complete && c->completed_wall().has_value();
   invitee_health_.last_success = state->invitees_fetched;
   invitee_health_.last_success_steady = steady(*state->invitees_fetched);
-  if (all_complete) invitee_health_.last_full_refresh = oldest;
+  invitee_health_.last_full_refresh = full_refresh_time();
   data_changed();
 }
 

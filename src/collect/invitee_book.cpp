@@ -44,8 +44,7 @@ InviteeRow row_of(const api::InviteeAsset& a, uint32_t pass) {
 
 void InviteeBook::refresh_row(const api::InviteeAsset& a) {
   std::unique_lock lock(mu_);
-  auto it = std::lower_bound(rows_.begin(), rows_.end(), a.uid,
-                             [](const InviteeRow& r, uint64_t uid) { return r.uid < uid; });
+  auto it = find_uid(rows_, a.uid);
   if (it != rows_.end() && it->uid == a.uid) {
     *it = row_of(a, it->pass);
   } else {
@@ -54,23 +53,7 @@ void InviteeBook::refresh_row(const api::InviteeAsset& a) {
   }
 }
 
-bool InviteeBook::merge(const api::InviteeAsset& a) {
-  const InviteeRow row = row_of(a, pass_);
-  // Pages come in uid order, so during the first pass this is an append.
-  if (rows_.empty() || rows_.back().uid < row.uid) {
-    rows_.push_back(row);
-    return true;
-  }
-  auto it = std::lower_bound(rows_.begin(), rows_.end(), row.uid,
-                             [](const InviteeRow& r, uint64_t uid) { return r.uid < uid; });
-  if (it != rows_.end() && it->uid == row.uid) {
-    const bool fresh = it->pass != pass_;
-    *it = row;
-    return fresh;
-  }
-  rows_.insert(it, row);
-  return true;
-}
+bool InviteeBook::merge(const api::InviteeAsset& a) { return upsert_by_uid(rows_, row_of(a, pass_)); }
 
 std::optional<PassEnd> InviteeBook::apply(const api::InviteePage& page, TimePoint now, Duration min_interval) {
   std::unique_lock lock(mu_);

@@ -6,6 +6,7 @@
 // sudden shrink waits for confirmation, and the sums describe the last applied
 // pass. Rows are kept compact in a vector sorted by uid, because large
 // affiliates have 100,000 invitees.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -33,6 +34,31 @@ struct InviteeRow {
   int64_t update_time = kNoTime;
   uint32_t pass = 0;  // the pass that last saw it
 };
+
+// In rows sorted by uid (InviteeRow, WindowRow): the uid's row, or where it goes.
+template <class Row>
+typename std::vector<Row>::iterator find_uid(std::vector<Row>& rows, uint64_t uid) {
+  return std::lower_bound(rows.begin(), rows.end(), uid, [](const Row& r, uint64_t u) { return r.uid < u; });
+}
+
+// Puts `row` in its place, replacing the uid's old row; true when the uid is
+// new to the pass `row.pass` (rows may come twice while invitees join). Pages
+// come in uid order, so during a first pass this is an append.
+template <class Row>
+bool upsert_by_uid(std::vector<Row>& rows, const Row& row) {
+  if (rows.empty() || rows.back().uid < row.uid) {
+    rows.push_back(row);
+    return true;
+  }
+  auto it = find_uid(rows, row.uid);
+  if (it != rows.end() && it->uid == row.uid) {
+    const bool fresh = it->pass != row.pass;
+    *it = row;
+    return fresh;
+  }
+  rows.insert(it, row);
+  return true;
+}
 
 // How a pass ended, for the log.
 struct PassEnd {

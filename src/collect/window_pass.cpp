@@ -81,18 +81,9 @@ bool WindowPass::apply(const api::InviteeQuery& query, const api::InviteePage& p
   if (!in_pass_ || query.start_time != time_text(period_.start) || query.end_time != time_text(period_.end))
     return false;
   size_t fresh = 0;
-  for (const auto& a : page.rows) {
-    WindowRow row{a.uid, a.total_deposit.value_or(kNoAmount), a.total_withdrawal.value_or(kNoAmount), pass_};
-    auto it = std::lower_bound(rows_.begin(), rows_.end(), row.uid,
-                               [](const WindowRow& r, uint64_t uid) { return r.uid < uid; });
-    if (it != rows_.end() && it->uid == row.uid) {
-      fresh += it->pass != pass_;
-      *it = row;
-    } else {
-      rows_.insert(it, row);
-      ++fresh;
-    }
-  }
+  for (const auto& a : page.rows)
+    fresh += upsert_by_uid(rows_, WindowRow{a.uid, a.total_deposit.value_or(kNoAmount),
+                                            a.total_withdrawal.value_or(kNoAmount), pass_});
   pager_.on_page(page, fresh);
   if (!pager_.done()) return false;
   // The window's rows are those of this pass: a period has no history to protect.
