@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
+#include "support/config_problems.h"
 
 namespace coinw::config {
 namespace {
@@ -14,13 +15,7 @@ Loaded parse(const std::string& sub_accounts) {
 }
 
 std::vector<std::string> problems_of(const std::string& sub_accounts) {
-  try {
-    parse(sub_accounts);
-  } catch (const ConfigError& e) {
-    return e.problems;
-  }
-  ADD_FAILURE() << "accepted:\n" << sub_accounts;
-  return {};
+  return testing::config_problems(sub_accounts, [](const std::string& y) { parse(y); });
 }
 
 TEST(ConfigExpected, EveryFlagIsOptional) {

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "config/config.h"
+#include "support/config_problems.h"
 
 namespace coinw::config {
 namespace {
@@ -47,13 +48,7 @@ class ConfigFiles : public ::testing::Test {
   }
   Loaded parse(const std::string& yaml) { return parse_config(yaml, config_path, no_env()); }
   std::vector<std::string> problems_of(const std::string& yaml) {
-    try {
-      parse(yaml);
-    } catch (const ConfigError& e) {
-      return e.problems;
-    }
-    ADD_FAILURE() << "accepted:\n" << yaml;
-    return {};
+    return testing::config_problems(yaml, [this](const std::string& y) { parse(y); });
   }
 
   fs::path dir;

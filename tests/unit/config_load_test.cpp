@@ -3,6 +3,7 @@
 #include <map>
 
 #include "config/config.h"
+#include "support/config_problems.h"
 
 namespace coinw::config {
 namespace {
@@ -28,13 +29,7 @@ Loaded parse(const std::string& yaml, const EnvLookup& env = env_of({})) {
 }
 
 std::vector<std::string> problems_of(const std::string& yaml, const EnvLookup& env = env_of({})) {
-  try {
-    parse(yaml, env);
-  } catch (const ConfigError& e) {
-    return e.problems;
-  }
-  ADD_FAILURE() << "accepted:\n" << yaml;
-  return {};
+  return testing::config_problems(yaml, [&](const std::string& y) { parse(y, env); });
 }
 
 TEST(ConfigLoad, MinimalGetsEveryDefault) {

@@ -3,6 +3,7 @@
 
 #include "common/timefmt.h"
 #include "config/config.h"
+#include "support/config_problems.h"
 
 namespace coinw::config {
 namespace {
@@ -15,13 +16,7 @@ Loaded parse(const std::string& invitee_assets, const std::string& global = "") 
 }
 
 std::vector<std::string> problems_of(const std::string& invitee_assets, const std::string& global = "") {
-  try {
-    parse(invitee_assets, global);
-  } catch (const ConfigError& e) {
-    return e.problems;
-  }
-  ADD_FAILURE() << "accepted:\n" << invitee_assets;
-  return {};
+  return testing::config_problems(invitee_assets, [&](const std::string& y) { parse(y, global); });
 }
 
 TEST(ConfigWindows, CalendarWordsAndFixedWindowsInTheConfiguredZone) {
