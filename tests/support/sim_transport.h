@@ -41,6 +41,17 @@ class SimTransport {
     std::lock_guard lock(mu_);
     empty_answers_ = n;
   }
+  // Departures from the docs in the answers' rendering (Drift: total_skew, formats).
+  void drift(const sim::Drift& d, bool formats_changed = false) {
+    std::lock_guard lock(mu_);
+    drift_ = d;
+    formats_changed_ = formats_changed;
+  }
+  // The next `n` invitee requests fail as a closed connection would.
+  void drop_connections(int n) {
+    std::lock_guard lock(mu_);
+    drops_ = n;
+  }
   void clear() {
     std::lock_guard lock(mu_);
     sent_.clear();
@@ -57,6 +68,13 @@ class SimTransport {
     std::lock_guard lock(mu_);
     sim::Rendering rendering;
     rendering.offset_s = offset_s_;
+    rendering.drift = drift_;
+    rendering.formats_changed = formats_changed_;
+    if (r.path == facts::kInviteeAssetsPath && drops_ > 0) {
+      --drops_;
+      sent_.push_back({clock_.now(), r.query});
+      return api::ApiError{api::FailureReason::network, "connection closed by peer", "", 0, {}};
+    }
     if (r.path == facts::kInviteeAssetsPath && empty_answers_ > 0) {
       rendering.empty = true;
       --empty_answers_;
@@ -76,7 +94,9 @@ class SimTransport {
   const int offset_s_;
   mutable std::mutex mu_;
   std::vector<SimRequest> sent_;
-  int empty_answers_ = 0;
+  int empty_answers_ = 0, drops_ = 0;
+  sim::Drift drift_{};
+  bool formats_changed_ = false;
 };
 
 }  // namespace coinw::testing

@@ -226,6 +226,46 @@ TEST_F(InviteePasses, AnEmptyAnswerForAClosedWindowIsNotKeptForGoodUntilConfirme
   EXPECT_EQ(sim_.count("startTime"), settled) << "final once it had rows";
 }
 
+TEST_F(InviteePasses, AWindowStaysExactWhenCoinwMisbehaves) {
+  move_at(8, "2026-12-01 03:00:00", true, 12 * kUnit);
+  auto ia = with_windows({WindowKind::today});
+  ia.window_refresh_interval = 5min;
+  auto c = make(ia);
+  const std::string sums = key("coinw_invitees_window_deposits", "usdt", "today");
+  // data.total off by 7 either way: a hint only, the pass still ends on its short page.
+  for (int skew : {7, -7}) {
+    sim::Drift d;
+    d.total_skew = skew;
+    sim_.drift(d);
+    clock_.advance(5min);
+    refresh(*c);
+    EXPECT_EQ(scrape(*c).at(sums), 12) << "total_skew " << skew;
+    EXPECT_EQ(count_prefix(scrape(*c), "coinw_invitee_window_deposit{"), 30u);
+  }
+  // A closed connection mid-pass: that pass waits for the next scrape, the others go on.
+  sim_.drift({});
+  clock_.advance(5min);
+  sim_.drop_connections(1);
+  refresh(*c);
+  auto s = scrape(*c);
+  EXPECT_EQ(s.at(sums), 12) << "the last complete pass's sum stays";
+  EXPECT_EQ(s.at("coinw_collector_success{account=\"main\",collector=\"invitee_assets\"}"), 0);
+  refresh(*c);
+  EXPECT_EQ(scrape(*c).at("coinw_collector_success{account=\"main\",collector=\"invitee_assets\"}"), 1);
+  // A changed format (times as epoch ms, empty amounts): refused, the last good values stay.
+  move_at(8, "2026-12-01 04:00:00", true, 1 * kUnit);
+  sim_.drift({}, true);
+  clock_.advance(5min);
+  refresh(*c);
+  s = scrape(*c);
+  EXPECT_EQ(s.at(sums), 12);
+  EXPECT_EQ(s.at("coinw_collector_success{account=\"main\",collector=\"invitee_assets\"}"), 0);
+  sim_.drift({});
+  clock_.advance(5min);
+  refresh(*c);
+  EXPECT_EQ(scrape(*c).at(sums), 13);
+}
+
 TEST_F(InviteePasses, AnOpenWindowIsRefetchedEveryRefreshIntervalAndNoSooner) {
   auto ia = with_windows({WindowKind::month});
   ia.window_refresh_interval = 5min;
