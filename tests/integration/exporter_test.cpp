@@ -272,7 +272,8 @@ TEST_F(ExporterTest, AWatchedDepositShowsWithinTheIntervalAndAClosedWindowCostsN
   a.invitee_assets.windows = {{"previous_month", config::WindowKind::previous_month, 0, 0}};
   a.invitee_assets.closed_window_grace = std::chrono::milliseconds(0);
   a.invitee_assets.watch.uids = {static_cast<uint64_t>(uid)};
-  a.invitee_assets.watch.min_refresh_interval = std::chrono::seconds(1);
+  // Long enough that the three scrapes below fit in it on a busy (or sanitized) machine.
+  a.invitee_assets.watch.min_refresh_interval = std::chrono::seconds(2);
   c.accounts = {a};
   exp_.apply(c);
   const std::string series = "coinw_invitee_total_deposit{account=\"demo\",quote=\"usdt\",uid=\"" +
@@ -282,7 +283,7 @@ TEST_F(ExporterTest, AWatchedDepositShowsWithinTheIntervalAndAClosedWindowCostsN
   EXPECT_EQ(after_first, 1u + 3u + 3u) << "watch, cumulative pass, previous_month pass";
 
   ASSERT_TRUE(sim_->add_movement(sim::Quote::usdt, uid, true, 125 * 100'000'000LL));
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
   EXPECT_EQ(parse_exposition(scrape()).at(series), before + 125);
   EXPECT_EQ(invitee_requests(), after_first + 1) << "only the watched uid; the closed window is not asked again";
   for (int i = 0; i < 3; ++i) scrape();
