@@ -1,4 +1,4 @@
-#include "collect/pass_state.h"
+#include "collect/shrink_guard.h"
 
 namespace coinw::collect {
 

@@ -1,4 +1,4 @@
-#include "collect/sub_account_watch.h"
+#include "collect/sub_account_changes.h"
 
 #include <gtest/gtest.h>
 
@@ -14,7 +14,7 @@ api::SubAccount sub(uint64_t uid, bool frozen, bool spot, bool contract) {
   return s;
 }
 
-std::string render(const SubAccountWatch& w, const std::map<uint64_t, config::ExpectedSubAccount>& expected = {}) {
+std::string render(const SubAccountChanges& w, const std::map<uint64_t, config::ExpectedSubAccount>& expected = {}) {
   exposition::FamilySet out;
   w.collect(out, {{"account", "main"}}, expected);
   return out.render();
@@ -24,10 +24,10 @@ const std::string kHead =
     "# HELP coinw_sub_account_changes_total Changes of a sub-account flag seen between consecutive polls of CoinW.\n"
     "# TYPE coinw_sub_account_changes_total counter\n";
 
-TEST(SubAccountWatch, NothingBeforeTheFirstPoll) { EXPECT_EQ(render(SubAccountWatch{}), ""); }
+TEST(SubAccountChanges, NothingBeforeTheFirstPoll) { EXPECT_EQ(render(SubAccountChanges{}), ""); }
 
-TEST(SubAccountWatch, StartsAtZeroForEveryFlagOfEverySubAccount) {
-  SubAccountWatch w;
+TEST(SubAccountChanges, StartsAtZeroForEveryFlagOfEverySubAccount) {
+  SubAccountChanges w;
   w.observe({sub(7, false, true, true), sub(3, true, false, false)});
   EXPECT_EQ(render(w), kHead +
                            "coinw_sub_account_changes_total{account=\"main\",uid=\"3\",flag=\"frozen\"} 0\n"
@@ -39,8 +39,8 @@ TEST(SubAccountWatch, StartsAtZeroForEveryFlagOfEverySubAccount) {
 }
 
 // CoinW shows the state at poll time only: changes between consecutive polls are counted.
-TEST(SubAccountWatch, CountsEachFlagThatDiffersFromThePreviousPoll) {
-  SubAccountWatch w;
+TEST(SubAccountChanges, CountsEachFlagThatDiffersFromThePreviousPoll) {
+  SubAccountChanges w;
   w.observe({sub(7, false, true, true)});
   w.observe({sub(7, true, true, false)});   // frozen, contract trading off
   w.observe({sub(7, true, true, false)});   // unchanged
@@ -53,10 +53,10 @@ TEST(SubAccountWatch, CountsEachFlagThatDiffersFromThePreviousPoll) {
                            "coinw_sub_account_changes_total{account=\"main\",uid=\"7\",flag=\"contract_trade\"} 1\n");
 }
 
-TEST(SubAccountWatch, ExpectedStateOnlyForDeclaredFlags) {
+TEST(SubAccountChanges, ExpectedStateOnlyForDeclaredFlags) {
   const std::map<uint64_t, config::ExpectedSubAccount> expected = {{5, {std::nullopt, false, std::nullopt}},
                                                                    {9, {true, true, false}}};
-  EXPECT_EQ(render(SubAccountWatch{}, expected),
+  EXPECT_EQ(render(SubAccountChanges{}, expected),
             "# HELP coinw_sub_account_expected_spot_trade_enabled Whether the operator expects spot trading to be "
             "enabled (1) for the sub-account.\n"
             "# TYPE coinw_sub_account_expected_spot_trade_enabled gauge\n"

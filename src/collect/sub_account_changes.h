@@ -13,7 +13,7 @@
 
 namespace coinw::collect {
 
-class SubAccountWatch {
+class SubAccountChanges {
  public:
   // The list from one successful poll. CoinW shows only the state at poll
   // time, so a flag counts one change when it differs from the previous poll

@@ -1,4 +1,4 @@
-#include "collect/sub_account_watch.h"
+#include "collect/sub_account_changes.h"
 
 #include "exposition/catalogue.h"
 
@@ -15,7 +15,7 @@ std::array<bool, 3> flags_of(const api::SubAccount& s) {
 
 }  // namespace
 
-void SubAccountWatch::observe(const std::vector<api::SubAccount>& rows) {
+void SubAccountChanges::observe(const std::vector<api::SubAccount>& rows) {
   std::lock_guard lock(mu_);
   for (const auto& row : rows) {
     const auto now = flags_of(row);
@@ -27,7 +27,7 @@ void SubAccountWatch::observe(const std::vector<api::SubAccount>& rows) {
   }
 }
 
-void SubAccountWatch::collect(exposition::FamilySet& out, const exposition::Labels& account,
+void SubAccountChanges::collect(exposition::FamilySet& out, const exposition::Labels& account,
                               const std::map<uint64_t, config::ExpectedSubAccount>& expected) const {
   {
     std::lock_guard lock(mu_);
