@@ -1,5 +1,5 @@
 #pragma once
-// The state file's format (README, "State directory"), as pure functions so
+// The state file's format (docs/operations.md, "State directory"), as pure functions so
 // it is tested and fuzzed without a disk: an envelope (format, version,
 // account, written_at_ns) around the slices the collectors write into it
 // (Collector::snapshot) and read back (Collector::restore). A collector that
