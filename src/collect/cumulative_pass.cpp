@@ -42,7 +42,7 @@ json row_json(const InviteeRow& r) {
 InviteeRow row_of(const json& a) {
   if (!a.is_array() || a.size() != 7) throw std::invalid_argument("an invitee row is not an array of 7");
   InviteeRow r;
-  r.uid = a[0].get<uint64_t>();
+  r.uid = uint_of(a[0]);
   r.total_deposit = amount_of(a[1]);
   r.total_withdrawal = amount_of(a[2]);
   r.current_balance = amount_of(a[3]);
@@ -71,10 +71,10 @@ json book_json(const BookState& book, const std::optional<WallTime>& complete) {
 
 BookState book_of(const json& q) {
   BookState b;
-  if (!q.at("reported").is_null()) b.reported = q["reported"].get<int64_t>();
-  b.removed = q.at("removed").get<uint64_t>();
+  if (!q.at("reported").is_null()) b.reported = int_of(q["reported"]);
+  b.removed = uint_of(q.at("removed"));
   if (const json& t = q.at("totals"); !t.is_null())
-    b.totals = PassTotals{t.at("invitees").get<size_t>(), t.at("deposits").get<double>(),
+    b.totals = PassTotals{static_cast<size_t>(uint_of(t.at("invitees"))), t.at("deposits").get<double>(),
                           t.at("withdrawals").get<double>(), t.at("balance").get<double>(),
                           t.at("depositors").get<double>()};
   const json& rows = q.at("rows");

@@ -1,6 +1,8 @@
 #include "collect/state_codec.h"
 
 #include <cmath>
+#include <cstdint>
+#include <stdexcept>
 #include <limits>
 
 namespace coinw::collect {
@@ -19,13 +21,25 @@ json time_json(const std::optional<WallTime>& t) {
 std::optional<WallTime> time_of(const json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return std::nullopt;
-  return WallTime(std::chrono::duration_cast<WallTime::duration>(std::chrono::nanoseconds(it->get<int64_t>())));
+  return WallTime(std::chrono::duration_cast<WallTime::duration>(std::chrono::nanoseconds(int_of(*it))));
 }
 
 json amount_json(double v) { return std::isnan(v) ? json(nullptr) : json(v); }
 double amount_of(const json& v) { return v.is_null() ? std::numeric_limits<double>::quiet_NaN() : v.get<double>(); }
 json unix_json(int64_t v, int64_t absent) { return v == absent ? json(nullptr) : json(v); }
-int64_t unix_of(const json& v, int64_t absent) { return v.is_null() ? absent : v.get<int64_t>(); }
+int64_t unix_of(const json& v, int64_t absent) { return v.is_null() ? absent : int_of(v); }
+
+int64_t int_of(const json& v) {
+  if (!v.is_number_integer() || (v.is_number_unsigned() && v.get<uint64_t>() > INT64_MAX))
+    throw std::invalid_argument("not an integer: " + v.dump());
+  return v.get<int64_t>();
+}
+
+uint64_t uint_of(const json& v) {
+  if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<int64_t>() < 0))
+    throw std::invalid_argument("not a non-negative integer: " + v.dump());
+  return v.get<uint64_t>();
+}
 
 std::string encode_state(const std::string& account, WallTime written, const std::vector<StateSlice>& slices) {
   json j = {{"format", kFormat}, {"version", kStateVersion}, {"account", account}, {"written_at_ns", time_json(written)}};

@@ -30,5 +30,9 @@ nlohmann::json amount_json(double v);  // NaN: absent
 double amount_of(const nlohmann::json& v);
 nlohmann::json unix_json(int64_t v, int64_t absent);
 int64_t unix_of(const nlohmann::json& v, int64_t absent);
+// Integers only as JSON integers: a float where an integer belongs (1e20) is
+// a bad file, not a number to convert. Throws std::invalid_argument.
+int64_t int_of(const nlohmann::json& v);
+uint64_t uint_of(const nlohmann::json& v);
 
 }  // namespace coinw::collect

@@ -16,14 +16,14 @@ json flag_json(bool value, bool known) { return known ? json(value ? 1 : 0) : js
 
 api::SubAccount sub_account_of(const json& r) {
   api::SubAccount sub;
-  sub.uid = r.at("uid").get<uint64_t>();
+  sub.uid = uint_of(r.at("uid"));
   sub.user_code = r.at("user_code").get<std::string>();
   sub.nick_name = r.at("nick_name").get<std::string>();
-  sub.frozen = r.at("frozen").get<int>() != 0;
+  sub.frozen = int_of(r.at("frozen")) != 0;
   sub.spot_trade_known = !r.at("spot_trade").is_null();
-  sub.spot_trade_enabled = sub.spot_trade_known && r["spot_trade"].get<int>() == 1;
+  sub.spot_trade_enabled = sub.spot_trade_known && int_of(r["spot_trade"]) == 1;
   sub.contract_trade_known = !r.at("contract_trade").is_null();
-  sub.contract_trade_enabled = sub.contract_trade_known && r["contract_trade"].get<int>() == 1;
+  sub.contract_trade_enabled = sub.contract_trade_known && int_of(r["contract_trade"]) == 1;
   return sub;
 }
 

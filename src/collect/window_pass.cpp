@@ -188,7 +188,7 @@ bool WindowPass::restore(const json& file, const RestoreContext& r, bool fresh) 
   if (windows == file.end()) return false;
   for (const auto& w : *windows) {
     if (w.at("window") != name() || w.at("quote") != quote()) continue;
-    const Period saved{w.at("start").get<int64_t>(), w.at("end").get<int64_t>()};
+    const Period saved{int_of(w.at("start")), int_of(w.at("end"))};
     const bool final = w.at("final").get<bool>();
     const WallTime complete = time_of(w, "complete_at_ns").value();
     const json& t = w.at("totals");
@@ -197,7 +197,7 @@ bool WindowPass::restore(const json& file, const RestoreContext& r, bool fresh) 
     std::vector<WindowRow> rows;
     for (const auto& row : w.at("rows")) {
       if (!row.is_array() || row.size() != 3) throw std::invalid_argument("a window row is not an array of 3");
-      const uint64_t uid = row[0].get<uint64_t>();
+      const uint64_t uid = uint_of(row[0]);
       if (!rows.empty() && rows.back().uid >= uid) throw std::invalid_argument("window rows not in uid order");
       rows.push_back(WindowRow{uid, amount_of(row[1]), amount_of(row[2]), 0});
     }
