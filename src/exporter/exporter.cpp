@@ -6,25 +6,12 @@
 #include <sstream>
 
 #include "exposition/catalogue.h"
+#include "exporter/html.h"
 #include "exporter/process_metrics.h"
 #include "log/log.h"
 
 namespace coinw::exporter {
 namespace {
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string format_time(const std::optional<collect::WallTime>& t) {
   if (!t) return "never";
@@ -199,7 +186,7 @@ std::string Exporter::landing_page(std::string_view telemetry_path) const {
   html << "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>CoinW Exporter</title></head><body>"
        << "<h1>CoinW Exporter</h1><p>Version " << html_escape(b.version) << " (" << html_escape(b.revision)
        << ")</p><ul><li><a href=\"" << html_escape(telemetry_path.substr(1)) << "\">Metrics</a></li><li><a href=\"-/healthy\">Health</a></li>"
-       << "<li><a href=\"-/ready\">Readiness</a></li></ul>"
+       << "<li><a href=\"-/ready\">Readiness</a></li><li><a href=\"runbook\">Runbook</a>: what each alert means and what to do</li></ul>"
        << "<h2>Accounts</h2><table border=\"1\"><tr><th>account</th><th>invitee assets</th><th>sub-accounts</th></tr>";
   for (const auto& a : *accounts) {
     auto s = a->collector->status();
