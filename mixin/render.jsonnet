@@ -1,10 +1,14 @@
-// Every file rendered from the mixin, by path in the repository:
-//   jsonnet -S -m OUT -J mixin mixin/render.jsonnet      (scripts/render-mixin.sh does this)
+// Every file rendered from the mixin, by path in the repository
+// (scripts/render-mixin.sh writes them):
+//   jsonnet -S -m OUT -J mixin mixin/render.jsonnet                      the YAML files
+//   jsonnet -m OUT -J mixin --tla-code dashboards=true mixin/render.jsonnet  the dashboards
+// The dashboards are objects that jsonnet writes as JSON itself: its own
+// std.manifestJsonEx takes seconds per dashboard in jsonnet 0.18.
 // The top-level argument `config` overrides _config for a site's copy:
 //   --tla-code-file config=site.jsonnet    (an object such as { job: 'coinw-exporter' })
 local yaml = import 'lib/yaml.libsonnet';
 
-function(config={})
+function(config={}, dashboards=false)
   local m = (import 'mixin.libsonnet') + { _config+:: config };
   local c = m._config;
   local groups = m.prometheusAlerts.groups + m.prometheusRules.groups;
@@ -16,7 +20,10 @@ function(config={})
     [kind]: 'http://webhook:5001/' + kind
     for kind in std.objectFields(super.webhooks)
   } } } };
-  {
+  if dashboards then {
+    ['dashboards/' + name]: m.grafanaDashboards[name]
+    for name in std.objectFields(m.grafanaDashboards)
+  } else {
     'config/alerts.yml': yaml.document({ groups: groups }, |||
       Alerting and recording rules for coinw-exporter.
       %s
@@ -50,7 +57,4 @@ function(config={})
       webhook receiver (service `webhook`), which prints each notification.
       %s
     ||| % generated),
-  } + {
-    ['dashboards/' + name]: std.manifestJsonEx(m.grafanaDashboards[name], '  ') + '\n'
-    for name in std.objectFields(m.grafanaDashboards)
   }

@@ -26,15 +26,22 @@ done
 ((check)) && [[ -n $out$config ]] && { echo "render-mixin: --check compares the committed files, rendered with the defaults" >&2; exit 2; }
 command -v jsonnet >/dev/null || { echo "render-mixin: jsonnet is missing; scripts/install-deps.sh installs it" >&2; exit 1; }
 
-args=(-S -J "$root/mixin")
+args=(-J "$root/mixin")
 [[ -n $config ]] && args+=(--tla-code-file "config=$(realpath "$config")")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# jsonnet -m writes into existing directories only: list the files first.
-mapfile -t files < <(jsonnet "${args[@]}" -e \
-  'function(config={}) std.join("\n", std.objectFields((import "render.jsonnet")(config)))')
-for f in "${files[@]}"; do mkdir -p "$tmp/$(dirname "$f")"; done
-jsonnet "${args[@]}" -m "$tmp" "$root/mixin/render.jsonnet" >/dev/null
+files=()
+for dashboards in false true; do
+  # The YAML files are text (-S); the dashboards objects, which jsonnet writes as JSON.
+  text=(-S)
+  [[ $dashboards == true ]] && text=()
+  # jsonnet -m writes into existing directories only: list the files first.
+  mapfile -t some < <(jsonnet -S "${args[@]}" --tla-code "dashboards=$dashboards" -e \
+    'function(config={}, dashboards=false) std.join("\n", std.objectFields((import "render.jsonnet")(config, dashboards)))')
+  for f in "${some[@]}"; do mkdir -p "$tmp/$(dirname "$f")"; done
+  jsonnet "${args[@]}" "${text[@]}" --tla-code "dashboards=$dashboards" -m "$tmp" "$root/mixin/render.jsonnet" >/dev/null
+  files+=("${some[@]}")
+done
 
 if ((check)); then
   stale=()

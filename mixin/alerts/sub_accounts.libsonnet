@@ -4,6 +4,7 @@
 // the last reported state for _config.holdFor instead of resolving the alert
 // and firing it again; tests/rules/alerts_test.yml has a case for each gap.
 local promql = import '../lib/promql.libsonnet';
+local text = import '../lib/text.libsonnet';
 local rule = import '../lib/rule.libsonnet';
 
 {
@@ -82,7 +83,7 @@ local rule = import '../lib/rule.libsonnet';
           withCode(std.join('or\n', [
             'label_replace(\n%s,\n  "market", "%s", "", ""\n)\n' % [promql.indent(unexpected(f, 0), 2), m]
             for f in flags[1:]
-            for m in [if std.length(std.findSubstr('spot', f)) > 0 then 'spot' else 'contract']
+            for m in [if text.contains(f, 'spot') then 'spot' else 'contract']
           ])),
           summary='{{ $labels.market | title }} trading is {{ if eq $value 1.0 }}enabled{{ else }}disabled{{ end }} for sub-account %s of {{ $labels.account }}.' % who,
           description='Sub-account %s under master account {{ $labels.account }} has {{ $labels.market }} trading ' % who

@@ -2,6 +2,7 @@
 // in Debian): one set of conventions for all three, so that they cannot drift
 // apart. Panels carry w and h; dashboard() lays them out left to right.
 local runbook = import 'runbook.libsonnet';
+local text = import 'text.libsonnet';
 
 {
   ds:: { type: 'prometheus', uid: '${datasource}' },
@@ -56,8 +57,7 @@ local runbook = import 'runbook.libsonnet';
       transformations: [], decimals: null, noValue: null, min: null, max: null, alerts: [], timeShift: null,
     } + opts;
     local optional(fields) = { [k]: fields[k] for k in std.objectFields(fields) if fields[k] != null };
-    local usesRange(t) = std.length(std.findSubstr('$__rate_interval', t.expr)) > 0
-                         || std.length(std.findSubstr('[$__interval]', t.expr)) > 0;
+    local usesRange(t) = text.contains(t.expr, '$__rate_interval') || text.contains(t.expr, '[$__interval]');
     {
       type: kind,
       title: title,
@@ -189,7 +189,7 @@ local runbook = import 'runbook.libsonnet';
   },
 
   // The exporter whose /runbook the links open, when the URL pattern names one.
-  runbookVars(c):: if std.length(std.findSubstr('%(instance)s', c.runbookURLPattern)) == 0 then [] else [
+  runbookVars(c):: if !text.contains(c.runbookURLPattern, '%(instance)s') then [] else [
     self.queryVar('runbook_host', 'Runbook from', 'label_values(coinw_exporter_build_info, instance)', multi=false, hide=2),
   ],
 
