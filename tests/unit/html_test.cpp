@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "exporter/landing_page.h"
 #include "exporter/runbook.h"
 
 namespace coinw::exporter {
@@ -88,6 +89,11 @@ TEST(Runbook, PageHasAnAnchorForEveryAlertSection) {
     EXPECT_NE(page.find("<h2 id=\"" + heading_anchor(alert) + "\">" + alert + "</h2>"), std::string::npos) << alert;
   EXPECT_TRUE(page.starts_with("<!DOCTYPE html>"));
   EXPECT_EQ(page.find("<script"), std::string::npos);
+}
+
+TEST(Runbook, LandingPageLinksToIt) {
+  const BuildInfo b{"1.2.3", "0123abcd", "main", "ci@builder", "20261201-02:50:00", "GNU 12.2.0", "Linux/x86_64"};
+  EXPECT_NE(render_landing_page(b, "/metrics", {}).find("<a href=\"runbook\">Runbook</a>"), std::string::npos);
 }
 
 }  // namespace
