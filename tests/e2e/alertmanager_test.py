@@ -36,13 +36,7 @@ RESTART_SECONDS = 90
 GROUP_INTERVAL = 5
 SETTLE = 3 * GROUP_INTERVAL
 
-EXPORTER_CONFIG = """
-accounts:
-  - name: demo
-    base_url: {sim}
-    api_key: demo-key
-    secret_key: demo-secret
-    invitee_assets: {{ enabled: false }}
+EXPORTER_CONFIG = harness.DEMO_ACCOUNT + """    invitee_assets: {{ enabled: false }}
     sub_accounts:
       min_refresh_interval: 1s
       # The sub-accounts the simulator seeds frozen are declared so: only ours alerts.

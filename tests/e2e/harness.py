@@ -15,6 +15,15 @@ import urllib.parse
 import urllib.request
 
 PROMETHEUS = shutil.which("prometheus") or "/usr/bin/prometheus"
+# The start of an exporter configuration with one account, `demo`, on the
+# simulator at {sim} (str.format), its collectors' settings to follow.
+DEMO_ACCOUNT = """
+accounts:
+  - name: demo
+    base_url: {sim}
+    api_key: demo-key
+    secret_key: demo-secret
+"""
 
 
 def free_port():
