@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "api/signing.h"
+#include "common/timefmt.h"
 
 namespace coinw::api {
 namespace {
@@ -33,6 +34,18 @@ ApiError drifted_error(const FormatReport& f, int http_status) {
 
 int64_t unix_ms(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// The server wrote its Date somewhere between our send and our receipt, and
+// cut it to the second: its middle against the middle of the request.
+std::optional<double> clock_skew(const HttpResponse& r, std::chrono::system_clock::time_point sent,
+                                 std::chrono::system_clock::time_point received) {
+  if (!r.date) return std::nullopt;
+  auto date = parse_http_date(*r.date);
+  if (!date) return std::nullopt;
+  const double ours = (std::chrono::duration<double>(sent.time_since_epoch()).count() +
+                       std::chrono::duration<double>(received.time_since_epoch()).count()) / 2;
+  return static_cast<double>(*date) + 0.5 - ours;
 }
 
 }  // namespace
@@ -137,9 +150,11 @@ Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadlin
   }
 
   const TimePoint start = gate_.clock().now();
+  const auto sent = gate_.clock().wall_now();
   auto response = transport_.send(signed_request);
   acquired.permit->finish();
   const Duration latency = gate_.clock().now() - start;
+  const std::optional<double> skew = response ? clock_skew(response.value(), sent, gate_.clock().wall_now()) : std::nullopt;
 
   Result<T> result = response ? parse(response.value()) : Result<T>(response.error());
   std::optional<FormatReport> format;
@@ -155,6 +170,7 @@ Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadlin
     observer_->on_request(e, latency, result ? std::nullopt : std::optional(result.error().reason));
     if (result && result.value().invalid_rows) observer_->on_invalid_rows(e, result.value().invalid_rows);
     if (format) observer_->on_format(e, *format);
+    if (skew) observer_->on_clock_skew(e, *skew);
   }
   return result;
 }
