@@ -49,7 +49,7 @@ struct TransportOptions {
 };
 
 // cpp-httplib with OpenSSL: keep-alive, certificate verification, timeouts,
-// an http:// proxy (CONNECT for https, the only kind that carries credentials).
+// an http:// proxy (a CONNECT tunnel for https).
 std::unique_ptr<Transport> make_http_transport(const TransportOptions& options);
 
 }  // namespace coinw::api
