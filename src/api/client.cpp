@@ -4,6 +4,7 @@
 
 #include "api/signing.h"
 #include "common/timefmt.h"
+#include "common/wall_time.h"
 
 namespace coinw::api {
 namespace {
@@ -32,19 +33,13 @@ ApiError drifted_error(const FormatReport& f, int http_status) {
                   "", http_status, {}};
 }
 
-int64_t unix_ms(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
 // The server wrote its Date somewhere between our send and our receipt, and
 // cut it to the second: its middle against the middle of the request.
-std::optional<double> clock_skew(const HttpResponse& r, std::chrono::system_clock::time_point sent,
-                                 std::chrono::system_clock::time_point received) {
+std::optional<double> clock_skew(const HttpResponse& r, WallTime sent, WallTime received) {
   if (!r.date) return std::nullopt;
   auto date = parse_http_date(*r.date);
   if (!date) return std::nullopt;
-  const double ours = (std::chrono::duration<double>(sent.time_since_epoch()).count() +
-                       std::chrono::duration<double>(received.time_since_epoch()).count()) / 2;
+  const double ours = (unix_seconds(sent) + unix_seconds(received)) / 2;
   return static_cast<double>(*date) + 0.5 - ours;
 }
 
@@ -141,7 +136,7 @@ Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadlin
   HttpRequest signed_request = request;
   if (e == Endpoint::invitee_assets) {
     // The timestamp is taken after the limiter wait, so it is fresh when sent.
-    const int64_t ts = unix_ms(gate_.clock().wall_now());
+    const int64_t ts = unix_millis(gate_.clock().wall_now());
     signed_request.headers = {
         {"api_key", credentials_.api_key},
         {"timestamp", std::to_string(ts)},
