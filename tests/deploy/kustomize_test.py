@@ -22,7 +22,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
 
 import yaml
 
@@ -220,10 +219,7 @@ def main(exporter):
                 check_exporter(c, exporter, facts)
             problems += c.problems
             print(f"  {layout}: {len(objs)} objects, {len(c.problems)} problem(s)")
-    for p in problems:
-        print("FAIL", p)
-    print(f"{len(problems)} problem(s)")
-    return 1 if problems else 0
+    return harness.report(problems, "problem")
 
 
 if __name__ == "__main__":

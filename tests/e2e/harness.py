@@ -111,3 +111,11 @@ def start_exporter(procs, exporter_bin, config_path, *extra, name="exporter"):
 
 def sim_json(sim_url, path):
     return json.loads(http("GET", sim_url + path)[2])
+
+
+def report(failures, what="failure"):
+    """Prints each failure and the count; returns the exit code."""
+    for f in failures:
+        print("FAIL", f)
+    print(f"{len(failures)} {what}(s)")
+    return 1 if failures else 0

@@ -105,10 +105,7 @@ def main(exporter, sim_bin, chromium):
             expect(value not in dom, f"the DOM holds the {name} {value[:6]}...")
         print(f"landing page: {len(dom)} bytes of DOM, {len(resolved)} link(s) resolved")
 
-    for f in failures:
-        print("FAIL", f)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return harness.report(failures)
 
 
 if __name__ == "__main__":

@@ -54,28 +54,35 @@ TEST(ProxyUrl, MaskedHidesThePasswordOnly) {
 }
 
 TEST(NoProxy, GoRules) {
-  EXPECT_FALSE(no_proxy_matches("", "api.coinw.com", 443));
-  EXPECT_TRUE(no_proxy_matches("*", "api.coinw.com", 443));
-  // A domain matches itself and its subdomains; with a leading dot or "*.", only subdomains.
-  EXPECT_TRUE(no_proxy_matches("coinw.com", "api.coinw.com", 443));
-  EXPECT_TRUE(no_proxy_matches("coinw.com", "coinw.com", 443));
-  EXPECT_TRUE(no_proxy_matches(".coinw.com", "api.coinw.com", 443));
-  EXPECT_FALSE(no_proxy_matches(".coinw.com", "coinw.com", 443));
-  EXPECT_TRUE(no_proxy_matches("*.coinw.com", "api.coinw.com", 443));
-  EXPECT_FALSE(no_proxy_matches("coinw.com", "notcoinw.com", 443)) << "a suffix only at a dot";
-  EXPECT_TRUE(no_proxy_matches(" internal , API.CoinW.com ", "api.coinw.com", 443)) << "spaces and case";
-  // Ports.
-  EXPECT_TRUE(no_proxy_matches("api.coinw.com:443", "api.coinw.com", 443));
-  EXPECT_FALSE(no_proxy_matches("api.coinw.com:8443", "api.coinw.com", 443));
-  // Addresses and blocks, v4 and v6.
-  EXPECT_TRUE(no_proxy_matches("10.0.0.0/8", "10.1.2.3", 443));
-  EXPECT_FALSE(no_proxy_matches("10.0.0.0/8", "11.1.2.3", 443));
-  EXPECT_TRUE(no_proxy_matches("192.168.1.7", "192.168.1.7", 80));
-  EXPECT_FALSE(no_proxy_matches("192.168.1.7", "192.168.1.8", 80));
-  EXPECT_TRUE(no_proxy_matches("fd00::/8", "fd00::1", 443));
-  EXPECT_TRUE(no_proxy_matches("[::1]:8790", "::1", 8790));
-  EXPECT_FALSE(no_proxy_matches("10.0.0.0/8", "api.coinw.com", 443)) << "a block never matches a name";
-  EXPECT_FALSE(no_proxy_matches("10.0.0.0/40", "10.0.0.1", 443)) << "a malformed block matches nothing";
+  struct Case {
+    const char* no_proxy;
+    const char* host;
+    int port;
+    bool bypass;
+    const char* why;
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           {"", "api.coinw.com", 443, false, "empty"},
+           {"*", "api.coinw.com", 443, true, "everything"},
+           {"coinw.com", "api.coinw.com", 443, true, "a domain matches its subdomains"},
+           {"coinw.com", "coinw.com", 443, true, "and itself"},
+           {".coinw.com", "api.coinw.com", 443, true, "a leading dot: subdomains"},
+           {".coinw.com", "coinw.com", 443, false, "only"},
+           {"*.coinw.com", "api.coinw.com", 443, true, "*. as a leading dot"},
+           {"coinw.com", "notcoinw.com", 443, false, "a suffix only at a dot"},
+           {" internal , API.CoinW.com ", "api.coinw.com", 443, true, "spaces and case"},
+           {"api.coinw.com:443", "api.coinw.com", 443, true, "with its port"},
+           {"api.coinw.com:8443", "api.coinw.com", 443, false, "another port"},
+           {"10.0.0.0/8", "10.1.2.3", 443, true, "a v4 block"},
+           {"10.0.0.0/8", "11.1.2.3", 443, false, "outside it"},
+           {"192.168.1.7", "192.168.1.7", 80, true, "an address"},
+           {"192.168.1.7", "192.168.1.8", 80, false, "another one"},
+           {"fd00::/8", "fd00::1", 443, true, "a v6 block"},
+           {"[::1]:8790", "::1", 8790, true, "a bracketed v6 address with port"},
+           {"10.0.0.0/8", "api.coinw.com", 443, false, "a block never matches a name"},
+           {"10.0.0.0/40", "10.0.0.1", 443, false, "a malformed block matches nothing"},
+       })
+    EXPECT_EQ(no_proxy_matches(c.no_proxy, c.host, c.port), c.bypass) << c.no_proxy << " / " << c.host << ": " << c.why;
 }
 
 }  // namespace
