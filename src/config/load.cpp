@@ -60,7 +60,7 @@ class Loader {
   void sub_accounts(const Map& account, SubAccountsConfig& c);
   void secret(const Map& account, const std::string& key, std::string& out);
   std::optional<std::string> secret_file(const Map& m, std::string_view key, std::string& resolved);
-  std::optional<Proxy> proxy_url(const Map& m);
+  std::optional<Proxy> proxy_url(const Map& m, bool& bad);
   void account_proxy(const Map& account, const GlobalConfig& g, AccountConfig& a);
   std::optional<Proxy> environment_proxy(const Map& account, const BaseUrl& url, std::string& from, std::string& no_proxy);
   void identifier(const Map& m, std::string_view key, std::string& out);
@@ -133,7 +133,8 @@ void Loader::global(const Map& top, GlobalConfig& g) {
     if (auto v = w_.duration(*http, "connect_timeout", 1ms, kNoMaxDuration)) g.http.connect_timeout = *v;
     if (auto v = w_.duration(*http, "read_timeout", 1ms, kNoMaxDuration)) g.http.read_timeout = *v;
     if (auto v = file_path(*http, "ca_file")) g.http.ca_file = *v;
-    g.http.proxy = proxy_url(*http);
+    bool bad = false;
+    g.http.proxy = proxy_url(*http, bad);
     if (auto v = w_.string(*http, "no_proxy")) g.http.no_proxy = *v;
     if (auto v = w_.boolean(*http, "proxy_from_environment")) g.http.proxy_from_environment = *v;
   }
@@ -262,10 +263,12 @@ std::optional<std::string> Loader::secret_file(const Map& m, std::string_view ke
   return read.value;
 }
 
-// proxy_url with its proxy_password_file, in global.http or an account.
-std::optional<Proxy> Loader::proxy_url(const Map& m) {
+// proxy_url with its proxy_password_file, in global.http or an account; none
+// when unset or empty. `bad`: set, but wrong (an error is recorded).
+std::optional<Proxy> Loader::proxy_url(const Map& m, bool& bad) {
   auto url = w_.string(m, "proxy_url");
   const bool password_file = m.find("proxy_password_file") != nullptr;
+  bad = !url && m.find("proxy_url");
   if (!url || url->empty()) {
     if (password_file)
       w_.error(m.line_of("proxy_password_file"), m.path_of("proxy_password_file"), "needs a proxy_url with a user name");
@@ -273,19 +276,22 @@ std::optional<Proxy> Loader::proxy_url(const Map& m) {
   }
   std::string problem;
   auto proxy = parse_proxy_url(*url, false, problem);
+  bad = !proxy;
   if (!proxy) {
     w_.error(m.line_of("proxy_url"), m.path_of("proxy_url"), problem);
     return std::nullopt;
   }
   if (!proxy->password.empty()) secrets_.push_back(proxy->password);
   if (!password_file) return proxy;
-  if (proxy->username.empty() || !proxy->password.empty()) {
+  bad = proxy->username.empty() || !proxy->password.empty();
+  if (bad) {
     w_.error(m.line_of("proxy_password_file"), m.path_of("proxy_password_file"),
              "needs a user name and no password in proxy_url (http://user@host:port)");
     return std::nullopt;
   }
   std::string resolved;
   auto password = secret_file(m, "proxy_password_file", resolved);  // an empty file is an error there
+  bad = !password;
   if (!password) return std::nullopt;
   proxy->password = *password;
   return proxy;
@@ -294,8 +300,9 @@ std::optional<Proxy> Loader::proxy_url(const Map& m) {
 // The account's own proxy_url, else global.http's, else the environment's;
 // then no_proxy against the account's host.
 void Loader::account_proxy(const Map& account, const GlobalConfig& g, AccountConfig& a) {
-  auto own = proxy_url(account);
-  if (!own && account.find("proxy_url")) return;  // a bad proxy_url: already an error
+  bool bad = false;
+  auto own = proxy_url(account, bad);
+  if (bad) return;  // already an error
   std::string no_proxy = g.http.no_proxy;
   if (auto v = w_.string(account, "no_proxy")) no_proxy = *v;
   std::optional<Proxy> proxy;

@@ -45,6 +45,9 @@ TEST(ConfigProxy, GlobalProxyForEveryAccountUnlessItHasItsOwn) {
   EXPECT_EQ(l.config.accounts[0].proxy_from, "global.http.proxy_url");
   EXPECT_EQ(l.config.accounts[1].proxy, (Proxy{"other.internal", 8080, "", ""}));
   EXPECT_EQ(l.config.accounts[1].proxy_from, "accounts[1].proxy_url");
+  // An empty proxy_url is no proxy_url: the global one applies.
+  l = parse("global:\n  http:\n    proxy_url: http://egress.internal:3128\n" + kAccount + "    proxy_url: ''\n");
+  EXPECT_EQ(only(l).proxy, (Proxy{"egress.internal", 3128, "", ""}));
   EXPECT_EQ(describe(l.config).find("account main: https://api.coinw.com via proxy http://egress.internal:3128 "
                                     "(global.http.proxy_url)") == std::string::npos,
             false)
