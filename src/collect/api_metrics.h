@@ -28,8 +28,6 @@ class ApiMetrics final : public api::ClientObserver {
   void on_clock_skew(api::Endpoint, double seconds) override;
 
   void collect(exposition::FamilySet& out, const exposition::Labels& account) const;
-  // Of the latest request, any endpoint: how long an answer may take.
-  Duration last_latency() const { return last_latency_.load(); }
 
  private:
   static constexpr size_t kEndpoints = 2;
@@ -42,7 +40,6 @@ class ApiMetrics final : public api::ClientObserver {
   };
   static size_t index(api::Endpoint e) { return e == api::Endpoint::invitee_assets ? 0 : 1; }
   std::array<std::unique_ptr<PerEndpoint>, kEndpoints> endpoints_;
-  std::atomic<Duration> last_latency_{};
   prometheus::Counter signature_fallbacks_;
   std::atomic<double> clock_skew_{std::numeric_limits<double>::quiet_NaN()};  // NaN: no Date seen yet
   const std::string account_;  // for the log

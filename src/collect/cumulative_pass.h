@@ -14,6 +14,7 @@ class CumulativePass final : public InviteePass {
   CumulativePass(std::string account, std::string quote, int page_size, Duration min_interval);
 
   std::optional<Want> wants(const Now& now) const override;
+  Duration interval() const override { return min_interval_; }
   bool drop_stale() override;
   void collect(exposition::FamilySet& out, const InviteeRender& r) const override;
   StateSlice snapshot() const override;

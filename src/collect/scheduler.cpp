@@ -1,11 +1,19 @@
 #include "collect/scheduler.h"
 
+#include <algorithm>
+
 namespace coinw::collect {
 
 bool Scheduler::roll(const Now& now) {
   bool dropped = false;
   for (const auto& e : entries_) dropped = e.pass->roll(now) || dropped;
   return dropped;
+}
+
+Duration Scheduler::watch_window() const {
+  Duration longest = kMinWatch;
+  for (const auto& e : entries_) longest = std::max(longest, e.pass->interval());
+  return longest;
 }
 
 bool Scheduler::deferred(const Pass& p, Priority priority) const {
@@ -16,15 +24,18 @@ bool Scheduler::deferred(const Pass& p, Priority priority) const {
   return false;
 }
 
-const Scheduler::Entry* Scheduler::pick(const Now& now, const std::set<const Pass*>& excluded) {
+const Scheduler::Entry* Scheduler::pick(const Now& now, TimePoint last_scrape,
+                                        const std::set<const Pass*>& excluded) {
   const Entry* best = nullptr;
   Priority best_priority{};
   size_t best_index = 0;
   for (size_t k = 0; k < entries_.size(); ++k) {
     const size_t i = (rotation_ + k) % entries_.size();
     Pass* p = entries_[i].pass;
-    if (excluded.contains(p)) continue;
-    const auto want = p->wants(now);
+    if (excluded.contains(p) || failed_.contains(p)) continue;
+    auto want = p->wants(now);
+    if (want && want->starts_pass && now.steady - last_scrape > std::max(p->interval(), kMinWatch))
+      want.reset();  // nobody watches
     if (!want) {
       waiting_.erase(p);  // e.g. a window whose period rolled over before it was served
       continue;
@@ -37,41 +48,43 @@ const Scheduler::Entry* Scheduler::pick(const Now& now, const std::set<const Pas
       best_index = i;
     }
   }
-  if (best) rotation_ = best_index + 1;
+  next_turn_ = best_index + 1;
   return best;
 }
 
 Scheduler::Outcome Scheduler::run(api::Client& client, Clock& clock, const std::function<TimePoint()>& send_deadline,
-                                  const Hooks& hooks) {
+                                  const Hooks& hooks, TimePoint last_scrape) {
   Outcome o;
-  // Failed in this run (they retry on the next scrape), or completed in it: a
-  // pass with a zero interval must not keep a refresh going forever.
-  std::set<const Pass*> excluded;
+  // Completed in this run: a pass with a zero interval must not keep a run going forever.
+  std::set<const Pass*> completed;
   for (;;) {
     const Now now{clock.now(), clock.wall_now()};
     o.rolled = roll(now) || o.rolled;
-    const Entry* e = pick(now, excluded);
+    const Entry* e = pick(now, last_scrape, completed);
     if (!e) break;
     Pass& p = *e->pass;
     const Step s = p.step(client, send_deadline(), clock);
-    const bool out_of_budget = s.error && !s.error->sent && s.error->reason == api::FailureReason::timeout;
-    if (out_of_budget) break;  // resume next scrape
+    if (s.error && !s.error->sent && s.error->reason == api::FailureReason::timeout) {
+      o.out_of_budget = true;
+      break;  // it keeps its turn
+    }
+    rotation_ = next_turn_;
     Work& w = o.work[e->collector];
     w.spent += clock.now() - now.steady;
     w.tried = true;
     if (s.error) {
       w.failed = true;
+      failed_.insert(&p);
       hooks.failed(e->collector, *s.error);
       if (!s.error->sent) break;  // paused after a rate-limit answer: every pass of the lane waits
       p.count_request();
-      excluded.insert(&p);
       continue;
     }
     p.count_request();
     if (s.completed) {
       waiting_.erase(&p);
       completed_[&p] = s.at.steady;
-      excluded.insert(&p);
+      completed.insert(&p);
     }
     hooks.applied(e->collector, s.completed, s.at);
   }

@@ -33,6 +33,7 @@ class WindowPass final : public InviteePass {
 
   bool roll(const Now& now) override;
   std::optional<Want> wants(const Now& now) const override;
+  Duration interval() const override { return refresh_interval_; }
   // A final window keeps its values, which no longer change.
   bool drop_stale() override;
   void collect(exposition::FamilySet& out, const InviteeRender& r) const override;
