@@ -19,8 +19,9 @@ namespace metric = exposition::metric;
 // A lane sends with deadlines this far ahead, so that a limiter never makes it
 // sleep longer (through a 30 s pause, say) than a cancellation may wait.
 constexpr Duration kSlice = std::chrono::seconds(2);
-// While a pass may still start, an idle lane looks again this often.
-constexpr Duration kTick = std::chrono::seconds(1);
+// While a pass may still start, an idle lane looks again this often: a pass
+// due meanwhile starts at most this late.
+constexpr Duration kTick = std::chrono::milliseconds(250);
 
 }  // namespace
 

@@ -18,9 +18,9 @@ Duration Scheduler::watch_window() const {
 
 bool Scheduler::deferred(const Pass& p, Priority priority) const {
   auto done = completed_.find(&p);
-  if (done == completed_.end()) return false;
+  if (done == completed_.end() || !done->second.due_again) return false;
   for (const auto& [other, w] : waiting_)
-    if (w.priority > priority && w.since <= done->second) return true;
+    if (w.priority > priority && w.since <= done->second.at) return true;
   return false;
 }
 
@@ -28,9 +28,9 @@ const Scheduler::Entry* Scheduler::pick(const Now& now, TimePoint last_scrape,
                                         const std::set<const Pass*>& excluded) {
   const Entry* best = nullptr;
   Priority best_priority{};
-  size_t best_index = 0;
-  for (size_t k = 0; k < entries_.size(); ++k) {
-    const size_t i = (rotation_ + k) % entries_.size();
+  size_t best_distance = 0;  // from its kind's turn, in list order
+  const size_t n = entries_.size();
+  for (size_t i = 0; i < n; ++i) {
     Pass* p = entries_[i].pass;
     if (excluded.contains(p) || failed_.contains(p)) continue;
     auto want = p->wants(now);
@@ -41,14 +41,15 @@ const Scheduler::Entry* Scheduler::pick(const Now& now, TimePoint last_scrape,
       continue;
     }
     waiting_.try_emplace(p, Waiting{now.steady, want->priority});
-    if (want->starts_pass && want->priority == Priority::cumulative && deferred(*p, want->priority)) continue;
-    if (!best || want->priority < best_priority) {
+    if (want->starts_pass && deferred(*p, want->priority)) continue;
+    const size_t distance = (i + n - turn_[want->priority]) % n;
+    if (!best || want->priority < best_priority || (want->priority == best_priority && distance < best_distance)) {
       best = &entries_[i];
       best_priority = want->priority;
-      best_index = i;
+      best_distance = distance;
     }
   }
-  next_turn_ = best_index + 1;
+  picked_ = best_priority;
   return best;
 }
 
@@ -68,7 +69,7 @@ Scheduler::Outcome Scheduler::run(api::Client& client, Clock& clock, const std::
       o.out_of_budget = true;
       break;  // it keeps its turn
     }
-    rotation_ = next_turn_;
+    turn_[picked_] = static_cast<size_t>(e - entries_.data()) + 1;
     Work& w = o.work[e->collector];
     w.spent += clock.now() - now.steady;
     w.tried = true;
@@ -83,7 +84,7 @@ Scheduler::Outcome Scheduler::run(api::Client& client, Clock& clock, const std::
     p.count_request();
     if (s.completed) {
       waiting_.erase(&p);
-      completed_[&p] = s.at.steady;
+      completed_[&p] = Completion{s.at.steady, p.wants(s.at).has_value()};
       completed.insert(&p);
     }
     hooks.applied(e->collector, s.completed, s.at);

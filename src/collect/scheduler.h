@@ -1,11 +1,15 @@
 #pragma once
 // Serves the passes of one lane (the collectors of an account that share a
 // rate limit), one request at a time, until nothing is due or the send
-// deadline is out of reach. The most urgent kind goes first (Priority); passes
-// of one kind take turns, so a short budget starves no quote. A pass that
-// starts a long walk (Want::starts_pass at cumulative priority) does not start
-// again while a less urgent pass that was already waiting when it last
-// completed still waits: priority orders the work, it does not starve a window.
+// deadline is out of reach. The most urgent kind goes first (Priority), also
+// over a less urgent pass in the middle of its walk, which resumes in the next
+// gap: so a window walks while the cumulative list waits for its interval, and
+// the list is not delayed by it. Passes of one kind take turns, so no quote or
+// window of a kind starves another. When the limit cannot serve every interval
+// (a walk outlasting its interval, so the pass is due again the moment it
+// completes), that pass does not start again while a less urgent one that was
+// already waiting when it completed still waits: priority orders the work, it
+// does not starve a window.
 //
 // Quiet when unwatched: a pass starts only while the last scrape is more
 // recent than its interval, so once scrapes stop, requests stop as soon as the
@@ -68,10 +72,14 @@ class Scheduler {
     Priority priority;
   };
   std::vector<Entry> entries_;
-  size_t rotation_ = 0;   // where the next pick starts looking
-  size_t next_turn_ = 0;  // after the last pick, once it was served
+  std::map<Priority, size_t> turn_;  // per kind, the entry whose turn it is (once one was served)
+  Priority picked_{};                // the kind of the last pick
   std::map<const Pass*, Waiting> waiting_;      // since when a pass has had work, until it completes
-  std::map<const Pass*, TimePoint> completed_;  // its last completion
+  struct Completion {
+    TimePoint at;
+    bool due_again;  // it wanted to start again the moment it completed
+  };
+  std::map<const Pass*, Completion> completed_;  // its last completion
   std::set<const Pass*> failed_;                // since the last scrape
 };
 

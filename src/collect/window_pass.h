@@ -67,7 +67,8 @@ class WindowPass final : public InviteePass {
   PagedRows<WindowRow> rows_;
   WindowStage stage_ = WindowStage::idle;
   std::optional<WindowTotals> totals_;
-  std::optional<TimePoint> completed_;
+  TimePoint started_{};
+  std::optional<TimePoint> due_from_;  // start of the last complete pass, as the cumulative list's
   std::optional<WallTime> completed_wall_;
 };
 

@@ -24,7 +24,7 @@ FILES = {
         "./etc/coinw-exporter/config.yml", "./etc/default/coinw-exporter",
         "./usr/lib/systemd/system/coinw-exporter.service",
         DOC + "copyright", DOC + "README.md", DOC + "runbook.md", DOC + "CHANGELOG.md",
-        *(DOC + "examples/" + f for f in ("alerts.yml", "example.yml", "prometheus.yml", "prometheus-ha.yml",
+        *(DOC + "examples/" + f for f in ("alerts.yml", "alertmanager.yml", "example.yml", "prometheus.yml", "prometheus-ha.yml",
                                           "prometheus-sharded.yml", "coinw-affiliate.json", "coinw-exporter.json",
                                           "coinw-subaccounts.json")),
     },

@@ -122,6 +122,45 @@ TEST_F(SchedulerTest, ACumulativePassWaitsForAWindowThatWaitedBeforeItsLastCompl
   EXPECT_GE(count("cumulative"), 6u) << "and the cumulative list still completes passes";
 }
 
+// When the list's walk is shorter than its interval, a window walks in the gap
+// and yields when the list is due again, so the list keeps its interval.
+TEST_F(SchedulerTest, AWindowWalksInTheGapsOfTheCumulativeListWithoutDelayingIt) {
+  add("cumulative", Priority::cumulative, 2, 60ms);  // two requests of 10 ms, due 60 ms after its start
+  add("month", Priority::open_window, 10);
+  auto s = make();
+  run(s, 5);
+  EXPECT_EQ(log_, (std::vector<std::string>{"cumulative", "cumulative", "month", "month", "month"}));
+  clock_.advance(40ms);  // the list is due again: it goes before the rest of the window
+  run(s, 3);
+  EXPECT_EQ(log_[5], "cumulative");
+  EXPECT_EQ(log_[6], "cumulative");
+  EXPECT_EQ(log_[7], "month") << "and the window resumes where it was";
+}
+
+// Turns are kept per kind: serving a more urgent pass in between does not
+// hand the next turn to whichever window comes first in the list.
+TEST_F(SchedulerTest, WindowsTakeTurnsWhileAMoreUrgentPassKeepsGettingServed) {
+  add("watch", Priority::watch, 1, 10ms);  // due again by the next run: served before each window
+  add("today", Priority::open_window, 1, 0s);
+  add("month", Priority::open_window, 1, 0s);
+  add("week", Priority::open_window, 1, 0s);
+  auto s = make();
+  for (int i = 0; i < 6; ++i) run(s, 2);
+  EXPECT_GE(count("today"), 2u);
+  EXPECT_EQ(count("month"), count("today"));
+  EXPECT_EQ(count("week"), count("today"));
+}
+
+// An open window due again the moment it completes would take every request
+// from a closed window that waits, as the cumulative list would from windows.
+TEST_F(SchedulerTest, AnOverloadedOpenWindowDoesNotStarveAClosedOne) {
+  add("today", Priority::open_window, 3, 0s);
+  add("previous_month", Priority::closed_window, 3);
+  auto s = make();
+  for (int i = 0; i < 4; ++i) run(s, 3);
+  EXPECT_EQ(count("previous_month"), 3u);
+}
+
 TEST_F(SchedulerTest, NoPassStartsOnceTheLastScrapeIsOlderThanItsInterval) {
   add("list", Priority::cumulative, 3, 1min, 1min);
   auto s = make();
