@@ -49,7 +49,7 @@ class HttplibTransport final : public Transport {
     client_->set_write_timeout(o.read_timeout);
     client_->set_decompress(true);
     // A socket is made for each new connection (to the proxy or our tunnel).
-    client_->set_socket_options([this](socket_t) { new_connection_ = true; });
+    if (p.enabled()) client_->set_socket_options([this](socket_t) { new_connection_ = true; });
   }
 
   Result<HttpResponse> send(const HttpRequest& r) override {

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""The exporter's landing page in a real browser: headless Chromium from Debian
-loads it (with a non-default telemetry path, so that relative links are put to
-the test) and dumps the DOM it built. The page must render (a title, a heading,
-the version, each account), every link on it must resolve to a page that
-answers 200, and nothing secret may be in the DOM: not the API key, not the
+"""The exporter's landing page and its runbook page in a real browser: headless
+Chromium from Debian loads them (with a non-default telemetry path, so that
+relative links are put to the test) and dumps the DOM it built. The landing
+page must render (a title, a heading, the version, each account), every link
+to the exporter must answer 200, every in-page anchor must name an element of
+the page, and nothing secret may be in either DOM: not the API key, not the
 secret, not one full nickname of the simulator's dataset. The markup itself is
 free to change.
 
@@ -37,12 +38,13 @@ accounts:
 class Page(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
-        self.tags, self.links, self.text, self.title = [], [], [], ""
+        self.tags, self.links, self.text, self.title, self.ids = [], [], [], "", set()
         self._in_title = False
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
         self._in_title = tag == "title"
+        self.ids.update(v for k, v in attrs if k in ("id", "name") and v)
         href = dict(attrs).get("href")
         if tag == "a" and href is not None:
             self.links.append(href)
@@ -85,9 +87,28 @@ def main(exporter, sim_bin, chromium):
         status, _ = harness.get_text(url + "/custom/metrics")  # collectors get a status to show
         expect(status == 200, f"/custom/metrics answered {status}")
 
-        dom = dump_dom(chromium, url + "/")
-        page = Page()
-        page.feed(dom)
+        secrets = [("API key", API_KEY), ("secret", SECRET)] + [("nickname", n) for n in nicks if len(n) > 3]
+        checked = set()
+
+        def visit(path):
+            """Loads a page in the browser; checks its links and that it holds no secret."""
+            dom = dump_dom(chromium, url + path)
+            page = Page()
+            page.feed(dom)
+            for href in page.links:
+                target = urllib.parse.urljoin(url + path, href)
+                base, _, anchor = target.partition("#")
+                if base == url + path and anchor:
+                    expect(anchor in page.ids, f"{path}: the anchor #{anchor} names nothing on the page")
+                elif target.startswith(url + "/") and base not in checked:
+                    checked.add(base)
+                    status = harness.http("GET", base)[0]
+                    expect(status == 200, f"{path}: link {base} answers {status}")
+            for name, value in secrets:
+                expect(value not in dom, f"{path}: the DOM holds the {name} {value[:6]}...")
+            return dom, page
+
+        dom, page = visit("/")
         text = " ".join(page.text)
         expect(page.title.strip(), "the page has no title")
         expect("h1" in page.tags, "the page has no heading")
@@ -99,11 +120,10 @@ def main(exporter, sim_bin, chromium):
         expect(url + "/custom/metrics" in resolved, f"no link to the telemetry path among {sorted(resolved)}")
         for link in sorted(resolved):
             expect(link.startswith(url + "/"), f"link {link} leaves the exporter")
-            status = harness.http("GET", link)[0]
-            expect(status == 200, f"link {link} answers {status}")
-        for name, value in [("API key", API_KEY), ("secret", SECRET)] + [("nickname", n) for n in nicks if len(n) > 3]:
-            expect(value not in dom, f"the DOM holds the {name} {value[:6]}...")
-        print(f"landing page: {len(dom)} bytes of DOM, {len(resolved)} link(s) resolved")
+        if url + "/runbook" in resolved:  # the runbook page, when the exporter serves one
+            _, runbook = visit("/runbook")
+            expect(runbook.title.strip() and "h2" in runbook.tags, "the runbook page renders no sections")
+        print(f"landing page: {len(dom)} bytes of DOM; {len(checked)} page(s) linked answered")
 
     return harness.report(failures)
 
