@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "api/signing.h"
+#include "common/timefmt.h"
 #include "common/wall_time.h"
 
 namespace coinw::api {
@@ -30,6 +31,16 @@ ApiError drifted_error(const FormatReport& f, int http_status) {
                   std::to_string(f.unreadable_rows) + " of " + std::to_string(f.rows) +
                       " rows not fully readable: CoinW's format may have changed",
                   "", http_status, {}};
+}
+
+// The server wrote its Date somewhere between our send and our receipt, and
+// cut it to the second: its middle against the middle of the request.
+std::optional<double> clock_skew(const HttpResponse& r, WallTime sent, WallTime received) {
+  if (!r.date) return std::nullopt;
+  auto date = parse_http_date(*r.date);
+  if (!date) return std::nullopt;
+  const double ours = (unix_seconds(sent) + unix_seconds(received)) / 2;
+  return static_cast<double>(*date) + 0.5 - ours;
 }
 
 }  // namespace
@@ -134,9 +145,11 @@ Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadlin
   }
 
   const TimePoint start = gate_.clock().now();
+  const auto sent = gate_.clock().wall_now();
   auto response = transport_.send(signed_request);
   acquired.permit->finish();
   const Duration latency = gate_.clock().now() - start;
+  const std::optional<double> skew = response ? clock_skew(response.value(), sent, gate_.clock().wall_now()) : std::nullopt;
 
   Result<T> result = response ? parse(response.value()) : Result<T>(response.error());
   std::optional<FormatReport> format;
@@ -152,6 +165,7 @@ Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadlin
     observer_->on_request(e, latency, result ? std::nullopt : std::optional(result.error().reason));
     if (result && result.value().invalid_rows) observer_->on_invalid_rows(e, result.value().invalid_rows);
     if (format) observer_->on_format(e, *format);
+    if (skew) observer_->on_clock_skew(e, *skew);
   }
   return result;
 }
