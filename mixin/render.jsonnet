@@ -20,9 +20,11 @@ function(config={}, dashboards=false)
     [kind]: 'http://webhook:5001/' + kind
     for kind in std.objectFields(super.webhooks)
   } } } };
+  // The Kubernetes layout carries its own copy: kustomize reads no file outside its directory.
   if dashboards then {
-    ['dashboards/' + name]: m.grafanaDashboards[name]
+    [dir + name]: m.grafanaDashboards[name]
     for name in std.objectFields(m.grafanaDashboards)
+    for dir in ['dashboards/', 'deploy/kubernetes/dashboards/']
   } else {
     'config/alerts.yml': yaml.document({ groups: groups }, |||
       Alerting and recording rules for coinw-exporter.

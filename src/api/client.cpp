@@ -45,10 +45,6 @@ std::optional<double> clock_skew(const HttpResponse& r, WallTime sent, WallTime 
 
 }  // namespace
 
-std::string_view to_string(Endpoint e) {
-  return e == Endpoint::invitee_assets ? "invitee_assets" : "sub_account_list";
-}
-
 Client::Client(Credentials credentials, Transport& transport, ratelimit::RateGate& gate,
                ClientOptions options, ClientObserver* observer)
     : credentials_(std::move(credentials)),
@@ -63,13 +59,15 @@ Client::Client(Credentials credentials, Transport& transport, ratelimit::RateGat
     if (n > 0) limits.all.push_back(gate_.limiter(key, spec(n)));
   };
   // The endpoint limit always applies, so a zero there means 1/s, never "no limit".
-  invitee_limits_.endpoint = gate_.limiter("invitee_assets/" + who, spec(std::max(1, l.invitee_assets_per_s)));
-  invitee_limits_.all.push_back(invitee_limits_.endpoint);
-  add(invitee_limits_, "futures_ip", l.futures_ip_per_s);
-  sub_account_limits_.endpoint = gate_.limiter("sub_account_list/" + who, spec(std::max(1, l.sub_account_list_per_s)));
-  sub_account_limits_.all.push_back(sub_account_limits_.endpoint);
-  add(sub_account_limits_, "spot_ip", l.spot_ip_per_s);
-  add(sub_account_limits_, "spot_user/" + who, l.spot_user_per_s);
+  auto& affiliate = limits_[static_cast<size_t>(Family::affiliate)];
+  affiliate.endpoint = gate_.limiter("invitee_assets/" + who, spec(std::max(1, l.invitee_assets_per_s)));
+  affiliate.all.push_back(affiliate.endpoint);
+  add(affiliate, "futures_ip", l.futures_ip_per_s);
+  auto& spot = limits_[static_cast<size_t>(Family::spot)];
+  spot.endpoint = gate_.limiter("sub_account_list/" + who, spec(std::max(1, l.sub_account_list_per_s)));
+  spot.all.push_back(spot.endpoint);
+  add(spot, "spot_ip", l.spot_ip_per_s);
+  add(spot, "spot_user/" + who, l.spot_user_per_s);
 }
 
 Result<InviteePage> Client::invitee_assets(const InviteeQuery& q, TimePoint deadline) {
@@ -121,7 +119,7 @@ Result<SubAccountList> Client::sub_accounts(TimePoint deadline) {
 
 template <class T, class Parse>
 Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse, QueryForm form) {
-  const Limits& limits = e == Endpoint::invitee_assets ? invitee_limits_ : sub_account_limits_;
+  const Limits& limits = limits_of(e);
   auto acquired = gate_.acquire(limits.all, deadline);
   if (observer_ && acquired.waited.count() > 0) observer_->on_limiter_wait(e, acquired.waited);
   if (!acquired.permit) {
@@ -134,7 +132,7 @@ Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadlin
   }
 
   HttpRequest signed_request = request;
-  if (e == Endpoint::invitee_assets) {
+  if (info(e).family == Family::affiliate) {
     // The timestamp is taken after the limiter wait, so it is fresh when sent.
     const int64_t ts = unix_millis(gate_.clock().wall_now());
     signed_request.headers = {
@@ -178,8 +176,7 @@ void Client::pause_after(Endpoint e, const Limits& limits, const ApiError& error
 }
 
 std::optional<TimePoint> Client::paused_until(Endpoint e) const {
-  return gate_.paused_until(e == Endpoint::invitee_assets ? invitee_limits_.endpoint
-                                                          : sub_account_limits_.endpoint);
+  return gate_.paused_until(limits_of(e).endpoint);
 }
 
 }  // namespace coinw::api

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "api/parse.h"
@@ -14,7 +15,25 @@
 namespace coinw::api {
 
 enum class Endpoint { invitee_assets, sub_account_list };
-std::string_view to_string(Endpoint e);
+
+// How CoinW signs and limits an endpoint. The affiliate endpoints sign with
+// headers (futures scheme) and share the key's invitee limiter; the spot
+// sub-account endpoints sign in the query (MD5) and share the sub-account
+// limiter and the spot limits (docs/coinw-api.md).
+enum class Family { affiliate, spot };
+
+struct EndpointInfo {
+  Endpoint endpoint;
+  std::string_view name;  // the `endpoint` label
+  Family family;
+  std::span<const std::string_view> fields;  // of its rows, as CoinW names them
+};
+inline constexpr std::array kEndpoints{
+    EndpointInfo{Endpoint::invitee_assets, "invitee_assets", Family::affiliate, kInviteeFields},
+    EndpointInfo{Endpoint::sub_account_list, "sub_account_list", Family::spot, kSubAccountFields},
+};
+constexpr const EndpointInfo& info(Endpoint e) { return kEndpoints[static_cast<size_t>(e)]; }
+constexpr std::string_view to_string(Endpoint e) { return info(e).name; }
 
 struct Credentials {
   std::string api_key;
@@ -97,13 +116,14 @@ class Client {
   Result<T> call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse,
                  QueryForm form = QueryForm::raw);
   void pause_after(Endpoint e, const Limits& limits, const ApiError& error);
+  const Limits& limits_of(Endpoint e) const { return limits_[static_cast<size_t>(info(e).family)]; }
 
   Credentials credentials_;
   Transport& transport_;
   ratelimit::RateGate& gate_;
   ClientOptions options_;
   ClientObserver* observer_;
-  Limits invitee_limits_, sub_account_limits_;
+  std::array<Limits, 2> limits_;  // by Family
 
   // The signature fallback, per client, so per account. Atomic, so that
   // concurrent calls on one client stay safe.

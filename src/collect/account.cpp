@@ -23,6 +23,14 @@ constexpr Duration kSlice = std::chrono::seconds(2);
 // due meanwhile starts at most this late.
 constexpr Duration kTick = std::chrono::milliseconds(250);
 
+std::vector<api::Endpoint> endpoints_of(const std::vector<std::unique_ptr<Collector>>& collectors) {
+  std::vector<api::Endpoint> out;
+  for (const auto& c : collectors)
+    for (api::Endpoint e : c->endpoints())
+      if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
+  return out;
+}
+
 }  // namespace
 
 // One lane's scheduler and the thread that runs it.
@@ -44,9 +52,9 @@ AccountCollector::AccountCollector(const config::AccountConfig& account, const C
     : name_(account.name),
       clock_(clock),
       transport_(std::move(transport)),
-      api_metrics_(name_),
-      client_({account.api_key, account.secret_key}, *transport_, gate, settings.client, &api_metrics_),
       collectors_(make_collectors(account, settings.client.time_zone_offset_seconds)),
+      api_metrics_(name_, endpoints_of(collectors_)),
+      client_({account.api_key, account.secret_key}, *transport_, gate, settings.client, &api_metrics_),
       health_(collectors_.size()),
       failing_(collectors_.size()) {
   std::map<Lane, std::vector<Scheduler::Entry>> entries;
@@ -233,8 +241,9 @@ void AccountCollector::collect_health(exposition::FamilySet& out) const {
   }
   for (const auto& c : collectors_) c->collect_progress(out, account);
   api_metrics_.collect(out, account);
-  for (api::Endpoint e : {api::Endpoint::invitee_assets, api::Endpoint::sub_account_list})
-    sample(out, metric::rate_limit_paused, with(account, "endpoint", api::to_string(e)), client_.paused_until(e) ? 1 : 0);
+  for (const auto& c : collectors_)
+    for (api::Endpoint e : c->endpoints())
+      sample(out, metric::rate_limit_paused, with(account, "endpoint", api::to_string(e)), client_.paused_until(e) ? 1 : 0);
   std::lock_guard lock(mu_);
   if (state_) sample(out, metric::state_load_failures, account, static_cast<double>(state_load_failures_));
 }

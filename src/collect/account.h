@@ -110,10 +110,10 @@ class AccountCollector {
   const std::string name_;
   Clock& clock_;
   std::unique_ptr<api::Transport> transport_;
-  ApiMetrics api_metrics_;
-  api::Client client_;
   // Built once; the lists never change.
   const std::vector<std::unique_ptr<Collector>> collectors_;
+  ApiMetrics api_metrics_;
+  api::Client client_;
   std::vector<std::unique_ptr<LaneWorker>> lanes_;
   bool all_light_ = true;  // no collector's completion is worth a save on its own
   std::atomic<uint64_t> data_version_{0};

@@ -18,40 +18,37 @@ double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 }  // namespace
 
 ApiMetrics::PerEndpoint::PerEndpoint(api::Endpoint e) : latency(kLatencyBuckets) {
-  if (e == api::Endpoint::invitee_assets)
-    for (auto f : api::kInviteeFields) invalid_fields.try_emplace(f);
-  else
-    for (auto f : api::kSubAccountFields) invalid_fields.try_emplace(f);
+  for (auto f : api::info(e).fields) invalid_fields.try_emplace(f);
 }
 
-ApiMetrics::ApiMetrics(std::string account) : account_(std::move(account)) {
-  for (api::Endpoint e : {api::Endpoint::invitee_assets, api::Endpoint::sub_account_list})
-    endpoints_[index(e)] = std::make_unique<PerEndpoint>(e);
+ApiMetrics::ApiMetrics(std::string account, const std::vector<api::Endpoint>& endpoints)
+    : account_(std::move(account)) {
+  for (api::Endpoint e : endpoints) endpoints_.try_emplace(e, std::make_unique<PerEndpoint>(e));
 }
 
 void ApiMetrics::on_limiter_wait(api::Endpoint e, Duration d) {
-  endpoints_[index(e)]->limiter_wait_seconds.Increment(seconds(d));
+  of(e).limiter_wait_seconds.Increment(seconds(d));
 }
 
 void ApiMetrics::on_request(api::Endpoint e, Duration latency, const std::optional<api::FailureReason>& failure) {
-  auto& m = *endpoints_[index(e)];
+  auto& m = of(e);
   m.requests.Increment();
   m.latency.Observe(seconds(latency));
   if (failure) m.failures[static_cast<size_t>(*failure)].Increment();
 }
 
 void ApiMetrics::on_invalid_rows(api::Endpoint e, size_t n) {
-  endpoints_[index(e)]->invalid_rows.Increment(static_cast<double>(n));
+  of(e).invalid_rows.Increment(static_cast<double>(n));
 }
 
 void ApiMetrics::on_format(api::Endpoint e, const api::FormatReport& f) {
-  auto& m = *endpoints_[index(e)];
+  auto& m = of(e);
   m.text_repairs.Increment(static_cast<double>(f.text_repairs));
   for (const auto& [field, n] : f.invalid_fields)
     if (auto it = m.invalid_fields.find(field); it != m.invalid_fields.end()) it->second.Increment(static_cast<double>(n));
 }
 
-void ApiMetrics::on_pause(api::Endpoint e, std::chrono::seconds) { endpoints_[index(e)]->pauses.Increment(); }
+void ApiMetrics::on_pause(api::Endpoint e, std::chrono::seconds) { of(e).pauses.Increment(); }
 
 void ApiMetrics::on_signature_fallback(api::Endpoint) {
   signature_fallbacks_.Increment();
@@ -66,8 +63,8 @@ void ApiMetrics::on_clock_skew(api::Endpoint, double seconds) { clock_skew_ = se
 void ApiMetrics::collect(exposition::FamilySet& out, const exposition::Labels& account) const {
   sample(out, metric::api_signature_fallbacks, account, signature_fallbacks_.Value());
   if (const double skew = clock_skew_; !std::isnan(skew)) sample(out, metric::api_clock_skew, account, skew);
-  for (api::Endpoint e : {api::Endpoint::invitee_assets, api::Endpoint::sub_account_list}) {
-    const auto& m = *endpoints_[index(e)];
+  for (const auto& [e, per] : endpoints_) {
+    const auto& m = *per;
     const auto labels = with(account, "endpoint", api::to_string(e));
     sample(out, metric::api_requests, labels, m.requests.Value());
     for (api::FailureReason r : api::kAllFailureReasons)

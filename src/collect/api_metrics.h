@@ -18,7 +18,8 @@ namespace coinw::collect {
 
 class ApiMetrics final : public api::ClientObserver {
  public:
-  explicit ApiMetrics(std::string account);
+  // Every series of `endpoints` is there from the start.
+  ApiMetrics(std::string account, const std::vector<api::Endpoint>& endpoints);
   void on_limiter_wait(api::Endpoint e, Duration d) override;
   void on_request(api::Endpoint e, Duration latency, const std::optional<api::FailureReason>& failure) override;
   void on_invalid_rows(api::Endpoint e, size_t n) override;
@@ -30,7 +31,6 @@ class ApiMetrics final : public api::ClientObserver {
   void collect(exposition::FamilySet& out, const exposition::Labels& account) const;
 
  private:
-  static constexpr size_t kEndpoints = 2;
   struct PerEndpoint {
     explicit PerEndpoint(api::Endpoint e);
     prometheus::Counter requests, invalid_rows, limiter_wait_seconds, pauses, text_repairs;
@@ -38,8 +38,8 @@ class ApiMetrics final : public api::ClientObserver {
     std::array<prometheus::Counter, api::kAllFailureReasons.size()> failures;
     prometheus::Histogram latency;
   };
-  static size_t index(api::Endpoint e) { return e == api::Endpoint::invitee_assets ? 0 : 1; }
-  std::array<std::unique_ptr<PerEndpoint>, kEndpoints> endpoints_;
+  PerEndpoint& of(api::Endpoint e) { return *endpoints_.at(e); }
+  std::map<api::Endpoint, std::unique_ptr<PerEndpoint>> endpoints_;
   prometheus::Counter signature_fallbacks_;
   std::atomic<double> clock_skew_{std::numeric_limits<double>::quiet_NaN()};  // NaN: no Date seen yet
   const std::string account_;  // for the log

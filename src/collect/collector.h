@@ -55,6 +55,8 @@ class Collector {
 
   virtual std::string_view name() const = 0;
   virtual Lane lane() const = 0;
+  // The endpoints its passes call: their API metrics are there from the start.
+  virtual std::vector<api::Endpoint> endpoints() const = 0;
   virtual std::vector<Pass*> passes() = 0;
   // When all of its data was last refreshed: none until it was once.
   virtual std::optional<WallTime> full_refresh_time() const = 0;

@@ -18,6 +18,7 @@ class InviteeCollector final : public Collector {
 
   std::string_view name() const override { return "invitee_assets"; }
   Lane lane() const override { return Lane::affiliate; }
+  std::vector<api::Endpoint> endpoints() const override { return {api::Endpoint::invitee_assets}; }
   std::vector<Pass*> passes() override;
   // As of its oldest complete quote: none until every quote has one.
   std::optional<WallTime> full_refresh_time() const override;

@@ -18,6 +18,7 @@ class SubAccountCollector final : public Collector {
 
   std::string_view name() const override { return "sub_accounts"; }
   Lane lane() const override { return Lane::sub_accounts; }
+  std::vector<api::Endpoint> endpoints() const override { return {api::Endpoint::sub_account_list}; }
   std::vector<Pass*> passes() override;
   std::optional<WallTime> full_refresh_time() const override;
   bool light() const override { return true; }

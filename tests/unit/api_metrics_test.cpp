@@ -24,7 +24,7 @@ class ApiMetricsTest : public ::testing::Test {
     metrics.collect(out, {{"account", "main"}});
     return out.render();
   }
-  ApiMetrics metrics{"main"};
+  ApiMetrics metrics{"main", {api::Endpoint::invitee_assets, api::Endpoint::sub_account_list}};
 };
 
 TEST_F(ApiMetricsTest, SignatureFallbacksStartAtZero) {
