@@ -15,6 +15,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "collect/account.h"
@@ -117,7 +118,10 @@ int main(int argc, char** argv) try {
     }
   }
   clock.run_until(end);
-  collector.stop();
+  // The lane may be asleep on the limiter: time must move for it to see the stop.
+  std::thread stopping([&] { collector.stop(); });
+  clock.run_until(end + 1min);
+  stopping.join();
   exposition::FamilySet out;
   collector.collect_health(out);
   const auto final_series = testing::parse_exposition(out.render());
