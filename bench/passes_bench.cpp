@@ -98,7 +98,7 @@ int main(int argc, char** argv) try {
   for (int i = 0; i < args.watch; ++i) ia.watch.uids.push_back(static_cast<uint64_t>(data.invitees(sim::Quote::usdt)[i * 7].uid));
   ia.watch.min_refresh_interval = 15s;
   collect::AccountCollector collector(a, collect::derive_client_settings(config::GlobalConfig{}, a), gate, clock,
-                                      coinw.transport());
+                                      [&] { return coinw.transport(); });
   const collect::ExposeSettings expose{config::NickNamePolicy::masked, std::chrono::hours(24)};
 
   const auto interval = std::chrono::duration_cast<Duration>(seconds(args.scrape_interval));
