@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <mutex>
 
+#include "check/run.h"
 #include "config/config.h"
 #include "exporter/cli.h"
 #include "exporter/exporter.h"
@@ -51,6 +52,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   exporter::log_config_warnings(loaded.warnings);
+  if (cli.api_check) {
+    const auto reports = check::check_accounts(loaded.config, SystemClock::instance());
+    std::fputs(check::render(reports, cli.format_json ? check::Format::json : check::Format::text).c_str(), stdout);
+    return check::exit_code(reports);
+  }
 
   web::WebConfig web_config;
   if (!cli.web_config_file.empty()) {
