@@ -311,8 +311,8 @@ Finding decide_times(const TimesSeen& t) {
               " in the future: CoinW writes its times in a zone east of the configured one.";
     f.exporter = "reads times " + duration_text(ahead) + " too late or more (the *_time metrics are in the future) "
                  "and places window edges that much off.";
-    f.setting = "move global.time_zone east by at least " + duration_text(ahead) + ": likely " +
-                offset_text(suggested) + ".";
+    f.setting = "move global.time_zone east by at least " + duration_text(ahead) + ", to " + offset_text(suggested) +
+                " or further; run the check again just after an invitee deposits to narrow it down.";
     return f;
   }
   const int64_t age = -ahead;

@@ -41,9 +41,9 @@ std::string text(const std::vector<AccountReport>& reports) {
 }
 
 std::string json_text(const std::vector<AccountReport>& reports) {
-  nlohmann::json accounts = nlohmann::json::array();
+  nlohmann::ordered_json accounts = nlohmann::ordered_json::array();
   for (const auto& r : reports) {
-    nlohmann::json findings = nlohmann::json::array();
+    nlohmann::ordered_json findings = nlohmann::ordered_json::array();
     for (const auto& f : r.findings) {
       std::string verdict(to_string(f.verdict));
       if (f.verdict == Verdict::fail) verdict = "fail";
@@ -52,7 +52,7 @@ std::string json_text(const std::vector<AccountReport>& reports) {
     }
     accounts.push_back({{"account", r.account}, {"requests", r.requests}, {"findings", std::move(findings)}});
   }
-  return nlohmann::json{{"accounts", std::move(accounts)}, {"exit_code", exit_code(reports)}}.dump(2) + "\n";
+  return nlohmann::ordered_json{{"accounts", std::move(accounts)}, {"exit_code", exit_code(reports)}}.dump(2) + "\n";
 }
 
 }  // namespace

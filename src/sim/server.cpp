@@ -1,5 +1,6 @@
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -22,6 +23,9 @@ namespace {
 constexpr const char* kJson = "application/json";
 
 enum class Endpoint { invitee_assets, sub_account_list };
+const char* endpoint_name(Endpoint e) { return e == Endpoint::invitee_assets ? "invitee_assets" : "sub_account_list"; }
+// Arrivals kept for /admin/arrivals; beyond this many the oldest half goes.
+constexpr size_t kMaxArrivals = 100000;
 
 struct Reply {
   int status = 200;
@@ -68,6 +72,8 @@ struct Simulator::Impl {
   Drift drift;
   api::QueryForm sign_form;
   int clock_skew_s;
+  std::vector<std::string> denied;
+  std::vector<ArrivalRecord> arrivals;
   uint64_t delay_rng;
 
   std::unique_ptr<httplib::Server> server;
@@ -92,6 +98,7 @@ struct Simulator::Impl {
         drift(opt.drift),
         sign_form(opt.sign_form),
         clock_skew_s(opt.clock_skew_s),
+        denied(opt.denied),
         delay_rng(opt.seed ^ 0xDE1A7ULL) {}
 
   int64_t now_s() const {
@@ -105,7 +112,14 @@ struct Simulator::Impl {
   }
 
   Rendering rendering(const httplib::Request& req) const {
-    return {offset_s, opt.quirks, hash_text(req.target)};
+    std::lock_guard lock(mu);
+    return {offset_s, opt.quirks, hash_text(req.target), drift};
+  }
+
+  // A key without the permission: CoinW's documented code for it (the spot
+  // side's own code is not documented). Holds mu.
+  bool is_denied(Endpoint ep) const {
+    return std::find(denied.begin(), denied.end(), endpoint_name(ep)) != denied.end();
   }
 
   // The arrival: delay, window accounting and the fault decision, in that order.
@@ -128,6 +142,8 @@ struct Simulator::Impl {
     auto now = SteadyClock::now();  // taken under the lock, so arrivals are ordered
     auto& c = ep == Endpoint::invitee_assets ? counters.invitee_assets : counters.sub_account_list;
     ++c.requests;
+    if (arrivals.size() >= kMaxArrivals) arrivals.erase(arrivals.begin(), arrivals.begin() + kMaxArrivals / 2);
+    arrivals.push_back({endpoint_name(ep), std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count()});
     ++counters.peers[req.remote_addr];
     if (!req.get_header_value("Proxy-Authorization").empty()) ++counters.proxy_credentials;
     Arrival a;
@@ -186,6 +202,13 @@ struct Simulator::Impl {
                                                   api::futures_prehash_of(*ts, req.method, path, target_query, req.body));
     if (!api::constant_time_equal(req.get_header_value("sign"), expected))
       return refuse(&Counters::bad_signatures, kBadSign, "invalid signature");
+    if (r.drift.refuse_over_cap)
+      if (auto* size = find_param(params, "pageSize"); size && parse_digits(*size, 9).value_or(0) > opt.page_size_cap)
+        return {200, futures_error_body(kBadParam, "pageSize is over the maximum", r)};
+    {
+      std::lock_guard lock(mu);
+      if (is_denied(Endpoint::invitee_assets)) return {200, futures_error_body(kPermission, "no permission", r)};
+    }
 
     auto parsed = parse_invitee_query(params, opt.default_page_size, opt.page_size_cap, offset_s);
     if (auto* err = std::get_if<ParamError>(&parsed)) return {200, futures_error_body(err->code, err->msg, r)};
@@ -216,6 +239,7 @@ struct Simulator::Impl {
     if (!sign || !api::constant_time_equal(*sign, api::spot_sign(params, *key, opt.secret_key)))
       return refuse(&Counters::bad_signatures, kSpotSignError, "signature error");
     std::lock_guard lock(mu);
+    if (is_denied(Endpoint::sub_account_list)) return {200, spot_error_body(kPermission, "no permission", r)};
     r.drift = drift;
     return {200, sub_account_list_body(data, r)};
   }
@@ -422,6 +446,22 @@ Counters Simulator::counters() const {
 void Simulator::reset_counters() {
   std::lock_guard lock(impl_->mu);
   impl_->counters = {};
+  impl_->arrivals.clear();
+}
+
+std::vector<ArrivalRecord> Simulator::arrivals() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->arrivals;
+}
+
+void Simulator::set_denied(std::vector<std::string> endpoints) {
+  std::lock_guard lock(impl_->mu);
+  impl_->denied = std::move(endpoints);
+}
+
+std::vector<std::string> Simulator::denied() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->denied;
 }
 
 bool Simulator::freeze(int64_t spot_uid, bool frozen) {
