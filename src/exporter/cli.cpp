@@ -57,6 +57,7 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
   o.help = !flags(o).parse(args);
   if (o.config_file.empty() && !o.help && !o.version) throw CliError("flag --config.file is required");
   if (o.api_check && o.config_check) throw CliError("flags --api.check and --config.check: one at a time");
+  if (o.format_json && !o.api_check) throw CliError("flag --format: only --api.check has a JSON form");
   return o;
 }
 
