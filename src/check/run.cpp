@@ -38,7 +38,12 @@ AccountReport check_account(const config::GlobalConfig& global, const config::Ac
 std::vector<AccountReport> check_accounts(const config::Config& config, Clock& clock, const CheckOptions& options) {
   ratelimit::RateGate gate(clock);  // shared, so accounts of one user share its limiters
   std::vector<AccountReport> out;
-  for (const auto& account : config.accounts) out.push_back(check_account(config.global, account, gate, clock, options));
+  int sent = 0;
+  for (const auto& account : config.accounts) {
+    out.push_back(check_account(config.global, account, gate, clock, options));
+    sent += out.back().requests;
+  }
+  if (sent) clock.sleep_until(clock.now() + options.settle);
   return out;
 }
 

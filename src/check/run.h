@@ -6,12 +6,16 @@
 
 #include "check/finding.h"
 #include "common/clock.h"
+#include "common/coinw_facts.h"
 #include "config/config.h"
 
 namespace coinw::check {
 
 struct CheckOptions {
   Duration spacing = std::chrono::seconds(1);  // tests shorten it, staying under the simulator's limits
+  // Waited after the last request, so that an exporter started right after the
+  // check (another process, other limiters) finds CoinW's window empty.
+  Duration settle = facts::kLimitWindow + std::chrono::milliseconds(100);
 };
 
 std::vector<AccountReport> check_accounts(const config::Config& config, Clock& clock, const CheckOptions& options = {});

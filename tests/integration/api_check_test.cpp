@@ -77,7 +77,7 @@ void deposit_now(sim::Simulator& s) {
 
 Run run(sim::Simulator& s, const config::Config& c) {
   Run r;
-  r.reports = check::check_accounts(c, SystemClock::instance(), {kSpacing});
+  r.reports = check::check_accounts(c, SystemClock::instance(), {kSpacing, 0ms});
   r.arrivals = s.arrivals();
   r.counters = s.counters();
   // Every run: what was sent arrived, within the bound, and never too fast.
@@ -260,7 +260,7 @@ TEST(ApiCheck, UnreachableCoinwFails) {
     c = config_for(s.sim);
   }  // stopped: its port now refuses connections
   c.global.http.connect_timeout = 1000ms;
-  const auto reports = check::check_accounts(c, SystemClock::instance(), {kSpacing});
+  const auto reports = check::check_accounts(c, SystemClock::instance(), {kSpacing, 0ms});
   EXPECT_EQ(check::exit_code(reports), 1);
   bool connection_failed = false;
   for (const auto& f : reports[0].findings)
