@@ -111,9 +111,8 @@ Result<SubAccountList> Client::sub_accounts(TimePoint deadline) {
   });
 }
 
-template <class T, class Parse>
-Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse, QueryForm form) {
-  const Limits& limits = e == Endpoint::invitee_assets ? invitee_limits_ : sub_account_limits_;
+Result<HttpResponse> Client::send(Endpoint e, const Limits& limits, const HttpRequest& request, TimePoint deadline,
+                                  QueryForm form, Duration& latency) {
   auto acquired = gate_.acquire(limits.all, deadline);
   if (observer_ && acquired.waited.count() > 0) observer_->on_limiter_wait(e, acquired.waited);
   if (!acquired.permit) {
@@ -139,7 +138,19 @@ Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadlin
   const TimePoint start = gate_.clock().now();
   auto response = transport_.send(signed_request);
   acquired.permit->finish();
-  const Duration latency = gate_.clock().now() - start;
+  latency = gate_.clock().now() - start;
+  return response;
+}
+
+template <class T, class Parse>
+Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse, QueryForm form) {
+  const Limits& limits = e == Endpoint::invitee_assets ? invitee_limits_ : sub_account_limits_;
+  Duration latency{};
+  auto response = send(e, limits, request, deadline, form, latency);
+  // The server closed a kept-alive connection as the request went out: one more
+  // try on a new connection, with a permit of its own, in case it was counted.
+  if (!response && response.error().stale_connection) response = send(e, limits, request, deadline, form, latency);
+  if (!response && !response.error().sent) return response.error();
 
   Result<T> result = response ? parse(response.value()) : Result<T>(response.error());
   std::optional<FormatReport> format;

@@ -93,6 +93,9 @@ class Client {
   template <class T, class Parse>
   Result<T> call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse,
                  QueryForm form = QueryForm::raw);
+  // One permit, one signed request; a refusal comes back with `sent` false.
+  Result<HttpResponse> send(Endpoint e, const Limits& limits, const HttpRequest& request, TimePoint deadline,
+                            QueryForm form, Duration& latency);
   void pause_after(Endpoint e, const Limits& limits, const ApiError& error);
 
   Credentials credentials_;

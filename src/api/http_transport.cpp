@@ -60,6 +60,9 @@ class HttplibTransport final : public Transport {
       body.append(data, n);
       return true;
     };
+    // httplib reuses a kept-alive connection while it looks open; the server
+    // may still close it (its idle timeout) just as the request goes out.
+    const bool reused = client_->is_socket_open() != 0;
     auto start = std::chrono::steady_clock::now();
     httplib::Result res = r.method == "POST"
                               ? client_->Post(target, headers, r.body, "application/json")
@@ -69,8 +72,11 @@ class HttplibTransport final : public Transport {
     if (too_large)
       return ApiError{FailureReason::malformed_response, "response body larger than the limit", "", 0, {}};
     if (!res) {
-      return ApiError{classify_transport(res.error(), elapsed, options_.read_timeout),
-                      "HTTP request failed: " + httplib::to_string(res.error()), "", 0, {}};
+      ApiError err{classify_transport(res.error(), elapsed, options_.read_timeout),
+                   "HTTP request failed: " + httplib::to_string(res.error()), "", 0, {}};
+      err.stale_connection = reused && body.empty() && err.reason == FailureReason::network &&
+                             (res.error() == httplib::Error::Read || res.error() == httplib::Error::Write);
+      return err;
     }
     HttpResponse out;
     out.status = res->status;
