@@ -12,6 +12,9 @@
   baseline with --baseline-build, the render, HTTP, load and memory figures of an
            earlier build beside these (scripts/bench.sh --baseline REV)
   memory   resident memory per cached invitee row, and RSS over repeated refreshes
+  flood    bench/flood.py: scrape latency while one client holds N half-sent, idle or
+           non-reading connections (N = 100, 1,000, 10,000; 5,000 invitees in two quotes),
+           and the exporter's memory before, during and after (--flood-only: just this)
   micro    the parsers, from coinw_bench
   passes   coinw_passes_bench (virtual time): windows [today, month, previous_month] at
            20,000 invitees, scraped for hours: when each pass first completes, steady
@@ -84,7 +87,7 @@ class Stack:
     """coinw-sim plus the exporter binary on free loopback ports."""
 
     def __init__(self, build, invitees, sim_args=(), global_yaml="", invitee_yaml="", sub_accounts=True,
-                 exporter_env=None):
+                 exporter_env=None, quotes=("usdt",)):
         self.build, self.procs = build, []
         self.tmp = tempfile.TemporaryDirectory(prefix="coinw-bench-")
         self.sim_port, self.port = free_port(), free_port()
@@ -98,7 +101,7 @@ class Stack:
                     "accounts:\n  - name: bench\n"
                     f"    base_url: http://127.0.0.1:{self.sim_port}\n"
                     "    api_key: demo-key\n    secret_key: demo-secret\n"
-                    f"    invitee_assets: {{ quotes: [usdt]{', ' + invitee_yaml if invitee_yaml else ''} }}\n"
+                    f"    invitee_assets: {{ quotes: [{', '.join(quotes)}]{', ' + invitee_yaml if invitee_yaml else ''} }}\n"
                     f"    sub_accounts: {{ enabled: {'true' if sub_accounts else 'false'} }}\n")
         os.chmod(config, 0o600)
         exp = [os.path.join(build, "src/app/coinw_exporter"), f"--config.file={config}",
@@ -380,9 +383,16 @@ def main():
     p.add_argument("--skip-refresh", action="store_true")
     p.add_argument("--json", help="also write the figures here")
     p.add_argument("--baseline-build", help="an earlier build to measure beside this one")
+    p.add_argument("--flood-only", action="store_true", help="only bench/flood.py's figures")
     args = p.parse_args()
     build = os.path.abspath(args.build_dir)
     smoke = args.smoke
+    import flood  # it imports this module for its helpers
+    flood_args = ([50], 500) if smoke else ([100, 1000, 10000], 5000)
+    if args.flood_only:
+        m = machine(build)
+        print_rows(f"flood ({'smoke' if smoke else 'full'} mode)", m, flood.report_rows(flood.bench_flood(build, *flood_args)))
+        return
 
     render_n = 2000 if smoke else 50000
     cpp_sizes = [render_n] if smoke else [1000, 10000, 50000]
@@ -393,6 +403,7 @@ def main():
     load_s = 3 if smoke else 20
     res["load"] = bench_load(build, load_s)
     res["memory"] = bench_memory(build, [1000, 2000] if smoke else [10000, 100000])
+    res["flood"] = flood.bench_flood(build, *flood_args)
     if args.baseline_build:
         base = os.path.abspath(args.baseline_build)
         res["baseline"] = {"cpp": run_cpp_bench(base, [render_n], smoke, "BM_ExporterMetrics"),
@@ -421,6 +432,18 @@ def main():
         with open(args.json, "w") as f:
             json.dump(res, f, indent=1, default=str)
     report(res)
+
+
+def print_rows(title, m, rows):
+    w = max(len(r[1]) for r in rows)
+    print()
+    print(title)
+    print(f"machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB, {m['compiler']}, "
+          f"load average at start {' '.join(f'{x:.2f}' for x in m['load_at_start'])}")
+    print(f"{'area':8} {'figure':{w}}  value")
+    print(f"{'-' * 8} {'-' * w}  {'-' * 40}")
+    for area, what, value in rows:
+        print(f"{area:8} {what:{w}}  {value}")
 
 
 def bench_passes(build, smoke, extra):
@@ -531,16 +554,9 @@ def report(res):
                      f"{r['longest_scrape']:.2f} s vs {r['timeout']:.0f} s"))
         rows.append(("refresh", "  mean latency, simulator violations, 29001 answers",
                      f"{r['mean_latency_ms']:.1f} ms, {r['violations']}, {r['rate_limited']}"))
-    w = max(len(r[1]) for r in rows)
-    print()
-    m = res["machine"]
-    print(f"coinw-exporter benchmarks ({res['mode']} mode)")
-    print(f"machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB, {m['compiler']}, "
-          f"load average at start {' '.join(f'{x:.2f}' for x in m['load_at_start'])}")
-    print(f"{'area':8} {'figure':{w}}  value")
-    print(f"{'-' * 8} {'-' * w}  {'-' * 40}")
-    for area, what, value in rows:
-        print(f"{area:8} {what:{w}}  {value}")
+    import flood
+    rows += flood.report_rows(res["flood"])
+    print_rows(f"coinw-exporter benchmarks ({res['mode']} mode)", res["machine"], rows)
     for out in res.get("passes", []):
         print()
         print(out, end="")

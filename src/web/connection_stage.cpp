@@ -1,5 +1,6 @@
 #include "web/connection_stage.h"
 
+#include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -38,6 +39,9 @@ constexpr int kEvents = 256;
 // With nothing to close and no descriptor to accept with, accepting waits this long.
 constexpr milliseconds kAcceptPause{100};
 constexpr auto kWarnEvery = std::chrono::seconds(10);
+constexpr int kUnsentLimit = 128 * 1024;
+// A flood this large gives its memory back to the system once it is gone.
+constexpr size_t kTrimAfter = 256;
 
 SteadyTime now() { return std::chrono::steady_clock::now(); }
 
@@ -87,6 +91,7 @@ struct ConnectionStage::Impl {
   std::list<Slot*> waiting, idle, sending;    // oldest first: deadlines in order
   bool accepting = false;
   SteadyTime resume_at{};
+  size_t peak = 0;  // connections open at once since the last trim
   bool closing = false;  // stop() seen
   SteadyTime grace_end{};
   SteadyTime last_warning{};
@@ -158,6 +163,12 @@ void ConnectionStage::Impl::close(Slot* s) {
   slots.erase(it);
   // A descriptor or slot came free: a paused accept may try again.
   if (!accepting && !closing) resume_at = now();
+  // glibc keeps what a flood's connections and answers used for later, so
+  // resident memory would stay at the flood's level.
+  if (peak >= kTrimAfter && slots.size() * 16 <= peak) {
+    malloc_trim(0);
+    peak = slots.size();
+  }
 }
 
 void ConnectionStage::Impl::arm(Slot* s, Connection::Io io) {
@@ -231,6 +242,10 @@ void ConnectionStage::Impl::accept_from(int lfd) {
 void ConnectionStage::Impl::admit(int fd, const sockaddr_storage& peer) {
   const int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  // A client that does not read holds at most this much of its answer in the
+  // kernel, instead of a send buffer grown to megabytes; one that reads is not
+  // slowed, since data in flight does not count.
+  setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &kUnsentLimit, sizeof kUnsentLimit);
   SSL* ssl = nullptr;
   if (tls) {
     if (!(ssl = tls()) || SSL_set_fd(ssl, fd) != 1) {
@@ -246,6 +261,7 @@ void ConnectionStage::Impl::admit(int fd, const sockaddr_storage& peer) {
   slot->conn = std::make_unique<Connection>(fd, ssl, peer);
   Slot* s = slot.get();
   slots.emplace(s, std::move(slot));
+  peak = std::max(peak, slots.size());
   enter(s, ssl ? Phase::handshake : Phase::head);
   advance(s);  // the request often arrives with the connection
 }
