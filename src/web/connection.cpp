@@ -64,6 +64,8 @@ Connection::Io Connection::handshake() {
 void Connection::compact() {
   // Served bytes go once nothing is left to read; a long pipeline keeps its tail.
   if (in_pos_ == in_.size()) {
+    // An idle connection keeps no buffer a large request once needed.
+    if (in_.capacity() > kReadChunk) in_ = std::string();
     in_.clear();
     in_pos_ = 0;
   } else if (in_pos_ > kReadChunk) {

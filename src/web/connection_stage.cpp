@@ -323,8 +323,15 @@ void ConnectionStage::Impl::work() {
       std::unique_lock lock(mu);
       job_ready.wait(lock, [&] { return !jobs.empty() || workers_stop; });
       if (jobs.empty()) return;
-      s = jobs.front();
-      jobs.pop_front();
+      // First come, first served; but with more requests waiting than there are
+      // workers, the newest first, so that a scrape that has just arrived meets
+      // its deadline instead of every request waiting out a flood's backlog.
+      const bool backlog = jobs.size() > limits.workers;
+      s = backlog ? jobs.back() : jobs.front();
+      if (backlog)
+        jobs.pop_back();
+      else
+        jobs.pop_front();
     }
     bool keep = false;
     try {

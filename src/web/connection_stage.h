@@ -8,6 +8,7 @@
 // queued. When descriptors or connection slots run out, the connection that
 // has waited longest without progress makes room (idle, half-sent or not
 // reading); with nothing to close, accepting pauses briefly instead of spinning.
+// Under a backlog of whole requests, the newest is served first.
 #include <openssl/ssl.h>
 
 #include <chrono>

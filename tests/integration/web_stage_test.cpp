@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstring>
 #include <fstream>
 #include <mutex>
@@ -36,8 +37,9 @@ constexpr std::string_view kHalf = "GET / HTTP/1.1\r\nHost: x\r\n";
 // Answers every request with `body`, queued without a copy, as the server does.
 class Stage {
  public:
+  // `work` runs on the worker with the request's head, before the answer.
   explicit Stage(StageLimits limits, std::shared_ptr<const std::string> body = std::make_shared<std::string>("ok"),
-                 std::chrono::milliseconds work = 0ms)
+                 std::function<void(std::string_view)> work = {})
       : body_(std::move(body)) {
     std::string error;
     const int fd = open_listener("127.0.0.1", 0, error);
@@ -45,8 +47,9 @@ class Stage {
     port = bound_port(fd);
     stage_ = std::make_unique<ConnectionStage>(std::vector<int>{fd}, limits, nullptr, [this, work](Connection& c, bool last) {
       ++served;
-      std::this_thread::sleep_for(work);
-      c.discard(c.pending().find("\r\n\r\n") + 4);
+      const size_t end = c.pending().find("\r\n\r\n") + 4;
+      if (work) work(c.pending().substr(0, end));
+      c.discard(end);
       c.queue("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body_->size()) + "\r\n\r\n");
       c.queue_shared(body_, *body_);
       c.after_sent([this] { ++sent; });
@@ -176,7 +179,7 @@ TEST(WebStage, AFullTableClosesTheConnectionThatWaitedLongest) {
 }
 
 TEST(WebStage, StopClosesWaitingConnectionsAndFinishesAnswers) {
-  Stage s(one_worker(), std::make_shared<std::string>("ok"), 300ms);
+  Stage s(one_worker(), std::make_shared<std::string>("ok"), [](std::string_view) { std::this_thread::sleep_for(300ms); });
   Sockets c;
   const int half = c.open(s.port, kHalf);
   const int busy = c.open(s.port, kGet);
@@ -186,6 +189,38 @@ TEST(WebStage, StopClosesWaitingConnectionsAndFinishesAnswers) {
   EXPECT_TRUE(closed_by_peer(half, 1s));
   EXPECT_TRUE(closed_by_peer(busy, 1s)) << "no further request after stop";
   EXPECT_LT(connect_loopback(s.port), 0) << "no longer listening";
+}
+
+TEST(WebStage, UnderABacklogTheNewestRequestIsServedFirst) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  std::vector<std::string> order;
+  Stage s(one_worker(), std::make_shared<std::string>("ok"), [&](std::string_view head) {
+    std::unique_lock lock(mu);
+    order.emplace_back(head.substr(4, head.find(' ', 4) - 4));
+    cv.wait(lock, [&] { return release; });
+  });
+  Sockets c;
+  c.open(s.port, "GET /first HTTP/1.1\r\n\r\n");
+  while (s.served == 0) std::this_thread::sleep_for(1ms);
+  for (int i = 0; i < 5; ++i) c.open(s.port, "GET /queued HTTP/1.1\r\n\r\n");
+  const int late = c.open(s.port, "GET /late HTTP/1.1\r\n\r\n");
+  std::this_thread::sleep_for(200ms);  // all in the queue; a wrong order would not be fixed by waiting
+  {
+    std::lock_guard lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  ASSERT_TRUE(s.whole(receive_answers(late, 1, 2)));
+  for (int fd : c.fds) {
+    if (fd == late) continue;
+    EXPECT_TRUE(s.whole(receive_answers(fd, 1, 2)));
+  }
+  std::lock_guard lock(mu);
+  ASSERT_EQ(order.size(), 7u);
+  EXPECT_EQ(order[0], "/first");
+  EXPECT_EQ(order[1], "/late") << "six waiting for one worker: the newest goes first";
 }
 
 // Every descriptor of the process in use, for the length of a test: the limit
@@ -283,7 +318,7 @@ TEST(WebStage, OutOfDescriptorsWithNothingToCloseAcceptingWaitsWithoutSpinning) 
     std::lock_guard lock(g_log_mu);
     g_log_lines.push_back(line);
   });
-  Stage s(one_worker(), std::make_shared<std::string>("ok"), 1500ms);
+  Stage s(one_worker(), std::make_shared<std::string>("ok"), [](std::string_view) { std::this_thread::sleep_for(1500ms); });
   const StageCpu cpu;
   Sockets c;
   const int busy = c.open(s.port, kGet);
