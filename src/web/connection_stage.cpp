@@ -39,7 +39,7 @@ constexpr int kEvents = 256;
 // With nothing to close and no descriptor to accept with, accepting waits this long.
 constexpr milliseconds kAcceptPause{100};
 constexpr auto kWarnEvery = std::chrono::seconds(10);
-constexpr int kUnsentLimit = 128 * 1024;
+constexpr int kUnsentLimit = 32 * 1024;
 // A flood this large gives its memory back to the system once it is gone.
 constexpr size_t kTrimAfter = 256;
 
