@@ -177,7 +177,6 @@ void start(Loaded& l, int invitees, std::chrono::milliseconds refresh_interval) 
   l.config = c;
   l.exp = std::make_unique<exporter::Exporter>(SystemClock::instance());
   l.exp->apply(c);
-  l.exp->record_reload(true);
 }
 
 constexpr const char* kFullRefresh =

@@ -19,6 +19,7 @@ targets=(
   fuzz_config:config.dict:16384
   fuzz_web_config:web_config.dict:4096
   fuzz_label_escaping:labels.dict:1024
+  fuzz_state_file:json.dict:16384
 )
 
 cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \

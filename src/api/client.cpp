@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "api/signing.h"
+#include "common/wall_time.h"
 
 namespace coinw::api {
 namespace {
@@ -29,10 +30,6 @@ ApiError drifted_error(const FormatReport& f, int http_status) {
                   std::to_string(f.unreadable_rows) + " of " + std::to_string(f.rows) +
                       " rows not fully readable: CoinW's format may have changed",
                   "", http_status, {}};
-}
-
-int64_t unix_ms(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
 }  // namespace
@@ -127,7 +124,7 @@ Result<HttpResponse> Client::send(Endpoint e, const Limits& limits, const HttpRe
   HttpRequest signed_request = request;
   if (e == Endpoint::invitee_assets) {
     // The timestamp is taken after the limiter wait, so it is fresh when sent.
-    const int64_t ts = unix_ms(gate_.clock().wall_now());
+    const int64_t ts = unix_millis(gate_.clock().wall_now());
     signed_request.headers = {
         {"api_key", credentials_.api_key},
         {"timestamp", std::to_string(ts)},

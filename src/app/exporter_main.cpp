@@ -14,14 +14,6 @@
 
 using namespace coinw;
 
-namespace {
-
-void log_warnings(const std::vector<std::string>& warnings) {
-  for (const auto& w : warnings) log::warn("configuration warning", {{"warning", w}});
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   exporter::CliOptions cli;
   try {
@@ -57,7 +49,7 @@ int main(int argc, char** argv) {
     std::printf("%s: configuration is valid\n%s", cli.config_file.c_str(), config::describe(loaded.config).c_str());
     return 0;
   }
-  log_warnings(loaded.warnings);
+  exporter::log_config_warnings(loaded.warnings);
 
   web::WebConfig web_config;
   if (!cli.web_config_file.empty()) {
@@ -77,27 +69,16 @@ int main(int argc, char** argv) {
 
   exporter::Exporter exp(SystemClock::instance());
   exp.apply(loaded.config);
-  exp.record_reload(true);
 
-  std::mutex reload_mu;
+  std::mutex reload_mu;  // the web configuration too is reloaded one at a time
   web::WebServer* web_server = nullptr;  // set once serving
   auto reload = [&]() -> std::pair<bool, std::string> {
     std::lock_guard lock(reload_mu);
     if (web_server)
       if (auto err = web_server->reload_web_config(); !err.empty())
         log::error("web configuration reload failed; keeping the previous one", {{"err", err}});
-    try {
-      auto next = config::load_config_file(cli.config_file);
-      exp.apply(next.config);
-      exp.record_reload(true);
-      log_warnings(next.warnings);
-      log::info("configuration reloaded", {{"accounts", std::to_string(next.config.accounts.size())}});
-      return {true, "configuration reloaded\n"};
-    } catch (const std::exception& e) {  // ConfigError, or a file that cannot be read
-      exp.record_reload(false);
-      log::error("configuration reload failed; keeping the previous one", {{"err", e.what()}});
-      return {false, std::string("reload failed: ") + e.what() + "\n"};
-    }
+    const auto r = exp.reload(cli.config_file);
+    return {r.ok, r.message};
   };
 
   web::Handlers handlers;

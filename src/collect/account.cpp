@@ -1,46 +1,43 @@
 #include "collect/account.h"
 
 #include <algorithm>
+#include <map>
 
+#include <nlohmann/json.hpp>
+
+#include "collect/state_codec.h"
+#include "exposition/catalogue.h"
 #include "log/log.h"
 
 namespace coinw::collect {
 namespace {
 
-void log_failure(const std::string& account, const char* collector, const api::ApiError& e) {
-  log::warn("collector failed", {{"account", account},
-                                 {"collector", collector},
-                                 {"reason", std::string(api::to_string(e.reason))},
-                                 {"err", e.message}});
+using exposition::sample;
+using exposition::with;
+namespace metric = exposition::metric;
+
+std::vector<Scheduler> lanes_of(const std::vector<std::unique_ptr<Collector>>& collectors) {
+  std::map<Lane, std::vector<Scheduler::Entry>> lanes;
+  for (size_t i = 0; i < collectors.size(); ++i)
+    for (Pass* p : collectors[i]->passes()) lanes[collectors[i]->lane()].push_back({p, i});
+  std::vector<Scheduler> out;
+  for (auto& [lane, entries] : lanes) out.emplace_back(std::move(entries));
+  return out;
 }
 
 }  // namespace
 
-AccountCollector::AccountCollector(config::AccountConfig account, ClientSettings settings, ratelimit::RateGate& gate,
-                                   Clock& clock, std::unique_ptr<api::Transport> transport)
-    : config_(std::move(account)),
-      client_settings_(std::move(settings)),
+AccountCollector::AccountCollector(const config::AccountConfig& account, const ClientSettings& settings,
+                                   ratelimit::RateGate& gate, Clock& clock, std::unique_ptr<api::Transport> transport)
+    : name_(account.name),
       clock_(clock),
       transport_(std::move(transport)),
-      api_metrics_(config_.name),
-      client_({config_.api_key, config_.secret_key}, *transport_, gate, client_settings_.client, &api_metrics_) {
-  const auto& ia = config_.invitee_assets;
-  if (!ia.enabled) return;
-  std::vector<Pass*> passes;
-  for (const auto& q : ia.quotes) {
-    InviteeBook& book = *books_.emplace_back(std::make_unique<InviteeBook>(q, ia.page_size));
-    if (!ia.watch.uids.empty())
-      passes.push_back(watch_.emplace_back(
-          std::make_unique<WatchPass>(config_.name, book, ia.watch.uids, ia.watch.min_refresh_interval)).get());
-    passes.push_back(
-        cumulative_.emplace_back(std::make_unique<CumulativePass>(config_.name, book, ia.min_refresh_interval)).get());
-  }
-  for (const auto& w : ia.windows)
-    for (const auto& q : ia.quotes)
-      passes.push_back(windows_.emplace_back(std::make_unique<WindowPass>(
-          w, q, ia.page_size, client_settings_.client.time_zone_offset_seconds, ia.window_refresh_interval,
-          ia.closed_window_grace)).get());
-  scheduler_ = std::make_unique<InviteeScheduler>(std::move(passes));
+      api_metrics_(name_),
+      client_({account.api_key, account.secret_key}, *transport_, gate, settings.client, &api_metrics_),
+      collectors_(make_collectors(account, settings.client.time_zone_offset_seconds)),
+      lanes_(lanes_of(collectors_)),
+      health_(collectors_.size()) {
+  for (const auto& c : collectors_) all_light_ = all_light_ && c->light();
 }
 
 void AccountCollector::refresh(TimePoint deadline, const ExposeSettings& settings) {
@@ -65,9 +62,24 @@ void AccountCollector::refresh(TimePoint deadline, const ExposeSettings& setting
     }
   } landing{*this};
   drop_stale(settings);
-  if (config_.sub_accounts.enabled) refresh_sub_accounts(deadline);
-  if (config_.invitee_assets.enabled) refresh_invitees(deadline);
-  save_state(settings.nick_name);
+  const Scheduler::Hooks hooks{
+      [this](size_t c, bool completed, const Now& now) { answered(c, completed, now); },
+      [this](size_t c, const api::ApiError& e) {
+        log::warn("collector failed", {{"account", name_},
+                                       {"collector", std::string(collectors_[c]->name())},
+                                       {"reason", std::string(api::to_string(e.reason))},
+                                       {"err", e.message}});
+      }};
+  for (auto& lane : lanes_) {
+    const auto outcome = lane.run(client_, clock_, [&] { return send_deadline(deadline); }, hooks);
+    if (outcome.rolled) data_changed();
+    std::lock_guard lock(mu_);
+    for (const auto& [c, work] : outcome.work) {
+      health_[c].success = !work.failed;
+      health_[c].duration_seconds = std::chrono::duration<double>(work.spent).count();
+    }
+  }
+  save(settings.nick_name, true);
 }
 
 TimePoint AccountCollector::send_deadline(TimePoint deadline) const {
@@ -75,65 +87,16 @@ TimePoint AccountCollector::send_deadline(TimePoint deadline) const {
   return deadline - std::max<Duration>(std::chrono::milliseconds(50), 2 * api_metrics_.last_latency());
 }
 
-void AccountCollector::refresh_sub_accounts(TimePoint deadline) {
-  const TimePoint now = clock_.now();
-  {
-    std::lock_guard lock(mu_);
-    if (sub_health_.last_success_steady &&
-        now - *sub_health_.last_success_steady < config_.sub_accounts.min_refresh_interval)
-      return;
-  }
-  auto result = client_.sub_accounts(send_deadline(deadline));
-  const TimePoint end = clock_.now();
-  if (!result && !result.error().sent && result.error().reason == api::FailureReason::timeout) return;
-  std::lock_guard lock(mu_);
-  sub_health_.success = result.ok();
-  sub_health_.duration_seconds = std::chrono::duration<double>(end - now).count();
-  if (result) {
-    sub_watch_.observe(result.value().rows);
-    sub_accounts_ = std::make_shared<const std::vector<api::SubAccount>>(std::move(result.value().rows));
-    data_changed();
-    sub_health_.last_success = clock_.wall_now();
-    sub_health_.last_success_steady = end;
-    sub_health_.last_full_refresh = sub_health_.last_success;
-    // With invitees, the next complete pass writes the sub-accounts too.
-    state_dirty_ = state_dirty_ || !config_.invitee_assets.enabled;
-  } else {
-    log_failure(config_.name, "sub_accounts", result.error());
-  }
-}
-
-void AccountCollector::refresh_invitees(TimePoint deadline) {
-  const TimePoint start = clock_.now();
-  InviteeScheduler::Hooks hooks{
-      [this](Pass&, bool completed, const Now& now) { invitee_answered(completed, now); },
-      [this](const api::ApiError& e) { log_failure(config_.name, "invitee_assets", e); }};
-  const auto outcome = scheduler_->run(client_, clock_, [&] { return send_deadline(deadline); }, hooks);
-  if (outcome.rolled) data_changed();
-  if (!outcome.tried) return;
-  std::lock_guard lock(mu_);
-  invitee_health_.success = !outcome.failed;
-  invitee_health_.duration_seconds = std::chrono::duration<double>(clock_.now() - start).count();
-}
-
-void AccountCollector::invitee_answered(bool completed, const Now& now) {
+void AccountCollector::answered(size_t collector, bool completed, const Now& now) {
   data_changed();
   std::lock_guard lock(mu_);
-  state_dirty_ = state_dirty_ || completed;
-  invitee_health_.last_success = now.wall;
-  invitee_health_.last_success_steady = now.steady;
+  CollectorHealth& h = health_[collector];
+  h.last_success = now.wall;
+  h.last_success_steady = now.steady;
   if (!completed) return;
-  if (auto full = full_refresh_time()) invitee_health_.last_full_refresh = full;
-}
-
-std::optional<WallTime> AccountCollector::full_refresh_time() const {
-  std::optional<WallTime> oldest;
-  for (const auto& c : cumulative_) {
-    const auto t = c->completed_wall();
-    if (!t) return std::nullopt;
-    if (!oldest || *t < *oldest) oldest = t;
-  }
-  return oldest;
+  // A light collector's list is saved with the next pass of the others.
+  state_dirty_ = state_dirty_ || !collectors_[collector]->light() || all_light_;
+  if (auto full = collectors_[collector]->full_refresh_time()) h.last_full_refresh = full;
 }
 
 bool AccountCollector::stale(const CollectorHealth& h, const ExposeSettings& s) const {
@@ -142,39 +105,122 @@ bool AccountCollector::stale(const CollectorHealth& h, const ExposeSettings& s) 
 
 void AccountCollector::drop_stale(const ExposeSettings& settings) {
   std::lock_guard lock(mu_);
-  if (sub_accounts_ && stale(sub_health_, settings)) {
-    log::warn("dropping stale data", {{"account", config_.name}, {"collector", "sub_accounts"}});
-    sub_accounts_.reset();
+  for (size_t i = 0; i < collectors_.size(); ++i) {
+    if (!stale(health_[i], settings) || !collectors_[i]->drop_stale()) continue;
+    log::warn("dropping stale data", {{"account", name_}, {"collector", std::string(collectors_[i]->name())}});
     data_changed();
-  }
-  if (stale(invitee_health_, settings)) {
-    bool dropped = false;
-    for (auto& book : books_) {
-      if (book->size() == 0) continue;
-      book->clear();
-      dropped = true;
-    }
-    for (auto& c : cumulative_) c->forget();
-    // A closed window fetched for good is still right: only open ones go.
-    for (auto& w : windows_) dropped = w->clear_unless_final() || dropped;
-    if (dropped) {
-      log::warn("dropping stale data", {{"account", config_.name}, {"collector", "invitee_assets"}});
-      data_changed();
-    }
   }
 }
 
-AccountStatus AccountCollector::status() const {
-  AccountStatus s;
-  s.name = config_.name;
-  s.invitees_enabled = config_.invitee_assets.enabled;
-  s.sub_accounts_enabled = config_.sub_accounts.enabled;
-  for (const auto& book : books_) s.invitee_rows += book->size();
+DataKey AccountCollector::data_key(const ExposeSettings& settings) const {
+  DataKey key;
+  // Read before the data, so a change while rendering makes the next scrape render again.
+  key.version = data_version_.load(std::memory_order_acquire);
+  key.nick_name = settings.nick_name;
   std::lock_guard lock(mu_);
-  s.invitees = invitee_health_;
-  s.sub_accounts = sub_health_;
-  s.sub_account_rows = sub_accounts_ ? sub_accounts_->size() : 0;
+  for (const auto& h : health_) key.fresh.push_back(!stale(h, settings));
+  return key;
+}
+
+void AccountCollector::collect_data(exposition::FamilySet& out, const DataKey& key) const {
+  const exposition::Labels account{{"account", name_}};
+  for (size_t i = 0; i < collectors_.size(); ++i)
+    collectors_[i]->collect(out, RenderContext{account, i < key.fresh.size() && key.fresh[i], key.nick_name});
+}
+
+void AccountCollector::collect_health(exposition::FamilySet& out) const {
+  const exposition::Labels account{{"account", name_}};
+  {
+    std::lock_guard lock(mu_);
+    for (size_t i = 0; i < collectors_.size(); ++i) {
+      const CollectorHealth& h = health_[i];
+      const auto l = with(account, "collector", collectors_[i]->name());
+      if (h.success) {
+        sample(out, metric::collector_success, l, *h.success ? 1 : 0);
+        sample(out, metric::collector_duration, l, h.duration_seconds);
+      }
+      if (h.last_success) sample(out, metric::collector_last_success, l, unix_seconds(*h.last_success));
+      if (h.last_full_refresh) sample(out, metric::collector_last_full_refresh, l, unix_seconds(*h.last_full_refresh));
+    }
+  }
+  for (const auto& c : collectors_) c->collect_progress(out, account);
+  api_metrics_.collect(out, account);
+  for (api::Endpoint e : {api::Endpoint::invitee_assets, api::Endpoint::sub_account_list})
+    sample(out, metric::rate_limit_paused, with(account, "endpoint", api::to_string(e)), client_.paused_until(e) ? 1 : 0);
+  std::lock_guard lock(mu_);
+  if (state_) sample(out, metric::state_load_failures, account, static_cast<double>(state_load_failures_));
+}
+
+AccountStatus AccountCollector::status() const {
+  AccountStatus s{name_, {}};
+  std::lock_guard lock(mu_);
+  for (size_t i = 0; i < collectors_.size(); ++i)
+    s.collectors.push_back({std::string(collectors_[i]->name()), health_[i], collectors_[i]->rows()});
   return s;
+}
+
+void AccountCollector::use_state(std::shared_ptr<StateDir> dir) {
+  std::lock_guard lock(mu_);
+  state_ = std::move(dir);
+}
+
+void AccountCollector::save_state(config::NickNamePolicy nick) { save(nick, false); }
+
+void AccountCollector::save(config::NickNamePolicy nick, bool only_if_dirty) {
+  std::shared_ptr<StateDir> dir;
+  std::vector<StateSlice> slices;
+  {
+    std::lock_guard lock(mu_);
+    if ((only_if_dirty && !state_dirty_) || !state_) return;
+    state_dirty_ = false;
+    dir = state_;
+    for (size_t i = 0; i < collectors_.size(); ++i)
+      slices.push_back(collectors_[i]->snapshot(health_[i].last_success, nick));
+  }
+  dir->save(name_, [name = name_, slices = std::move(slices)] {
+    return encode_state(name, std::chrono::system_clock::now(), slices);
+  });
+}
+
+void AccountCollector::restore_state(Duration staleness_limit) {
+  std::shared_ptr<StateDir> dir;
+  {
+    std::lock_guard lock(mu_);
+    dir = state_;
+  }
+  if (!dir) return;
+  const std::string file = dir->path_for(name_).string();
+  auto read = dir->read(name_);
+  std::string error = read.error;
+  std::optional<nlohmann::json> state;
+  if (read.text) state = decode_state(*read.text, name_, error);
+  std::lock_guard lock(mu_);
+  if (!state) {
+    // No file yet is a new state_dir, not a failure.
+    if (error.empty()) {
+      log::info("no state file yet; starting empty", {{"file", file}});
+      return;
+    }
+    ++state_load_failures_;
+    log::warn("ignoring state file", {{"file", file}, {"err", error}});
+    return;
+  }
+  const RestoreContext r{Now{clock_.now(), clock_.wall_now()}, staleness_limit};
+  for (size_t i = 0; i < collectors_.size(); ++i) {
+    try {
+      const auto fetched = collectors_[i]->restore(*state, r);
+      if (!fetched) continue;
+      health_[i].last_success = fetched;
+      health_[i].last_success_steady = r.steady(*fetched);
+      health_[i].last_full_refresh = collectors_[i]->full_refresh_time();
+    } catch (const std::exception& e) {
+      ++state_load_failures_;
+      log::warn("ignoring part of the state file", {{"file", file},
+                                                   {"collector", std::string(collectors_[i]->name())},
+                                                   {"err", std::string("unexpected content: ") + e.what()}});
+    }
+  }
+  data_changed();
 }
 
 }  // namespace coinw::collect

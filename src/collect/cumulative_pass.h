@@ -1,31 +1,35 @@
 #pragma once
 // The cumulative invitee list of one quote, walked page by page every
-// min_refresh_interval; the rows live in an InviteeBook.
+// min_refresh_interval into the InviteeBook it owns, and rendered from it:
+// the per-uid values and the quote's sums.
 #include <mutex>
 
 #include "collect/invitee_book.h"
-#include "collect/pass.h"
+#include "collect/invitee_pass.h"
 
 namespace coinw::collect {
 
-class CumulativePass final : public Pass {
+class CumulativePass final : public InviteePass {
  public:
-  CumulativePass(std::string account, InviteeBook& book, Duration min_interval);
+  CumulativePass(std::string account, std::string quote, int page_size, Duration min_interval);
 
   std::optional<Want> wants(const Now& now) const override;
+  bool drop_stale() override;
+  void collect(exposition::FamilySet& out, const InviteeRender& r) const override;
+  StateSlice snapshot() const override;
+  bool restore(const nlohmann::json& file, const RestoreContext& r, bool fresh) override;
+
+  InviteeBook& book() { return book_; }
+  const InviteeBook& book() const { return book_; }
+  std::optional<WallTime> completed_wall() const;
+
+ protected:
   api::InviteeQuery take(const Now& now) override;
   bool apply(const api::InviteeQuery& query, const api::InviteePage& page, const Now& now) override;
 
-  InviteeBook& book() const { return book_; }
-  std::optional<WallTime> completed_wall() const;
-  // From the state file: a pass that completed at `wall`, `steady` on this run's clock.
-  void restore(TimePoint steady, WallTime wall);
-  // Stale data was dropped: the next scrape starts a pass at once.
-  void forget();
-
  private:
   const std::string account_;
-  InviteeBook& book_;
+  InviteeBook book_;
   const Duration min_interval_;
   TimePoint started_{};
   mutable std::mutex mu_;  // completion times are read by scrapes and the state writer

@@ -1,13 +1,11 @@
 #pragma once
-// The invitee rows of one quote, refreshed page by page. A pass walks every page;
-// it may span several scrapes, and each page's rows replace their old values as
-// soon as they arrive. What a completed pass may remove or sum is decided by
-// pass_state.h: rows go only when two consecutive complete passes lack them, a
-// sudden shrink waits for confirmation, and the sums describe the last applied
-// pass. Rows are kept compact in a vector sorted by uid, because large
-// affiliates have 100,000 invitees.
-#include <algorithm>
-#include <cmath>
+// The cumulative invitee rows of one quote, refreshed page by page. A pass walks
+// every page; it may span several scrapes, and each page's rows replace their
+// old values as soon as they arrive. Rows move between pages while invitees
+// join and leave, so a complete pass is not believed blindly: a cached invitee
+// goes only when two consecutive complete passes lack it, and a sudden shrink
+// waits for confirmation (shrink_guard.h). The sums are taken when a pass is
+// applied, so they always describe one complete pass, never a half-walked one.
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -15,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "api/pager.h"
 #include "api/parse.h"
-#include "collect/pass_state.h"
+#include "collect/paged_rows.h"
+#include "collect/shrink_guard.h"
 
 namespace coinw::collect {
 
@@ -35,30 +33,11 @@ struct InviteeRow {
   uint32_t pass = 0;  // the pass that last saw it
 };
 
-// In rows sorted by uid (InviteeRow, WindowRow): the uid's row, or where it goes.
-template <class Row>
-typename std::vector<Row>::iterator find_uid(std::vector<Row>& rows, uint64_t uid) {
-  return std::lower_bound(rows.begin(), rows.end(), uid, [](const Row& r, uint64_t u) { return r.uid < u; });
-}
-
-// Puts `row` in its place, replacing the uid's old row; true when the uid is
-// new to the pass `row.pass` (rows may come twice while invitees join). Pages
-// come in uid order, so during a first pass this is an append.
-template <class Row>
-bool upsert_by_uid(std::vector<Row>& rows, const Row& row) {
-  if (rows.empty() || rows.back().uid < row.uid) {
-    rows.push_back(row);
-    return true;
-  }
-  auto it = find_uid(rows, row.uid);
-  if (it != rows.end() && it->uid == row.uid) {
-    const bool fresh = it->pass != row.pass;
-    *it = row;
-    return fresh;
-  }
-  rows.insert(it, row);
-  return true;
-}
+// The per-quote sums of one applied pass.
+struct PassTotals {
+  size_t invitees = 0;
+  double deposits = 0, withdrawals = 0, balance = 0, depositors = 0;
+};
 
 // How a pass ended, for the log.
 struct PassEnd {
@@ -68,7 +47,7 @@ struct PassEnd {
   size_t removed = 0;
 };
 
-// What a book keeps across a restart (state_store.h).
+// What a book keeps across a restart (the state file).
 struct BookState {
   std::vector<InviteeRow> rows;
   std::optional<int64_t> reported;   // CoinW's last count
@@ -99,7 +78,7 @@ class InviteeBook {
   template <class F>
   void for_each(F&& f) const {
     std::shared_lock lock(mu_);
-    for (const auto& r : rows_) f(r);
+    for (const auto& r : rows_.rows()) f(r);
   }
   size_t size() const;
   std::optional<int64_t> total() const;  // data.total as CoinW last said
@@ -110,18 +89,11 @@ class InviteeBook {
   std::optional<double> progress() const;
 
  private:
-  // True when the row is new to this pass (rows may come twice while invitees join).
-  bool merge(const api::InviteeAsset& a);
   PassEnd complete(TimePoint now, Duration min_interval);
 
   const std::string quote_;
   mutable std::shared_mutex mu_;
-  std::vector<InviteeRow> rows_;
-  api::InviteePager pager_;
-  bool in_pass_ = false;
-  uint32_t pass_ = 0;
-  size_t pass_rows_ = 0;  // distinct uids of the pass in progress
-  std::optional<int64_t> total_;
+  PagedRows<InviteeRow> rows_;
   std::optional<PassTotals> totals_;
   std::optional<uint32_t> last_applied_, held_;  // pass numbers
   ShrinkGuard guard_;

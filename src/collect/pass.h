@@ -1,23 +1,22 @@
 #pragma once
-// One kind of pass over the invitee endpoint: the cumulative list of a quote,
-// a window of it, or the watch list. The scheduler (invitee_scheduler.h) asks
-// every pass what it wants and serves the most urgent, one request at a time,
-// so every kind resumes across scrapes and shares the key's rate limit.
+// A pass: one walk over what a collector fetches (a quote's invitee list, a
+// window of it, the watch list, the sub-account list), one request at a time.
+// The scheduler (scheduler.h) asks every pass of a lane what it wants and lets
+// the most urgent take one step, so every kind resumes across scrapes and the
+// passes of a lane share its rate limit.
 #include <atomic>
-#include <chrono>
 #include <cmath>
 #include <optional>
 #include <string>
 
 #include "api/client.h"
 #include "common/clock.h"
+#include "common/wall_time.h"
 
 namespace coinw::collect {
 
-using WallTime = std::chrono::system_clock::time_point;
-
-// Served in this order when a scrape's budget cannot serve everything.
-enum class Priority { watch, cumulative, open_window, closed_window };
+// Served in this order when a budget cannot serve everything.
+enum class Priority { watch, list, cumulative, open_window, closed_window };
 
 struct Now {
   TimePoint steady;
@@ -27,6 +26,13 @@ struct Now {
 struct Want {
   Priority priority;
   bool starts_pass;  // false: continues a pass in progress
+};
+
+// One request of a pass, sent and applied.
+struct Step {
+  std::optional<api::ApiError> error;  // it failed, or was not sent (error->sent false)
+  bool completed = false;              // its answer completed a pass
+  Now at{};                            // when the answer was applied
 };
 
 class Pass {
@@ -41,15 +47,13 @@ class Pass {
 
   // Whether the pass has a request to make now; no side effect.
   virtual std::optional<Want> wants(const Now& now) const = 0;
-  // The request wants() announced, starting a pass when it said so.
-  virtual api::InviteeQuery take(const Now& now) = 0;
-  // The answer to the query take() returned; true when it completed a pass.
-  virtual bool apply(const api::InviteeQuery& query, const api::InviteePage& page, const Now& now) = 0;
-  virtual bool is_window() const { return false; }
-  // Drops what the pass holds when its period ended (windows): true when data changed.
+  // Sends the request wants() announced (starting a pass when it said so)
+  // through `client`, never after `send_deadline`, and applies the answer.
+  virtual Step step(api::Client& client, TimePoint send_deadline, Clock& clock) = 0;
+  // Moves to the current period (windows): true when data of the old one went.
   virtual bool roll(const Now&) { return false; }
 
-  // For coinw_invitee_pass_*: read by scrapes while a refresh writes.
+  // For the per-pass metrics: read by scrapes while a refresh writes.
   void count_request() { requests_.fetch_add(1, std::memory_order_relaxed); }
   uint64_t requests() const { return requests_.load(std::memory_order_relaxed); }
   std::optional<double> last_complete_seconds() const {
@@ -58,10 +62,7 @@ class Pass {
   }
 
  protected:
-  void completed_at(WallTime t) {
-    last_complete_.store(std::chrono::duration<double>(t.time_since_epoch()).count(), std::memory_order_relaxed);
-  }
-  void forget_completion() { last_complete_.store(std::nan(""), std::memory_order_relaxed); }
+  void completed_at(WallTime t) { last_complete_.store(unix_seconds(t), std::memory_order_relaxed); }
 
  private:
   const std::string name_, quote_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "exposition/catalogue.h"
 #include "log/log.h"
 
 namespace coinw::collect {
@@ -15,7 +16,7 @@ std::vector<uint64_t> sorted(std::vector<uint64_t> v) {
 }  // namespace
 
 WatchPass::WatchPass(std::string account, InviteeBook& book, std::vector<uint64_t> uids, Duration interval)
-    : Pass("watch", book.quote()),
+    : InviteePass("watch", book.quote()),
       account_(std::move(account)),
       book_(book),
       uids_(sorted(std::move(uids))),
@@ -68,6 +69,13 @@ bool WatchPass::apply(const api::InviteeQuery& query, const api::InviteePage& pa
   round_.clear();
   completed_at(now.wall);
   return true;
+}
+
+void WatchPass::collect(exposition::FamilySet& out, const InviteeRender& r) const {
+  if (!r.fresh) return;
+  const auto quote = exposition::with(r.account, "quote", this->quote());
+  for (uint64_t uid : uids_)
+    exposition::sample(out, exposition::metric::invitee_watched, exposition::with(quote, "uid", std::to_string(uid)), 1);
 }
 
 }  // namespace coinw::collect

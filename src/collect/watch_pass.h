@@ -6,19 +6,24 @@
 #include <vector>
 
 #include "collect/invitee_book.h"
-#include "collect/pass.h"
+#include "collect/invitee_pass.h"
 
 namespace coinw::collect {
 
-class WatchPass final : public Pass {
+class WatchPass final : public InviteePass {
  public:
   WatchPass(std::string account, InviteeBook& book, std::vector<uint64_t> uids, Duration interval);
 
   std::optional<Want> wants(const Now& now) const override;
+  // Its values live in the cumulative pass's book, which drops and keeps them.
+  bool drop_stale() override { return false; }
+  void collect(exposition::FamilySet& out, const InviteeRender& r) const override;
+  StateSlice snapshot() const override { return {}; }
+  bool restore(const nlohmann::json&, const RestoreContext&, bool) override { return false; }
+
+ protected:
   api::InviteeQuery take(const Now& now) override;
   bool apply(const api::InviteeQuery& query, const api::InviteePage& page, const Now& now) override;
-
-  const std::vector<uint64_t>& uids() const { return uids_; }  // sorted
 
  private:
   std::optional<size_t> due(const Now& now) const;  // the longest-waiting due uid

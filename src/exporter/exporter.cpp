@@ -1,57 +1,21 @@
 #include "exporter/exporter.h"
 
-
 #include <cmath>
 #include <future>
 #include <sstream>
 
 #include "exposition/catalogue.h"
+#include "exporter/landing_page.h"
 #include "exporter/process_metrics.h"
 #include "log/log.h"
 
 namespace coinw::exporter {
-namespace {
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-std::string format_time(const std::optional<collect::WallTime>& t) {
-  if (!t) return "never";
-  auto secs = std::chrono::system_clock::to_time_t(*t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
-}
-
-std::string health_cell(bool enabled, const collect::CollectorHealth& h, size_t rows) {
-  if (!enabled) return "<td>disabled</td>";
-  std::string state = !h.success ? "not yet refreshed" : *h.success ? "ok" : "failing";
-  return "<td>" + state + ", " + std::to_string(rows) + " rows, last success " + format_time(h.last_success) +
-         "</td>";
-}
-
-}  // namespace
-
 Exporter::Exporter(Clock& clock, TransportFactory transports)
     : clock_(clock), transports_(std::move(transports)), gate_(clock), accounts_(std::make_shared<Accounts>()) {}
 
 Exporter::~Exporter() {
   if (!state_) return;
-  const auto nick = global_.nick_name;
-  for (const auto& a : *snapshot()) state_->save(a->collector->state_snapshot(nick));
+  for (const auto& a : *snapshot()) a->collector->save_state(global_.nick_name);
   state_->flush();
 }
 
@@ -62,20 +26,20 @@ void Exporter::apply(const config::Config& config) {
   if (const auto& dir = config.global.state_dir; dir.empty())
     state.reset();
   else if (!state || state->dir() != dir)
-    state = std::make_shared<collect::StateStore>(dir);
+    state = std::make_shared<collect::StateDir>(dir);
   for (const auto& a : config.accounts) {
     auto settings = collect::derive_client_settings(config.global, a);
     std::shared_ptr<Served> kept;
     for (const auto& o : *old)
-      if (o->collector->config() == a && o->collector->client_settings() == settings) kept = o;
+      if (o->config == a && o->settings == settings) kept = o;
     if (kept) {
       next->push_back(std::move(kept));
       continue;
     }
-    auto transport = transports_(settings.transport);
     auto served = std::make_shared<Served>();
-    served->collector =
-        std::make_shared<collect::AccountCollector>(a, std::move(settings), gate_, clock_, std::move(transport));
+    served->collector = std::make_shared<collect::AccountCollector>(a, settings, gate_, clock_, transports_(settings.transport));
+    served->config = a;
+    served->settings = std::move(settings);
     next->push_back(std::move(served));
   }
   for (const auto& a : *next) a->collector->use_state(state);  // kept accounts follow a changed state_dir
@@ -84,9 +48,31 @@ void Exporter::apply(const config::Config& config) {
     for (const auto& a : *next) a->collector->restore_state(config.global.staleness_limit);
   started_ = true;
   state_ = std::move(state);
-  std::lock_guard lock(mu_);
-  accounts_ = std::move(next);
-  global_ = config.global;
+  {
+    std::lock_guard lock(mu_);
+    accounts_ = std::move(next);
+    global_ = config.global;
+  }
+  record_reload(true);
+}
+
+ReloadResult Exporter::reload(const std::string& path) {
+  std::lock_guard lock(reload_mu_);
+  try {
+    auto next = config::load_config_file(path);
+    apply(next.config);
+    log_config_warnings(next.warnings);
+    log::info("configuration reloaded", {{"accounts", std::to_string(next.config.accounts.size())}});
+    return {true, "configuration reloaded\n"};
+  } catch (const std::exception& e) {  // ConfigError, or a file that cannot be read
+    record_reload(false);
+    log::error("configuration reload failed; keeping the previous one", {{"err", e.what()}});
+    return {false, std::string("reload failed: ") + e.what() + "\n"};
+  }
+}
+
+void log_config_warnings(const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) log::warn("configuration warning", {{"warning", w}});
 }
 
 void Exporter::record_reload(bool ok) {
@@ -132,7 +118,7 @@ web::Response Exporter::probe(const web::ScrapeRequest& request) {
     return web::text_response(400, "the account parameter is required\n");
   auto accounts = snapshot();
   for (const auto& a : *accounts)
-    if (a->collector->config().name == name->second) return scrape(request, Accounts{a}, false);
+    if (a->config.name == name->second) return scrape(request, Accounts{a}, false);
   return web::text_response(404, "no such account in the configuration\n");
 }
 
@@ -189,26 +175,13 @@ void Exporter::collect_self(exposition::FamilySet& out) const {
   exposition::sample(out, metric::exporter_config_last_reload_successful, {}, last_reload_ok_ ? 1 : 0);
   if (last_reload_success_)
     exposition::sample(out, metric::exporter_config_last_reload_success_timestamp, {},
-                       std::chrono::duration<double>(last_reload_success_->time_since_epoch()).count());
+                       unix_seconds(*last_reload_success_));
 }
 
 std::string Exporter::landing_page(std::string_view telemetry_path) const {
-  auto accounts = snapshot();
-  const BuildInfo b = build_info();
-  std::ostringstream html;
-  html << "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>CoinW Exporter</title></head><body>"
-       << "<h1>CoinW Exporter</h1><p>Version " << html_escape(b.version) << " (" << html_escape(b.revision)
-       << ")</p><ul><li><a href=\"" << html_escape(telemetry_path.substr(1)) << "\">Metrics</a></li><li><a href=\"-/healthy\">Health</a></li>"
-       << "<li><a href=\"-/ready\">Readiness</a></li></ul>"
-       << "<h2>Accounts</h2><table border=\"1\"><tr><th>account</th><th>invitee assets</th><th>sub-accounts</th></tr>";
-  for (const auto& a : *accounts) {
-    auto s = a->collector->status();
-    html << "<tr><td>" << html_escape(s.name) << "</td>"
-         << health_cell(s.invitees_enabled, s.invitees, s.invitee_rows)
-         << health_cell(s.sub_accounts_enabled, s.sub_accounts, s.sub_account_rows) << "</tr>";
-  }
-  html << "</table></body></html>";
-  return html.str();
+  std::vector<collect::AccountStatus> accounts;
+  for (const auto& a : *snapshot()) accounts.push_back(a->collector->status());
+  return render_landing_page(build_info(), telemetry_path, accounts);
 }
 
 }  // namespace coinw::exporter

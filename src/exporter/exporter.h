@@ -20,15 +20,28 @@ namespace coinw::exporter {
 
 using TransportFactory = std::function<std::unique_ptr<api::Transport>(const api::TransportOptions&)>;
 
+// One log line per warning of a configuration that loaded.
+void log_config_warnings(const std::vector<std::string>& warnings);
+
+struct ReloadResult {
+  bool ok = false;
+  std::string message;  // for the one who asked (POST /-/reload)
+};
+
 class Exporter {
  public:
   explicit Exporter(Clock& clock, TransportFactory transports = api::make_http_transport);
-
-  // A configuration that loaded is usable: every mistake is caught by the loader.
-  void apply(const config::Config& config);
   // Writes every account's cache to global.state_dir, when set.
   ~Exporter();
-  void record_reload(bool ok);
+
+  // A configuration that loaded is usable: every mistake is caught by the
+  // loader. Accounts whose settings did not change keep their cached data.
+  // Counts as a successful (re)load.
+  void apply(const config::Config& config);
+  // Reads the configuration file again and applies it, or keeps the running
+  // one when it does not load; records and logs the outcome either way
+  // (coinw_exporter_config_last_reload_*), as blackbox_exporter's ReloadConfig.
+  ReloadResult reload(const std::string& path);
 
   // /metrics: every account, plus the exporter's own metrics; with
   // collect[]=exporter, the exporter's own metrics only; any other collect[]
@@ -41,8 +54,11 @@ class Exporter {
   bool ready() const;
 
  private:
-  // An account and its rendered data; a reload keeps both for an unchanged account.
+  // An account, what it was built from, and its rendered data; a reload keeps
+  // all of it for an account whose configuration and derived settings are unchanged.
   struct Served {
+    config::AccountConfig config;
+    collect::ClientSettings settings;
     std::shared_ptr<collect::AccountCollector> collector;
     RenderCache cache;
   };
@@ -52,6 +68,7 @@ class Exporter {
   TimePoint deadline(const web::ScrapeRequest& request, const config::GlobalConfig& g) const;
   web::Response scrape(const web::ScrapeRequest& request, const Accounts& accounts, bool with_self);
   void collect_self(exposition::FamilySet& out) const;
+  void record_reload(bool ok);
 
   Clock& clock_;
   TransportFactory transports_;
@@ -63,9 +80,10 @@ class Exporter {
   // leaves room for what the last one took from the end of its refresh to its last byte.
   std::atomic<Duration> last_serve_{};
   bool last_reload_ok_ = false;
-  std::shared_ptr<collect::StateStore> state_;  // global.state_dir; null: off
+  std::mutex reload_mu_;  // one reload at a time (SIGHUP and /-/reload)
+  std::shared_ptr<collect::StateDir> state_;  // global.state_dir; null: off
   bool started_ = false;  // state is loaded once, at start, not on reloads
-  std::optional<collect::WallTime> last_reload_success_;
+  std::optional<WallTime> last_reload_success_;
 };
 
 }  // namespace coinw::exporter

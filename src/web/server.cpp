@@ -29,7 +29,7 @@ constexpr const char* kText = "text/plain; charset=utf-8";
 constexpr const char* kHtml = "text/html; charset=utf-8";
 constexpr std::size_t kMaxRequestBody = 64 * 1024;
 
-// What the server withstands (README, "HTTP endpoints"): a worker only ever
+// docs/operations.md, "What the HTTP server withstands": a worker only ever
 // runs a handler, so these bound descriptors, not availability.
 StageLimits stage_limits() {
   StageLimits l;

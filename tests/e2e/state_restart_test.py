@@ -73,8 +73,9 @@ class StateRestart(unittest.TestCase):
             proc, url = harness.start_exporter(procs, EXPORTER, config, "--log.level=debug", name="first")
             before = series(harness.get_text(url + "/metrics", timeout=120)[1])
             self.assertEqual(before['coinw_invitees{account="main",quote="usdt"}'], INVITEES)
-            self.assertEqual(before['coinw_state_load_failures_total{account="main"}'], 1, "no file yet: counted")
-            self.assertIn("ignoring state file", procs.log("first"))
+            self.assertEqual(before['coinw_state_load_failures_total{account="main"}'], 0, "no file yet: no failure")
+            self.assertIn("no state file yet", procs.log("first"))
+            self.assertNotIn("level=warn", procs.log("first"))
             harness.wait_for(lambda: os.path.exists(state_file), 30, "the state file after a complete pass")
             self.stop(proc)
 

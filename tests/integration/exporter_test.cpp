@@ -93,7 +93,6 @@ TEST_F(ExporterTest, GoldenMetricsForASeededSimulator) {
   o.sub_accounts = 6;
   o.now = *parse_coinw_time("2026-06-15 10:00:00", 0);  // recent movements fixed too
   serve_demo(o);
-  exp_.record_reload(true);
   const std::string got = normalise(scrape());
   const std::string path = std::string(COINW_TEST_DATA) + "/golden/metrics.txt";
   if (std::getenv("COINW_UPDATE_GOLDEN")) {
@@ -358,7 +357,6 @@ TEST_F(ExporterTest, PromtoolFindsNothingToLint) {
   sim::Options o;
   o.invitees = 30;
   serve_demo(o);
-  exp_.record_reload(true);
   EXPECT_EQ(testing::promtool_problems(scrape()), "");
 }
 

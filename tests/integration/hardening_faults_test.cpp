@@ -115,7 +115,6 @@ class Hardening : public ::testing::Test {
     a.sub_accounts.min_refresh_interval = kRefresh;
     c.accounts = {a};
     exp_.apply(c);
-    exp_.record_reload(true);
   }
 
   std::unique_ptr<sim::Simulator> make_sim(bool tls, const std::string& host, int port, const std::string& key,

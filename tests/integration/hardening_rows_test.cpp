@@ -90,7 +90,6 @@ Scrape scrape_with(const std::string& invitees, const std::string& subs,
   a.invitee_assets.quotes = {"usdt"};
   c.accounts = {a};
   exp.apply(c);
-  exp.record_reload(true);
   Scrape s;
   auto res = exp.metrics({});
   EXPECT_EQ(res.status, 200);

@@ -2,6 +2,8 @@
 // nothing kept forever, no sudden wipe, and sums of complete passes only.
 #include "collect/invitee_book.h"
 
+#include "collect/amount_sum.h"
+
 #include <gtest/gtest.h>
 
 #include <set>

@@ -399,7 +399,7 @@ TEST_F(InviteePasses, AFinalWindowSurvivesARestartAndCostsNothing) {
   const auto dir = std::filesystem::temp_directory_path() / ("coinw-windows-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  auto store = std::make_shared<StateStore>(dir);
+  auto store = std::make_shared<StateDir>(dir);
   auto ia = with_windows({WindowKind::previous_month, WindowKind::today});
   {
     auto c = make(ia);
