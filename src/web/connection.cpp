@@ -190,6 +190,11 @@ Connection::Io Connection::send_tls() {
   return Io::done;
 }
 
+void Connection::abort() {
+  const linger reset{1, 0};
+  setsockopt(fd_, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+}
+
 void Connection::peer(std::string& ip, int& port) const { address(peer_, ip, port); }
 
 void Connection::local(std::string& ip, int& port) const {

@@ -48,6 +48,9 @@ class Connection {
   void queue_shared(std::shared_ptr<const std::string> owner, std::string_view bytes);
   void after_sent(std::function<void()> fn);
   bool has_output() const { return !out_.empty(); }
+  // Closing will reset the connection instead of leaving the kernel to deliver
+  // what it holds: for an answer that will never be whole anyway.
+  void abort();
 
   int fd() const { return fd_; }
   // Numeric address and port of the client, or of our end.

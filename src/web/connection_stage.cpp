@@ -157,6 +157,9 @@ void ConnectionStage::Impl::enter(Slot* s, Phase p) {
 void ConnectionStage::Impl::close(Slot* s) {
   if (s->list) s->list->erase(s->pos);
   s->list = nullptr;
+  // A client that stopped reading would keep the rest of its answer in the
+  // kernel as an orphaned socket for minutes.
+  if (s->conn->has_output()) s->conn->abort();
   s->conn.reset();  // the descriptor is free from here on
   auto it = slots.find(s);
   closed.push_back(std::move(it->second));
