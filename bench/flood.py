@@ -179,7 +179,8 @@ def report_rows(res):
     for r in res["runs"]:
         g = r["gzip_ms"]
         rss, heap = r["rss_kib"], r["heap"]
-        rows.append(("flood", f"{r['n']:>6} {r['kind']:9}: scrape gzip median / max, plain ({r['plain_bytes'] / 1e6:.1f} MB)",
+        rows.append(("flood", f"{r['n']:>6} {r['kind']:9}: scrape gzip ({r['gzip_bytes'] / 1e6:.1f} MB) median / max, "
+                              f"plain ({r['plain_bytes'] / 1e6:.1f} MB)",
                      f"{g[len(g) // 2]:.0f} / {g[-1]:.0f} ms, {r['plain_ms']:.0f} ms"))
         rows.append(("flood", f"{'':>6} {'':9}  opened in; first scrape right after; all handled in; still open",
                      f"{r['open_s']:.1f} s; {fmt_ms(r['first_ms'])}; {r['handled_s']:.1f} s; {r['still_open']}"))

@@ -298,11 +298,7 @@ TEST(WebStage, OutOfDescriptorsTheLongestWaitingConnectionMakesRoom) {
   const int late = ::socket(AF_INET, SOCK_STREAM, 0);
   c.fds.push_back(late);
   Exhausted none_left;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(s.port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(late, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_TRUE(testing::connect_to(late, s.port));
   send_all(late, kGet);
   EXPECT_TRUE(s.whole(receive_answers(late, 1, 2)));
   EXPECT_TRUE(closed_by_peer(oldest, 20s));
@@ -327,11 +323,7 @@ TEST(WebStage, OutOfDescriptorsWithNothingToCloseAcceptingWaitsWithoutSpinning) 
   c.fds.push_back(late);
   {
     Exhausted none_left;
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(s.port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::connect(late, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_TRUE(testing::connect_to(late, s.port));
     send_all(late, kGet);
     // The only connection is at the worker: nothing may be closed for the new one.
     const double before = cpu.seconds();
