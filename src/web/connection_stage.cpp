@@ -42,6 +42,8 @@ constexpr auto kWarnEvery = std::chrono::seconds(10);
 constexpr int kUnsentLimit = 32 * 1024;
 // A flood this large gives its memory back to the system once it is gone.
 constexpr size_t kTrimAfter = 256;
+// ... once connections have stopped closing for this long.
+constexpr milliseconds kTrimDelay{1000};
 
 SteadyTime now() { return std::chrono::steady_clock::now(); }
 
@@ -92,6 +94,7 @@ struct ConnectionStage::Impl {
   bool accepting = false;
   SteadyTime resume_at{};
   size_t peak = 0;  // connections open at once since the last trim
+  std::optional<SteadyTime> trim_at;
   bool closing = false;  // stop() seen
   SteadyTime grace_end{};
   SteadyTime last_warning{};
@@ -167,11 +170,9 @@ void ConnectionStage::Impl::close(Slot* s) {
   // A descriptor or slot came free: a paused accept may try again.
   if (!accepting && !closing) resume_at = now();
   // glibc keeps what a flood's connections and answers used for later, so
-  // resident memory would stay at the flood's level.
-  if (peak >= kTrimAfter && slots.size() * 16 <= peak) {
-    malloc_trim(0);
-    peak = slots.size();
-  }
+  // resident memory would stay at the flood's level: once most are gone and
+  // the rest have stopped closing, it goes back to the system.
+  if (peak >= kTrimAfter && slots.size() * 16 <= peak) trim_at = now() + kTrimDelay;
 }
 
 void ConnectionStage::Impl::arm(Slot* s, Connection::Io io) {
@@ -361,6 +362,11 @@ void ConnectionStage::Impl::expire() {
   if (closing && t >= grace_end)
     while (!sending.empty()) close(sending.front());
   if (!accepting && !closing && t >= resume_at) set_accepting(true);
+  if (trim_at && t >= *trim_at) {
+    malloc_trim(0);
+    peak = slots.size();
+    trim_at.reset();
+  }
 }
 
 int ConnectionStage::Impl::wait_ms() const {
@@ -370,6 +376,7 @@ int ConnectionStage::Impl::wait_ms() const {
     if (!l->empty()) earliest(l->front()->since + timeout_of(l));
   if (!accepting && !closing) earliest(resume_at);
   if (closing && !sending.empty()) earliest(grace_end);
+  if (trim_at) earliest(*trim_at);
   if (!next) return -1;
   const auto ms = std::chrono::ceil<milliseconds>(*next - now()).count();
   return static_cast<int>(std::clamp<long long>(ms, 0, 60'000));
