@@ -42,7 +42,7 @@ constexpr auto kWarnEvery = std::chrono::seconds(10);
 constexpr int kUnsentLimit = 32 * 1024;
 // A flood this large gives its memory back to the system once it is gone.
 constexpr size_t kTrimAfter = 256;
-// ... once connections have stopped closing for this long.
+// ... this long after it ended, so that its last connections are gone too.
 constexpr milliseconds kTrimDelay{1000};
 
 SteadyTime now() { return std::chrono::steady_clock::now(); }
@@ -170,9 +170,9 @@ void ConnectionStage::Impl::close(Slot* s) {
   // A descriptor or slot came free: a paused accept may try again.
   if (!accepting && !closing) resume_at = now();
   // glibc keeps what a flood's connections and answers used for later, so
-  // resident memory would stay at the flood's level: once most are gone and
-  // the rest have stopped closing, it goes back to the system.
-  if (peak >= kTrimAfter && slots.size() * 16 <= peak) trim_at = now() + kTrimDelay;
+  // resident memory would stay at the flood's level: shortly after most of
+  // them are gone (the rest close meanwhile), it goes back to the system.
+  if (peak >= kTrimAfter && slots.size() * 16 <= peak && !trim_at) trim_at = now() + kTrimDelay;
 }
 
 void ConnectionStage::Impl::arm(Slot* s, Connection::Io io) {
