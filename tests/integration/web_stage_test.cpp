@@ -178,6 +178,32 @@ TEST(WebStage, AFullTableClosesTheConnectionThatWaitedLongest) {
   EXPECT_FALSE(closed_by_peer(younger, 200ms));
 }
 
+TEST(WebStage, AFullTableOfConnectionsBeingServedRefusesANewcomer) {
+  StageLimits l = one_worker();
+  l.max_connections = 1;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  Stage s(l, std::make_shared<std::string>("ok"), [&](std::string_view) {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return release; });
+  });
+  Sockets c;
+  const int busy = c.open(s.port, kGet);
+  while (s.served == 0) std::this_thread::sleep_for(1ms);
+  const int refused = c.open(s.port, kGet);
+  EXPECT_TRUE(closed_by_peer(refused, 20s)) << "nothing to close for it";
+  {
+    std::lock_guard lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  EXPECT_TRUE(s.whole(receive_answers(busy, 1, 2))) << "the request being served is answered";
+  std::this_thread::sleep_for(200ms);  // past the 100 ms pause
+  EXPECT_TRUE(s.whole(s.get())) << "the kept connection, idle now, makes room";
+  EXPECT_TRUE(closed_by_peer(busy, 20s));
+}
+
 TEST(WebStage, StopClosesWaitingConnectionsAndFinishesAnswers) {
   Stage s(one_worker(), std::make_shared<std::string>("ok"), [](std::string_view) { std::this_thread::sleep_for(300ms); });
   Sockets c;
