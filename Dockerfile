@@ -18,11 +18,13 @@ WORKDIR /src
 # Dependencies first, so that source edits do not invalidate the apt layer.
 COPY scripts/install-deps.sh scripts/install-deps.sh
 RUN scripts/install-deps.sh --build-only && rm -rf /var/lib/apt/lists/*
-# Only what the binaries are built from: editing tests or docs keeps this layer.
+# Only what the binaries are built from: editing tests or other docs keeps this
+# layer. The runbook is compiled into the exporter, which serves it at /runbook.
 COPY CMakeLists.txt ./
 COPY cmake cmake
 COPY bench bench
 COPY src src
+COPY docs/runbook.md docs/runbook.md
 # .dockerignore drops .git, so the revision comes in as an argument.
 ARG REVISION=unknown
 # The ccache cache mount makes rebuilds after a source edit incremental.

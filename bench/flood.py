@@ -15,7 +15,7 @@ resident memory and heap in use back at their steady level.
 
 Figures are printed, never asserted. Standard library only:
   bench/flood.py --build-dir build-bench [--sizes 100,1000,10000] [--invitees 5000]
-bench/run.py runs it too (scripts/bench.sh, or scripts/bench.sh --flood-only; --smoke
+bench/run.py runs it too (scripts/bench.sh, or scripts/bench.sh --only flood; --smoke
 runs N = 50 with 500 invitees, for ctest's bench_smoke).
 """
 import argparse
@@ -198,9 +198,8 @@ def main():
     p.add_argument("--invitees", type=int, default=5000)
     args = p.parse_args()
     build = os.path.abspath(args.build_dir)
-    machine = run.machine(build)
-    res = bench_flood(build, [int(x) for x in args.sizes.split(",")], args.invitees)
-    run.print_rows("flood", machine, report_rows(res))
+    run.print_machine(run.machine(build))
+    run.print_rows(report_rows(bench_flood(build, [int(x) for x in args.sizes.split(",")], args.invitees)))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@
   memory   resident memory per cached invitee row, and RSS over repeated refreshes
   flood    bench/flood.py: scrape latency while one client holds N half-sent, idle or
            non-reading connections (N = 100, 1,000, 10,000; 5,000 invitees in two quotes),
-           and the exporter's memory before, during and after (--flood-only: just this)
+           and the exporter's memory before, during and after (--only flood: just this)
   micro    the parsers, from coinw_bench
   passes   coinw_passes_bench (virtual time): windows [today, month, previous_month] at
            20,000 invitees, scraped for hours: when each pass first completes, steady
@@ -171,11 +171,15 @@ def fill(stack):
 
 # --- refresh ----------------------------------------------------------------------
 
-def bench_refresh(build, invitees, label, global_yaml="", interval=30.0, limit_s=900, sim_args=()):
-    """Prometheus-like scrapes until the first complete pass; per-scrape figures for the breakdown."""
-    log(f"refresh [{label}]: {invitees} invitees, pages of 100, scrape every {interval:.0f}s")
+def bench_refresh(build, invitees, label, global_yaml="", interval=30.0, limit_s=900, sim_args=(), timeout=None,
+                  quotes=("usdt",)):
+    """Prometheus-like scrapes (every `interval`, each with a `timeout` budget) until the first
+    complete pass; per-scrape figures for the breakdown. The bound is every page at 5/s."""
+    timeout = timeout or interval
+    log(f"refresh [{label}]: {invitees} invitees x {len(quotes)} quote(s), pages of 100, "
+        f"scrape every {interval:.0f}s with a {timeout:.0f}s timeout")
     st = Stack(build, invitees, sim_args=("--page-size-cap=100", *sim_args), global_yaml=global_yaml,
-               invitee_yaml="page_size: 100")
+               invitee_yaml="page_size: 100", quotes=quotes)
     try:
         scrapes, prev = [], {}
         t0_wall = time.time()
@@ -186,7 +190,7 @@ def bench_refresh(build, invitees, label, global_yaml="", interval=30.0, limit_s
             time.sleep(max(0.0, start - time.monotonic()))
             s0 = time.monotonic()
             # Prometheus asks for gzip, so compression counts against its timeout too.
-            m = st.metrics(timeout_header=interval, gzip_ok=True)
+            m = st.metrics(timeout_header=timeout, gzip_ok=True)
             s1 = time.monotonic()
             pages = m.get(REQUESTS, 0) - prev.get(REQUESTS, 0)
             scrapes.append({"start": s0 - t0, "duration": s1 - s0, "pages": pages,
@@ -202,7 +206,7 @@ def bench_refresh(build, invitees, label, global_yaml="", interval=30.0, limit_s
         counters = st.counters()
     finally:
         st.close()
-    pages_total = -(-invitees // 100)
+    pages_total = -(-invitees // 100) * len(quotes)
     ideal = pages_total / 5.0
     took = m[FULL_REFRESH] - t0_wall
     full = scrapes[:-1]
@@ -217,7 +221,7 @@ def bench_refresh(build, invitees, label, global_yaml="", interval=30.0, limit_s
         "ideal_seconds": ideal, "ratio": took / ideal, "scrapes": len(scrapes),
         "per_scrape_pages": [s["pages"] for s in scrapes],
         "per_scrape_duration": [round(s["duration"], 3) for s in scrapes],
-        "longest_scrape": max(s["duration"] for s in scrapes), "timeout": interval,
+        "longest_scrape": max(s["duration"] for s in scrapes), "timeout": timeout, "interval": interval,
         "gap_seconds": gaps, "in_scrape_seconds": in_scrape, "pace_per_s": pace,
         "mean_latency_ms": lat * 1000, "requests": counters["endpoints"]["invitee_assets"]["requests"],
         "violations": counters["endpoints"]["invitee_assets"]["violations"]
@@ -381,17 +385,20 @@ def main():
     p.add_argument("--build-dir", required=True)
     p.add_argument("--smoke", action="store_true")
     p.add_argument("--skip-refresh", action="store_true")
+    p.add_argument("--only", choices=["cold-start", "flood"], help="run one section and print its figures")
     p.add_argument("--json", help="also write the figures here")
     p.add_argument("--baseline-build", help="an earlier build to measure beside this one")
-    p.add_argument("--flood-only", action="store_true", help="only bench/flood.py's figures")
     args = p.parse_args()
     build = os.path.abspath(args.build_dir)
     smoke = args.smoke
+    if args.only == "cold-start":
+        print_rows(cold_start_rows(bench_cold_start(build, smoke)))
+        return
     import flood  # it imports this module for its helpers
     flood_args = ([50], 500) if smoke else ([100, 1000, 10000], 5000)
-    if args.flood_only:
-        m = machine(build)
-        print_rows(f"flood ({'smoke' if smoke else 'full'} mode)", m, flood.report_rows(flood.bench_flood(build, *flood_args)))
+    if args.only == "flood":
+        print_machine(machine(build))
+        print_rows(flood.report_rows(flood.bench_flood(build, *flood_args)))
         return
 
     render_n = 2000 if smoke else 50000
@@ -426,6 +433,7 @@ def main():
             res["refresh"].append(bench_refresh(
                 build, 100000, "offset 100ms, margin 0ms",
                 global_yaml="scrape_timeout_offset: 100ms\n  rate_limits: { safety_margin: 0ms }"))
+    res["cold_start"] = bench_cold_start(build, smoke)
     res["passes"] = [bench_passes(build, smoke, extra) for extra in
                      ([], ["--min-refresh=600", "--window-refresh=900", "--watch=10"])]
     if args.json:
@@ -434,16 +442,33 @@ def main():
     report(res)
 
 
-def print_rows(title, m, rows):
-    w = max(len(r[1]) for r in rows)
-    print()
-    print(title)
+def bench_cold_start(build, smoke):
+    """Issue 21's cold start: 5,000 invitees in two quotes (100 pages), scraped at Prometheus'
+    usual cadences with a 10 s timeout, on loopback and with 0-100 ms of network delay."""
+    invitees = 500 if smoke else 5000
+    cadences = [(60, 10)] if smoke else [(60, 10), (30, 10), (15, 10)]
+    delays = [0] if smoke else [0, 100]
+    return [bench_refresh(build, invitees, f"every {i}s, timeout {t}s, delay 0-{d} ms", interval=i, timeout=t,
+                          quotes=("usdt", "usdc"), sim_args=(f"--delay-max-ms={d}",))
+            for d in delays for i, t in cadences]
+
+
+def cold_start_rows(runs):
+    return [("cold start", f"{r['invitees']} invitees x 2 quotes ({r['pages']} pages), {r['label']}",
+             f"{r['seconds']:.1f} s vs {r['ideal_seconds']:.1f} s at 5/s = {r['ratio']:.3f}x (target <= 1.1), "
+             f"{r['scrapes']} scrape(s), {r['violations']} violations, {r['rate_limited']} x 29001") for r in runs]
+
+
+def print_machine(m):
     print(f"machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB, {m['compiler']}, "
           f"load average at start {' '.join(f'{x:.2f}' for x in m['load_at_start'])}")
-    print(f"{'area':8} {'figure':{w}}  value")
-    print(f"{'-' * 8} {'-' * w}  {'-' * 40}")
-    for area, what, value in rows:
-        print(f"{area:8} {what:{w}}  {value}")
+
+
+def print_rows(rows):
+    w = max(len(r[1]) for r in rows)
+    print()
+    for section, what, value in rows:
+        print(f"{section:<11} {what:<{w}}  {value}")
 
 
 def bench_passes(build, smoke, extra):
@@ -554,9 +579,17 @@ def report(res):
                      f"{r['longest_scrape']:.2f} s vs {r['timeout']:.0f} s"))
         rows.append(("refresh", "  mean latency, simulator violations, 29001 answers",
                      f"{r['mean_latency_ms']:.1f} ms, {r['violations']}, {r['rate_limited']}"))
+    rows += cold_start_rows(res["cold_start"])
     import flood
     rows += flood.report_rows(res["flood"])
-    print_rows(f"coinw-exporter benchmarks ({res['mode']} mode)", res["machine"], rows)
+    w = max(len(r[1]) for r in rows)
+    print()
+    print(f"coinw-exporter benchmarks ({res['mode']} mode)")
+    print_machine(res["machine"])
+    print(f"{'area':8} {'figure':{w}}  value")
+    print(f"{'-' * 8} {'-' * w}  {'-' * 40}")
+    for area, what, value in rows:
+        print(f"{area:8} {what:{w}}  {value}")
     for out in res.get("passes", []):
         print()
         print(out, end="")

@@ -29,8 +29,8 @@ install(FILES ${PROJECT_SOURCE_DIR}/deploy/systemd/coinw-exporter.default
         DESTINATION /\${COINW_ETC}/default RENAME coinw-exporter)
 install(FILES README.md CHANGELOG.md docs/runbook.md DESTINATION ${coinw_doc})
 install(FILES LICENSE DESTINATION ${coinw_doc} RENAME copyright)
-install(FILES config/example.yml config/alerts.yml config/prometheus.yml config/prometheus-sharded.yml
-              config/prometheus-ha.yml dashboards/coinw-affiliate.json dashboards/coinw-subaccounts.json
+install(FILES config/example.yml config/alerts.yml config/alertmanager.yml config/prometheus.yml
+              config/prometheus-sharded.yml config/prometheus-ha.yml dashboards/coinw-affiliate.json dashboards/coinw-subaccounts.json
               dashboards/coinw-exporter.json
         DESTINATION ${coinw_doc}/examples)
 

@@ -15,7 +15,7 @@ build_pkgs=(
 )
 test_pkgs=(
   git openssl libgtest-dev libgmock-dev libbenchmark-dev
-  prometheus python3 python3-yaml curl dpkg-dev
+  prometheus prometheus-alertmanager jsonnet python3 python3-yaml curl dpkg-dev
   clang libclang-rt-14-dev wrk python3-prometheus-client
 )
 runtime_pkgs=(
@@ -40,10 +40,11 @@ done
 
 echo "install-deps: installing ${missing[*]}"
 SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
-# Debian's prometheus package (wanted here for promtool and the end-to-end
-# tests) starts a server from its maintainer scripts. A policy-rc.d that
-# answers 101 forbids every service start during this install; an existing one
-# (container images ship one) is left as it is.
+# Debian's prometheus and prometheus-alertmanager packages (wanted here for
+# promtool, amtool and the end-to-end tests) start servers from their
+# maintainer scripts. A policy-rc.d that answers 101 forbids every service
+# start during this install; an existing one (container images ship one) is
+# left as it is.
 policy=/usr/sbin/policy-rc.d
 marker="installed by coinw-exporter scripts/install-deps.sh"
 # Ours also when an interrupted run left it behind.
@@ -54,11 +55,12 @@ if [[ ! -e $policy ]] || grep -qF "$marker" "$policy"; then
 fi
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# Nor should it start at the next boot: the tests start their own servers.
-if [[ " ${missing[*]} " == *" prometheus "* ]]; then
+# Nor should they start at the next boot: the tests start their own servers.
+for service in prometheus prometheus-alertmanager; do
+  [[ " ${missing[*]} " == *" $service "* ]] || continue
   if [[ -d /run/systemd/system ]]; then
-    $SUDO systemctl disable --quiet prometheus.service || true
+    $SUDO systemctl disable --quiet "$service.service" || true
   else
-    $SUDO update-rc.d prometheus disable >/dev/null 2>&1 || true
+    $SUDO update-rc.d "$service" disable >/dev/null 2>&1 || true
   fi
-fi
+done

@@ -9,6 +9,7 @@
 #include "config/config.h"
 #include "exporter/cli.h"
 #include "exporter/exporter.h"
+#include "exporter/runbook.h"
 #include "log/log.h"
 #include "web/server.h"
 
@@ -85,6 +86,7 @@ int main(int argc, char** argv) {
   handlers.metrics = [&](const web::ScrapeRequest& r) { return exp.metrics(r); };
   handlers.probe = [&](const web::ScrapeRequest& r) { return exp.probe(r); };
   handlers.landing_page = [&] { return exp.landing_page(cli.telemetry_path); };
+  handlers.runbook = [] { return exporter::runbook_page(); };
   handlers.ready = [&] { return exp.ready(); };
   if (cli.enable_lifecycle) handlers.reload = reload;
   // The "listening" line says how many connections that allows.

@@ -16,16 +16,28 @@ using exposition::sample;
 using exposition::with;
 namespace metric = exposition::metric;
 
-std::vector<Scheduler> lanes_of(const std::vector<std::unique_ptr<Collector>>& collectors) {
-  std::map<Lane, std::vector<Scheduler::Entry>> lanes;
-  for (size_t i = 0; i < collectors.size(); ++i)
-    for (Pass* p : collectors[i]->passes()) lanes[collectors[i]->lane()].push_back({p, i});
-  std::vector<Scheduler> out;
-  for (auto& [lane, entries] : lanes) out.emplace_back(std::move(entries));
-  return out;
-}
+// A lane sends with deadlines this far ahead, so that a limiter never makes it
+// sleep longer (through a 30 s pause, say) than a cancellation may wait.
+constexpr Duration kSlice = std::chrono::seconds(2);
+// While a pass may still start, an idle lane looks again this often: a pass
+// due meanwhile starts at most this late.
+constexpr Duration kTick = std::chrono::milliseconds(250);
 
 }  // namespace
+
+// One lane's scheduler and the thread that runs it.
+struct AccountCollector::LaneWorker {
+  explicit LaneWorker(std::vector<Scheduler::Entry> entries) : scheduler(std::move(entries)) {}
+  Scheduler scheduler;
+  std::vector<size_t> collectors;
+  std::map<size_t, Duration> spent;  // in the refresh in progress, by collector
+  // Guarded by flight_mu_:
+  std::thread thread;
+  bool running = false;
+  bool wake = false;      // a scrape came since the lane last looked
+  uint64_t seen = 0;      // the scrapes the current round knows of
+  uint64_t idle_for = 0;  // the scrapes it had seen when it last found nothing due
+};
 
 AccountCollector::AccountCollector(const config::AccountConfig& account, const ClientSettings& settings,
                                    ratelimit::RateGate& gate, Clock& clock, std::unique_ptr<api::Transport> transport)
@@ -35,67 +47,143 @@ AccountCollector::AccountCollector(const config::AccountConfig& account, const C
       api_metrics_(name_),
       client_({account.api_key, account.secret_key}, *transport_, gate, settings.client, &api_metrics_),
       collectors_(make_collectors(account, settings.client.time_zone_offset_seconds)),
-      lanes_(lanes_of(collectors_)),
-      health_(collectors_.size()) {
-  for (const auto& c : collectors_) all_light_ = all_light_ && c->light();
+      health_(collectors_.size()),
+      failing_(collectors_.size()) {
+  std::map<Lane, std::vector<Scheduler::Entry>> entries;
+  for (size_t i = 0; i < collectors_.size(); ++i) {
+    all_light_ = all_light_ && collectors_[i]->light();
+    for (Pass* p : collectors_[i]->passes()) entries[collectors_[i]->lane()].push_back({p, i});
+  }
+  for (auto& [lane, e] : entries) {
+    auto worker = std::make_unique<LaneWorker>(std::move(e));
+    for (size_t i = 0; i < collectors_.size(); ++i)
+      if (collectors_[i]->lane() == lane) worker->collectors.push_back(i);
+    lanes_.push_back(std::move(worker));
+  }
+}
+
+AccountCollector::~AccountCollector() { stop(); }
+
+void AccountCollector::stop() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(flight_mu_);
+    stopping_ = true;
+    for (auto& lane : lanes_)
+      if (lane->thread.joinable()) threads.push_back(std::move(lane->thread));
+  }
+  flight_cv_.notify_all();
+  for (auto& t : threads) t.join();
 }
 
 void AccountCollector::refresh(TimePoint deadline, const ExposeSettings& settings) {
-  const TimePoint arrival = clock_.now();
-  {
-    std::unique_lock lock(flight_mu_);
-    // Another scrape's refresh may outlast our budget: then serve what we have.
-    if (!clock_.wait_until(flight_done_, lock, deadline, [this] { return !in_flight_; })) return;
-    // A scrape that waited for another's refresh serves its result.
-    if (last_refresh_end_ && *last_refresh_end_ >= arrival) return;
-    in_flight_ = true;
+  std::vector<std::thread> ended;
+  std::unique_lock lock(flight_mu_);
+  if (stopping_) return;
+  last_scrape_ = clock_.now();
+  expose_ = settings;
+  const uint64_t scrape = ++scrapes_;
+  for (auto& lane : lanes_) {
+    lane->wake = true;
+    if (lane->running) continue;
+    if (lane->thread.joinable()) ended.push_back(std::move(lane->thread));
+    lane->running = true;
+    lane->thread = std::thread([this, l = lane.get()] { work(*l); });
   }
-  struct Landing {
-    AccountCollector& self;
-    ~Landing() {
-      {
-        std::lock_guard lock(self.flight_mu_);
-        self.in_flight_ = false;
-        self.last_refresh_end_ = self.clock_.now();
-      }
-      self.flight_done_.notify_all();
-    }
-  } landing{*this};
-  drop_stale(settings);
+  flight_cv_.notify_all();
+  lock.unlock();
+  for (auto& t : ended) t.join();  // threads that had already left their loop
+  lock.lock();
+  clock_.wait_until(flight_cv_, lock, deadline, [&] {
+    for (const auto& lane : lanes_)
+      if (lane->running && lane->idle_for < scrape) return false;
+    return true;
+  });
+}
+
+void AccountCollector::work(LaneWorker& lane) {
   const Scheduler::Hooks hooks{
       [this](size_t c, bool completed, const Now& now) { answered(c, completed, now); },
       [this](size_t c, const api::ApiError& e) {
+        {
+          std::lock_guard lock(mu_);
+          failing_[c] = true;
+          health_[c].success = false;
+        }
         log::warn("collector failed", {{"account", name_},
                                        {"collector", std::string(collectors_[c]->name())},
                                        {"reason", std::string(api::to_string(e.reason))},
                                        {"err", e.message}});
       }};
-  for (auto& lane : lanes_) {
-    const auto outcome = lane.run(client_, clock_, [&] { return send_deadline(deadline); }, hooks);
+  // No scrape waits for the answer of a background request, so only the
+  // slice bounds it; once cancelled, a deadline already past refuses the next
+  // request unsent.
+  auto deadline = [this] { return clock_.now() + (stopping_ ? -kSlice : kSlice); };
+  std::unique_lock lock(flight_mu_);
+  while (!stopping_) {
+    if (lane.wake && lane.seen != scrapes_) lane.scheduler.retry_failed();
+    lane.wake = false;
+    lane.seen = scrapes_;
+    const TimePoint scraped = last_scrape_;
+    const ExposeSettings settings = expose_;
+    lock.unlock();
+    drop_stale(lane.collectors, settings);
+    const auto outcome = lane.scheduler.run(client_, clock_, deadline, hooks, scraped);
     if (outcome.rolled) data_changed();
-    std::lock_guard lock(mu_);
-    for (const auto& [c, work] : outcome.work) {
-      health_[c].success = !work.failed;
-      health_[c].duration_seconds = std::chrono::duration<double>(work.spent).count();
+    record(lane, outcome);
+    save(settings.nick_name, true);
+    lock.lock();
+    if (outcome.out_of_budget) continue;  // more is due now
+    lane.idle_for = lane.seen;
+    lane.spent.clear();
+    {
+      std::lock_guard health(mu_);
+      for (size_t c : lane.collectors) failing_[c] = false;
     }
+    flight_cv_.notify_all();
+    if (!idle(lane, lock)) break;
   }
-  save(settings.nick_name, true);
+  lane.running = false;
+  lane.idle_for = scrapes_;
+  flight_cv_.notify_all();
 }
 
-TimePoint AccountCollector::send_deadline(TimePoint deadline) const {
-  // Leave room for the answer: twice the last latency, at least 50 ms.
-  return deadline - std::max<Duration>(std::chrono::milliseconds(50), 2 * api_metrics_.last_latency());
+bool AccountCollector::idle(LaneWorker& lane, std::unique_lock<std::mutex>& lock) {
+  // Awake while a pass may still start (a scrape came within its interval):
+  // a tick runs the lane again to start what became due since.
+  for (;;) {
+    if (stopping_) return false;
+    if (lane.wake) return true;
+    const TimePoint quiet = last_scrape_ + lane.scheduler.watch_window();
+    const TimePoint now = clock_.now();
+    if (now >= quiet) return false;
+    if (!clock_.wait_until(flight_cv_, lock, std::min(now + kTick, quiet), [&] { return stopping_ || lane.wake; }) &&
+        clock_.now() < quiet)
+      return true;
+  }
+}
+
+void AccountCollector::record(LaneWorker& lane, const Scheduler::Outcome& outcome) {
+  std::lock_guard lock(mu_);
+  // The refresh in progress so far: it spans rounds until nothing is due.
+  for (const auto& [c, w] : outcome.work) {
+    lane.spent[c] += w.spent;
+    health_[c].duration_seconds = std::chrono::duration<double>(lane.spent[c]).count();
+  }
 }
 
 void AccountCollector::answered(size_t collector, bool completed, const Now& now) {
   data_changed();
   std::lock_guard lock(mu_);
   CollectorHealth& h = health_[collector];
+  // Failing since one request of the refresh in progress failed.
+  h.success = !failing_[collector];
   h.last_success = now.wall;
   h.last_success_steady = now.steady;
   if (!completed) return;
-  // A light collector's list is saved with the next pass of the others.
-  state_dirty_ = state_dirty_ || !collectors_[collector]->light() || all_light_;
+  // A light collector's list is saved with the next pass of the others, but
+  // for its first one.
+  state_dirty_ = state_dirty_ || !collectors_[collector]->light() || all_light_ || !h.last_full_refresh;
   if (auto full = collectors_[collector]->full_refresh_time()) h.last_full_refresh = full;
 }
 
@@ -103,9 +191,9 @@ bool AccountCollector::stale(const CollectorHealth& h, const ExposeSettings& s) 
   return !h.last_success_steady || clock_.now() - *h.last_success_steady > s.staleness_limit;
 }
 
-void AccountCollector::drop_stale(const ExposeSettings& settings) {
+void AccountCollector::drop_stale(const std::vector<size_t>& collectors, const ExposeSettings& settings) {
   std::lock_guard lock(mu_);
-  for (size_t i = 0; i < collectors_.size(); ++i) {
+  for (size_t i : collectors) {
     if (!stale(health_[i], settings) || !collectors_[i]->drop_stale()) continue;
     log::warn("dropping stale data", {{"account", name_}, {"collector", std::string(collectors_[i]->name())}});
     data_changed();

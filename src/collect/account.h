@@ -1,16 +1,23 @@
 #pragma once
 // Everything the exporter knows about one configured account: its API client
-// and its collectors (collector.h), and what is common to them: single flight,
-// the scrape's budget, staleness, the data version, success and duration per
-// collector, and the account's state file. A scrape calls refresh() with its
-// deadline, then renders; refreshes are single-flight, so concurrent scrapes
-// cost the API no more than one.
+// and its collectors (collector.h), and what is common to them: the refresh,
+// staleness, the data version, success and duration per collector, and the
+// account's state file.
+//
+// A scrape triggers everything, and the refresh it starts uses the whole rate
+// CoinW allows: each lane (the collectors that share a rate limit) refreshes on
+// a thread of its own, which goes on after the scrape's answer is sent, until
+// nothing is due; it stays awake while a pass may still start (a scrape came
+// within that pass's interval, scheduler.h), then ends. A scrape waits for the
+// lanes up to its deadline and serves what is ready; concurrent scrapes join
+// the running refresh (single flight), so an HA pair costs CoinW one refresh.
 #include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/client.h"
@@ -63,9 +70,15 @@ class AccountCollector {
  public:
   AccountCollector(const config::AccountConfig& account, const ClientSettings& settings, ratelimit::RateGate& gate,
                    Clock& clock, std::unique_ptr<api::Transport> transport);
+  ~AccountCollector();  // stop()s
 
   const std::string& name() const { return name_; }
+  // A scrape: wakes (or starts) the refresh, then waits until it has done what
+  // is due or `deadline` passes, whichever is first.
   void refresh(TimePoint deadline, const ExposeSettings& settings);
+  // Cancels the refresh at its next request boundary and waits for it (shutdown,
+  // or a reload that replaces the account). Idempotent; refresh() does nothing after.
+  void stop();
   DataKey data_key(const ExposeSettings& settings) const;
   // The business data of every collector: large, and unchanged between refreshes.
   void collect_data(exposition::FamilySet& out, const DataKey& key) const;
@@ -83,9 +96,13 @@ class AccountCollector {
   void restore_state(Duration staleness_limit);
 
  private:
+  struct LaneWorker;
+  void work(LaneWorker& lane);
+  // Between rounds: true when the lane should run again, false when it ends.
+  bool idle(LaneWorker& lane, std::unique_lock<std::mutex>& lock);
+  void record(LaneWorker& lane, const Scheduler::Outcome& outcome);
   void save(config::NickNamePolicy nick, bool only_if_dirty);
-  void drop_stale(const ExposeSettings& settings);
-  TimePoint send_deadline(TimePoint deadline) const;
+  void drop_stale(const std::vector<size_t>& collectors, const ExposeSettings& settings);
   bool stale(const CollectorHealth& h, const ExposeSettings& s) const;
   void answered(size_t collector, bool completed, const Now& now);
   void data_changed() { data_version_.fetch_add(1, std::memory_order_release); }
@@ -95,21 +112,22 @@ class AccountCollector {
   std::unique_ptr<api::Transport> transport_;
   ApiMetrics api_metrics_;
   api::Client client_;
-  // Built once; the list never changes.
+  // Built once; the lists never change.
   const std::vector<std::unique_ptr<Collector>> collectors_;
-  std::vector<Scheduler> lanes_;
+  std::vector<std::unique_ptr<LaneWorker>> lanes_;
   bool all_light_ = true;  // no collector's completion is worth a save on its own
-
-  // Single flight: one refresh at a time; scrapes that arrive meanwhile wait
-  // for it (up to their deadline) and serve its result.
-  std::mutex flight_mu_;
-  std::condition_variable flight_done_;
-  bool in_flight_ = false;
-  std::optional<TimePoint> last_refresh_end_;
   std::atomic<uint64_t> data_version_{0};
+  std::atomic<bool> stopping_{false};
+
+  std::mutex flight_mu_;  // guards the lanes' threads and flags, and what follows
+  std::condition_variable flight_cv_;
+  TimePoint last_scrape_{};
+  uint64_t scrapes_ = 0;    // scrapes so far: a lane is idle for a scrape once it saw it
+  ExposeSettings expose_;   // of the last scrape
 
   mutable std::mutex mu_;  // guards what follows; scrapes read it while a refresh writes
   std::vector<CollectorHealth> health_;  // per collector
+  std::vector<bool> failing_;            // per collector: in the refresh in progress
   std::shared_ptr<StateDir> state_;
   bool state_dirty_ = false;  // something to save since the last save
   uint64_t state_load_failures_ = 0;

@@ -36,7 +36,6 @@ void ApiMetrics::on_limiter_wait(api::Endpoint e, Duration d) {
 void ApiMetrics::on_request(api::Endpoint e, Duration latency, const std::optional<api::FailureReason>& failure) {
   auto& m = *endpoints_[index(e)];
   m.requests.Increment();
-  last_latency_ = latency;
   m.latency.Observe(seconds(latency));
   if (failure) m.failures[static_cast<size_t>(*failure)].Increment();
 }

@@ -25,8 +25,6 @@ class ApiMetrics final : public api::ClientObserver {
   void on_signature_fallback(api::Endpoint e) override;
 
   void collect(exposition::FamilySet& out, const exposition::Labels& account) const;
-  // Of the latest request, any endpoint: how long an answer may take.
-  Duration last_latency() const { return last_latency_.load(); }
 
  private:
   static constexpr size_t kEndpoints = 2;
@@ -39,7 +37,6 @@ class ApiMetrics final : public api::ClientObserver {
   };
   static size_t index(api::Endpoint e) { return e == api::Endpoint::invitee_assets ? 0 : 1; }
   std::array<std::unique_ptr<PerEndpoint>, kEndpoints> endpoints_;
-  std::atomic<Duration> last_latency_{};
   prometheus::Counter signature_fallbacks_;
   const std::string account_;  // for the log
 };

@@ -97,7 +97,7 @@ CumulativePass::CumulativePass(std::string account, std::string quote, int page_
 std::optional<Want> CumulativePass::wants(const Now& now) const {
   if (book_.pass_in_progress()) return Want{Priority::cumulative, false};
   std::lock_guard lock(mu_);
-  if (completed_ && now.steady - *completed_ < min_interval_) return std::nullopt;
+  if (due_from_ && now.steady - *due_from_ < min_interval_) return std::nullopt;
   return Want{Priority::cumulative, true};
 }
 
@@ -115,7 +115,7 @@ bool CumulativePass::apply(const api::InviteeQuery&, const api::InviteePage& pag
   if (!end) return false;
   log_pass_end(account_, quote(), *end, now.steady - started_);
   std::lock_guard lock(mu_);
-  completed_ = now.steady;
+  due_from_ = started_;
   completed_wall_ = now.wall;
   completed_at(now.wall);
   return true;
@@ -131,7 +131,7 @@ bool CumulativePass::drop_stale() {
   book_.clear();
   // The next scrape starts a pass at once.
   std::lock_guard lock(mu_);
-  completed_.reset();
+  due_from_.reset();
   completed_wall_.reset();
   return had;
 }
@@ -193,7 +193,7 @@ bool CumulativePass::restore(const json& file, const RestoreContext& r, bool fre
   book_.restore(std::move(book));
   if (!complete) return true;
   std::lock_guard lock(mu_);
-  completed_ = r.steady(*complete);
+  due_from_ = r.steady(*complete);  // the file keeps when it ended: the later, the safer
   completed_wall_ = complete;
   completed_at(*complete);
   return true;

@@ -14,6 +14,7 @@ class CumulativePass final : public InviteePass {
   CumulativePass(std::string account, std::string quote, int page_size, Duration min_interval);
 
   std::optional<Want> wants(const Now& now) const override;
+  Duration interval() const override { return min_interval_; }
   bool drop_stale() override;
   void collect(exposition::FamilySet& out, const InviteeRender& r) const override;
   StateSlice snapshot() const override;
@@ -33,7 +34,9 @@ class CumulativePass final : public InviteePass {
   const Duration min_interval_;
   TimePoint started_{};
   mutable std::mutex mu_;  // completion times are read by scrapes and the state writer
-  std::optional<TimePoint> completed_;
+  // When the last complete pass started: its oldest row is that old, so the
+  // next pass is due min_interval after it (back to back when a walk takes longer).
+  std::optional<TimePoint> due_from_;
   std::optional<WallTime> completed_wall_;
 };
 

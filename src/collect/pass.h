@@ -47,6 +47,9 @@ class Pass {
 
   // Whether the pass has a request to make now; no side effect.
   virtual std::optional<Want> wants(const Now& now) const = 0;
+  // How often it runs when due. It starts only while a scrape came within this
+  // long (scheduler.h): quiet when nobody watches.
+  virtual Duration interval() const = 0;
   // Sends the request wants() announced (starting a pass when it said so)
   // through `client`, never after `send_deadline`, and applies the answer.
   virtual Step step(api::Client& client, TimePoint send_deadline, Clock& clock) = 0;

@@ -1,5 +1,7 @@
 #include "collect/scheduler.h"
 
+#include <algorithm>
+
 namespace coinw::collect {
 
 bool Scheduler::roll(const Now& now) {
@@ -8,70 +10,82 @@ bool Scheduler::roll(const Now& now) {
   return dropped;
 }
 
+Duration Scheduler::watch_window() const {
+  Duration longest = kMinWatch;
+  for (const auto& e : entries_) longest = std::max(longest, e.pass->interval());
+  return longest;
+}
+
 bool Scheduler::deferred(const Pass& p, Priority priority) const {
   auto done = completed_.find(&p);
-  if (done == completed_.end()) return false;
+  if (done == completed_.end() || !done->second.due_again) return false;
   for (const auto& [other, w] : waiting_)
-    if (w.priority > priority && w.since <= done->second) return true;
+    if (w.priority > priority && w.since <= done->second.at) return true;
   return false;
 }
 
-const Scheduler::Entry* Scheduler::pick(const Now& now, const std::set<const Pass*>& excluded) {
+const Scheduler::Entry* Scheduler::pick(const Now& now, TimePoint last_scrape,
+                                        const std::set<const Pass*>& excluded) {
   const Entry* best = nullptr;
   Priority best_priority{};
-  size_t best_index = 0;
-  for (size_t k = 0; k < entries_.size(); ++k) {
-    const size_t i = (rotation_ + k) % entries_.size();
+  size_t best_distance = 0;  // from its kind's turn, in list order
+  const size_t n = entries_.size();
+  for (size_t i = 0; i < n; ++i) {
     Pass* p = entries_[i].pass;
-    if (excluded.contains(p)) continue;
-    const auto want = p->wants(now);
+    if (excluded.contains(p) || failed_.contains(p)) continue;
+    auto want = p->wants(now);
+    if (want && want->starts_pass && now.steady - last_scrape > std::max(p->interval(), kMinWatch))
+      want.reset();  // nobody watches
     if (!want) {
       waiting_.erase(p);  // e.g. a window whose period rolled over before it was served
       continue;
     }
     waiting_.try_emplace(p, Waiting{now.steady, want->priority});
-    if (want->starts_pass && want->priority == Priority::cumulative && deferred(*p, want->priority)) continue;
-    if (!best || want->priority < best_priority) {
+    if (want->starts_pass && deferred(*p, want->priority)) continue;
+    const size_t distance = (i + n - turn_[want->priority]) % n;
+    if (!best || want->priority < best_priority || (want->priority == best_priority && distance < best_distance)) {
       best = &entries_[i];
       best_priority = want->priority;
-      best_index = i;
+      best_distance = distance;
     }
   }
-  if (best) rotation_ = best_index + 1;
+  picked_ = best_priority;
   return best;
 }
 
 Scheduler::Outcome Scheduler::run(api::Client& client, Clock& clock, const std::function<TimePoint()>& send_deadline,
-                                  const Hooks& hooks) {
+                                  const Hooks& hooks, TimePoint last_scrape) {
   Outcome o;
-  // Failed in this run (they retry on the next scrape), or completed in it: a
-  // pass with a zero interval must not keep a refresh going forever.
-  std::set<const Pass*> excluded;
+  // Completed in this run: a pass with a zero interval must not keep a run going forever.
+  std::set<const Pass*> completed;
   for (;;) {
     const Now now{clock.now(), clock.wall_now()};
     o.rolled = roll(now) || o.rolled;
-    const Entry* e = pick(now, excluded);
+    const Entry* e = pick(now, last_scrape, completed);
     if (!e) break;
     Pass& p = *e->pass;
     const Step s = p.step(client, send_deadline(), clock);
-    const bool out_of_budget = s.error && !s.error->sent && s.error->reason == api::FailureReason::timeout;
-    if (out_of_budget) break;  // resume next scrape
+    if (s.error && !s.error->sent && s.error->reason == api::FailureReason::timeout) {
+      o.out_of_budget = true;
+      break;  // it keeps its turn
+    }
+    turn_[picked_] = static_cast<size_t>(e - entries_.data()) + 1;
     Work& w = o.work[e->collector];
     w.spent += clock.now() - now.steady;
     w.tried = true;
     if (s.error) {
       w.failed = true;
+      failed_.insert(&p);
       hooks.failed(e->collector, *s.error);
       if (!s.error->sent) break;  // paused after a rate-limit answer: every pass of the lane waits
       p.count_request();
-      excluded.insert(&p);
       continue;
     }
     p.count_request();
     if (s.completed) {
       waiting_.erase(&p);
-      completed_[&p] = s.at.steady;
-      excluded.insert(&p);
+      completed_[&p] = Completion{s.at.steady, p.wants(s.at).has_value()};
+      completed.insert(&p);
     }
     hooks.applied(e->collector, s.completed, s.at);
   }

@@ -1,11 +1,21 @@
 #pragma once
 // Serves the passes of one lane (the collectors of an account that share a
-// rate limit) within a budget, one request at a time. The most urgent kind goes
-// first (Priority); passes of one kind take turns, so a tight budget starves no
-// quote. A pass that starts a long walk (Want::starts_pass at cumulative
-// priority) does not start again while a less urgent pass that was already
-// waiting when it last completed still waits: priority orders the work of a
-// scrape, it does not starve a window.
+// rate limit), one request at a time, until nothing is due or the send
+// deadline is out of reach. The most urgent kind goes first (Priority), also
+// over a less urgent pass in the middle of its walk, which resumes in the next
+// gap: so a window walks while the cumulative list waits for its interval, and
+// the list is not delayed by it. Passes of one kind take turns, so no quote or
+// window of a kind starves another. When the limit cannot serve every interval
+// (a walk outlasting its interval, so the pass is due again the moment it
+// completes), that pass does not start again while a less urgent one that was
+// already waiting when it completed still waits: priority orders the work, it
+// does not starve a window.
+//
+// Quiet when unwatched: a pass starts only while the last scrape is more
+// recent than its interval, so once scrapes stop, requests stop as soon as the
+// passes already started are done, and none start at all after the longest
+// interval. A pass that failed tries again only after a new scrape
+// (retry_failed), as it did when refreshes ran only inside scrapes.
 #include <functional>
 #include <map>
 #include <set>
@@ -36,27 +46,41 @@ class Scheduler {
   struct Outcome {
     std::map<size_t, Work> work;  // by collector
     bool rolled = false;          // a window's period rolled over: its old data is gone
+    bool out_of_budget = false;   // stopped at the send deadline with work still due
   };
 
   explicit Scheduler(std::vector<Entry> entries) : entries_(std::move(entries)) {}
 
-  // Until nothing is due or the budget ends (the client refuses to send).
-  Outcome run(api::Client& client, Clock& clock, const std::function<TimePoint()>& send_deadline, const Hooks& hooks);
-  // Rolls every pass to the current period; true when one dropped data.
-  bool roll(const Now& now);
+  Outcome run(api::Client& client, Clock& clock, const std::function<TimePoint()>& send_deadline, const Hooks& hooks,
+              TimePoint last_scrape);
+  // A new scrape: passes that failed may try again.
+  void retry_failed() { failed_.clear(); }
+  // After this long without a scrape no pass starts: the longest interval of
+  // its passes, and at least kMinWatch.
+  Duration watch_window() const;
+  // A scrape may always start what is due when it arrives, whatever the
+  // interval (a zero one polls on every scrape).
+  static constexpr Duration kMinWatch = std::chrono::seconds(1);
 
  private:
-  const Entry* pick(const Now& now, const std::set<const Pass*>& excluded);
+  const Entry* pick(const Now& now, TimePoint last_scrape, const std::set<const Pass*>& excluded);
   bool deferred(const Pass& p, Priority priority) const;
+  bool roll(const Now& now);
 
   struct Waiting {
     TimePoint since;
     Priority priority;
   };
   std::vector<Entry> entries_;
-  size_t rotation_ = 0;
+  std::map<Priority, size_t> turn_;  // per kind, the entry whose turn it is (once one was served)
+  Priority picked_{};                // the kind of the last pick
   std::map<const Pass*, Waiting> waiting_;      // since when a pass has had work, until it completes
-  std::map<const Pass*, TimePoint> completed_;  // its last completion
+  struct Completion {
+    TimePoint at;
+    bool due_again;  // it wanted to start again the moment it completed
+  };
+  std::map<const Pass*, Completion> completed_;  // its last completion
+  std::set<const Pass*> failed_;                // since the last scrape
 };
 
 }  // namespace coinw::collect

@@ -39,6 +39,7 @@ class SubAccountCollector::ListPass final : public Pass {
     if (fetched_ && now.steady - *fetched_ < interval_) return std::nullopt;
     return Want{Priority::list, true};
   }
+  Duration interval() const override { return interval_; }
   Step step(api::Client& client, TimePoint send_deadline, Clock& clock) override {
     auto list = client.sub_accounts(send_deadline);
     Step s;

@@ -15,6 +15,7 @@ class WatchPass final : public InviteePass {
   WatchPass(std::string account, InviteeBook& book, std::vector<uint64_t> uids, Duration interval);
 
   std::optional<Want> wants(const Now& now) const override;
+  Duration interval() const override { return interval_; }
   // Its values live in the cumulative pass's book, which drops and keeps them.
   bool drop_stale() override { return false; }
   void collect(exposition::FamilySet& out, const InviteeRender& r) const override;

@@ -36,7 +36,7 @@ void WindowPass::reset() {
   rows_.clear();
   totals_.reset();
   stage_ = next_stage(stage_, WindowEvent::reset);
-  completed_.reset();
+  due_from_.reset();
   completed_wall_.reset();
 }
 
@@ -57,7 +57,7 @@ std::optional<Want> WindowPass::wants(const Now& now) const {
   if (walking(stage_))
     return Want{stage_ == WindowStage::walking ? Priority::open_window : Priority::closed_window, false};
   const int64_t t = unix_whole_seconds(now.wall);
-  auto recently_completed = [&] { return completed_ && now.steady - *completed_ < refresh_interval_; };
+  auto recently_completed = [&] { return due_from_ && now.steady - *due_from_ < refresh_interval_; };
   if (period_->contains(t)) {
     if (recently_completed()) return std::nullopt;
     return Want{Priority::open_window, true};
@@ -74,6 +74,7 @@ api::InviteeQuery WindowPass::take(const Now& now) {
   std::unique_lock lock(mu_);
   if (!walking(stage_)) {
     rows_.start();
+    started_ = now.steady;
     // A pass that starts after the period ended sees it settled: its answer is final.
     const bool settled = unix_whole_seconds(now.wall) > period_->end;
     stage_ = next_stage(stage_, settled ? WindowEvent::start_settled : WindowEvent::start);
@@ -106,7 +107,7 @@ bool WindowPass::apply(const api::InviteeQuery& query, const api::InviteePage& p
   t.withdrawals = withdrawals.value();
   totals_ = t;
   stage_ = next_stage(stage_, rows_.rows().empty() ? WindowEvent::empty : WindowEvent::rows);
-  completed_ = now.steady;
+  due_from_ = started_;
   completed_wall_ = now.wall;
   completed_at(now.wall);
   return true;
@@ -208,7 +209,7 @@ bool WindowPass::restore(const json& file, const RestoreContext& r, bool fresh) 
     rows_.replace(std::move(rows));
     totals_ = totals;
     if (final) stage_ = next_stage(stage_, WindowEvent::restored_final);
-    completed_ = r.steady(complete);
+    due_from_ = r.steady(complete);
     completed_wall_ = complete;
     completed_at(complete);
     return true;

@@ -33,6 +33,7 @@ class WindowPass final : public InviteePass {
 
   bool roll(const Now& now) override;
   std::optional<Want> wants(const Now& now) const override;
+  Duration interval() const override { return refresh_interval_; }
   // A final window keeps its values, which no longer change.
   bool drop_stale() override;
   void collect(exposition::FamilySet& out, const InviteeRender& r) const override;
@@ -66,7 +67,8 @@ class WindowPass final : public InviteePass {
   PagedRows<WindowRow> rows_;
   WindowStage stage_ = WindowStage::idle;
   std::optional<WindowTotals> totals_;
-  std::optional<TimePoint> completed_;
+  TimePoint started_{};
+  std::optional<TimePoint> due_from_;  // start of the last complete pass, as the cumulative list's
   std::optional<WallTime> completed_wall_;
 };
 

@@ -14,6 +14,8 @@ Exporter::Exporter(Clock& clock, TransportFactory transports)
     : clock_(clock), transports_(std::move(transports)), gate_(clock), accounts_(std::make_shared<Accounts>()) {}
 
 Exporter::~Exporter() {
+  // Refreshes stop at their next request boundary, then what they fetched is written.
+  for (const auto& a : *snapshot()) a->collector->stop();
   if (!state_) return;
   for (const auto& a : *snapshot()) a->collector->save_state(global_.nick_name);
   state_->flush();

@@ -31,7 +31,8 @@ struct ReloadResult {
 class Exporter {
  public:
   explicit Exporter(Clock& clock, TransportFactory transports = api::make_http_transport);
-  // Writes every account's cache to global.state_dir, when set.
+  // Stops every background refresh, then writes every account's cache to
+  // global.state_dir, when set.
   ~Exporter();
 
   // A configuration that loaded is usable: every mistake is caught by the

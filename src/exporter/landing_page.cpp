@@ -3,22 +3,10 @@
 #include <ctime>
 #include <sstream>
 
+#include "exporter/html.h"
+
 namespace coinw::exporter {
 namespace {
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string format_time(const std::optional<WallTime>& t) {
   if (!t) return "never";
@@ -44,7 +32,8 @@ std::string render_landing_page(const BuildInfo& build, std::string_view telemet
        << "<h1>CoinW Exporter</h1><p>Version " << html_escape(build.version) << " (" << html_escape(build.revision)
        << ")</p><ul><li><a href=\"" << html_escape(telemetry_path.substr(1))
        << "\">Metrics</a></li><li><a href=\"-/healthy\">Health</a></li>"
-       << "<li><a href=\"-/ready\">Readiness</a></li></ul>"
+       << "<li><a href=\"-/ready\">Readiness</a></li>"
+       << "<li><a href=\"runbook\">Runbook</a>: what each alert means and what to do</li></ul>"
        << "<h2>Accounts</h2><table border=\"1\"><tr><th>account</th><th>collector</th><th>state</th>"
        << "<th>rows</th><th>last success</th></tr>";
   for (const auto& a : accounts) {

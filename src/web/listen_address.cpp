@@ -37,7 +37,7 @@ std::string telemetry_path_problem(std::string_view path) {
   for (char c : path)
     if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("/._-").find(c) == std::string_view::npos)
       return "may only contain letters, digits and / . _ -";
-  for (std::string_view taken : {"/probe", "/-/healthy", "/-/ready", "/-/reload"})
+  for (std::string_view taken : {"/probe", "/runbook", "/-/healthy", "/-/ready", "/-/reload"})
     if (path == taken) return std::string(taken) + " is another endpoint";
   return "";
 }

@@ -300,10 +300,11 @@ void WebServer::Impl::route(httplib::Server& srv) {
   srv.Get("/probe", [this](const httplib::Request& req, httplib::Response& res) {
     scrape("/probe", handlers.probe, slots, req, res);
   });
-  srv.Get("/", [&h](const httplib::Request&, httplib::Response& res) {
-    if (!h.landing_page) return plain(res, 404, "Not Found\n");
-    guarded("/", res, [&] { res.set_content(h.landing_page(), kHtml); });
-  });
+  for (const auto& [path, page] : {std::pair{"/", &h.landing_page}, std::pair{"/runbook", &h.runbook}})
+    srv.Get(path, [path, page](const httplib::Request&, httplib::Response& res) {
+      if (!*page) return plain(res, 404, "Not Found\n");
+      guarded(path, res, [&] { res.set_content((*page)(), kHtml); });
+    });
   srv.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) { plain(res, 200, "OK\n"); });
   srv.Get("/-/ready", [&h](const httplib::Request&, httplib::Response& res) {
     guarded("/-/ready", res, [&] {

@@ -1,6 +1,6 @@
 #pragma once
-// The exporter's HTTP(S) server: /metrics, /probe, /, /-/healthy, /-/ready and
-// /-/reload, with the TLS and basic auth of a WebConfig.
+// The exporter's HTTP(S) server: /metrics, /probe, /, /runbook, /-/healthy,
+// /-/ready and /-/reload, with the TLS and basic auth of a WebConfig.
 #include <functional>
 #include <map>
 #include <memory>
@@ -54,6 +54,7 @@ struct Handlers {
   std::function<Response(const ScrapeRequest&)> metrics;
   std::function<Response(const ScrapeRequest&)> probe;
   std::function<std::string()> landing_page;  // HTML
+  std::function<std::string()> runbook;       // HTML, at /runbook
   std::function<bool()> ready;
   // {ok, message}: 200, or 500 with the message.
   std::function<std::pair<bool, std::string>()> reload;

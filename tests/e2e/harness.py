@@ -8,9 +8,22 @@ import signal
 import socket
 import subprocess
 import tempfile
+import shutil
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+
+PROMETHEUS = shutil.which("prometheus") or "/usr/bin/prometheus"
+# The start of an exporter configuration with one account, `demo`, on the
+# simulator at {sim} (str.format), its collectors' settings to follow.
+DEMO_ACCOUNT = """
+accounts:
+  - name: demo
+    base_url: {sim}
+    api_key: demo-key
+    secret_key: demo-secret
+"""
 
 
 def free_port():
@@ -100,8 +113,9 @@ def start_simulator(procs, sim_bin, *extra):
     return url
 
 
-def start_exporter(procs, exporter_bin, config_path, *extra, name="exporter"):
-    port = free_port()
+def start_exporter(procs, exporter_bin, config_path, *extra, name="exporter", port=None):
+    """port: the one to listen on, e.g. a restarted exporter's old one (default: a free one)."""
+    port = port or free_port()
     proc = procs.start(name, [exporter_bin, f"--config.file={config_path}",
                               f"--web.listen-address=127.0.0.1:{port}", *extra])
     url = f"http://127.0.0.1:{port}"
@@ -111,3 +125,23 @@ def start_exporter(procs, exporter_bin, config_path, *extra, name="exporter"):
 
 def sim_json(sim_url, path):
     return json.loads(http("GET", sim_url + path)[2])
+
+
+def start_prometheus(procs, config_path, name="prometheus", *extra):
+    """Debian's prometheus on a free loopback port, ready; returns its URL."""
+    port = free_port()
+    procs.start(name, [PROMETHEUS, f"--config.file={config_path}", f"--storage.tsdb.path={procs.dir}/{name}-tsdb",
+                       f"--web.listen-address=127.0.0.1:{port}", *extra])
+    url = f"http://127.0.0.1:{port}"
+    wait_for(lambda: http("GET", url + "/-/ready")[0] == 200, 30, name)
+    return url
+
+
+def query(prom, expr):
+    """The result of an instant PromQL query; a failed query raises."""
+    url = prom + "/api/v1/query?" + urllib.parse.urlencode({"query": expr})
+    status, _, body = http("GET", url)
+    answer = json.loads(body)
+    if status != 200 or answer.get("status") != "success":
+        raise AssertionError(f"query failed ({status}): {expr}: {answer.get('error')}")
+    return answer["data"]["result"]

@@ -203,7 +203,7 @@ TEST_F(ExporterTest, NickNamesAreMaskedByDefaultAndNeverExposedInFull) {
   EXPECT_NE(text.find("nick_name=\""), std::string::npos);
 }
 
-TEST_F(ExporterTest, LargeNetworkIsRefreshedOverSeveralScrapes) {
+TEST_F(ExporterTest, ALargeNetworkGoesOnRefreshingAfterTheScrapeThatStartedIt) {
   sim::Options o;
   o.invitees = 1400;  // 14 pages of 100: about 3 s of CoinW's 5 requests/s
   start(o);
@@ -213,20 +213,25 @@ TEST_F(ExporterTest, LargeNetworkIsRefreshedOverSeveralScrapes) {
   exp_.apply(c);
   const std::string rows = "coinw_invitee_current_balance{";
   const std::string full = "coinw_collector_last_full_refresh_timestamp_seconds{account=\"demo\",collector=\"invitee_assets\"}";
-  size_t previous = 0;
-  int scrapes = 0;
-  for (; scrapes < 20; ++scrapes) {
-    // A 1.2 s scrape timeout less the 0.5 s offset: a few pages per scrape.
+  // A 1.2 s scrape timeout less the 0.5 s offset: a few pages.
+  auto first = parse_exposition(scrape(1.2));
+  const size_t seen = count_prefix(first, rows);
+  EXPECT_LT(seen, 1400u) << "the network does not fit one scrape's budget";
+  EXPECT_EQ(first.count(full), 0u);
+  // No scrape now: the refresh the first one started goes on at CoinW's rate.
+  const uint64_t after_first = invitee_requests();
+  for (int i = 0; i < 200 && invitee_requests() == after_first; ++i) std::this_thread::sleep_for(50ms);
+  EXPECT_GT(invitee_requests(), after_first) << "requests went on between scrapes";
+  size_t previous = seen;
+  for (int scrapes = 0; scrapes < 20; ++scrapes) {
     auto series = parse_exposition(scrape(1.2));
-    const size_t seen = count_prefix(series, rows);
-    EXPECT_GE(seen, previous) << "a partial refresh must keep what earlier scrapes fetched";
-    previous = seen;
+    const size_t now_seen = count_prefix(series, rows);
+    EXPECT_GE(now_seen, previous) << "a partial refresh must keep what earlier scrapes fetched";
+    previous = now_seen;
     EXPECT_EQ(series.at("coinw_collector_success{account=\"demo\",collector=\"invitee_assets\"}"), 1);
     if (series.count(full)) break;
-    EXPECT_LT(seen, 1400u);
     std::this_thread::sleep_for(1s);  // Prometheus' scrape interval, shortened
   }
-  EXPECT_GT(scrapes, 1) << "the network should not fit one scrape's budget";
   EXPECT_EQ(previous, 1400u);
   // Each page once, plus the empty 15th: a full last page cannot tell it was the last.
   EXPECT_EQ(invitee_requests(), 15u) << "each page fetched once";

@@ -81,6 +81,7 @@ TEST(WebOptions, TelemetryPathProblems) {
   EXPECT_NE(telemetry_path_problem("/a b"), "");
   EXPECT_NE(telemetry_path_problem("/a?b"), "");
   EXPECT_NE(telemetry_path_problem("/-/reload"), "");
+  EXPECT_NE(telemetry_path_problem("/runbook"), "");
 }
 
 // Scrapes beyond --web.max-requests answer 503 at once; other endpoints still work.

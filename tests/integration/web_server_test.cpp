@@ -43,6 +43,7 @@ class WebServerTest : public ::testing::Test {
       return res;
     };
     h.landing_page = [] { return std::string("<html>coinw</html>"); };
+    h.runbook = [] { return std::string("<html>runbook</html>"); };
     h.ready = [this] { return ready_.load(); };
     h.reload = [this] { return std::pair{reload_ok_.load(), std::string("bad config: line 3")}; };
     server_ = std::make_unique<WebServer>("127.0.0.1:0", std::move(cfg), std::move(h));
@@ -79,6 +80,12 @@ TEST_F(WebServerTest, Endpoints) {
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->get_header_value("Content-Type"), "text/html; charset=utf-8");
   EXPECT_EQ(r->body, "<html>coinw</html>");
+
+  r = c.Get("/runbook");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(r->body, "<html>runbook</html>");
 
   r = c.Get("/-/healthy");
   ASSERT_TRUE(r);

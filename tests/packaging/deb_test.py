@@ -18,7 +18,7 @@ EXPECTED_FILES = [
     "./usr/lib/systemd/system/coinw-exporter.service",
     "./usr/share/doc/coinw-exporter/copyright", "./usr/share/doc/coinw-exporter/README.md",
     "./usr/share/doc/coinw-exporter/runbook.md", "./usr/share/doc/coinw-exporter/CHANGELOG.md",
-    "./usr/share/doc/coinw-exporter/examples/alerts.yml",
+    "./usr/share/doc/coinw-exporter/examples/alerts.yml", "./usr/share/doc/coinw-exporter/examples/alertmanager.yml",
 ]
 # What dpkg-shlibdeps must find from the binaries' NEEDED entries.
 EXPECTED_DEPENDS = ["libc6", "libstdc++6", "libssl3", "libprometheus-cpp-core1.0", "libyaml-cpp0.7",

@@ -11,10 +11,13 @@ thresholds on every panel; every metric name in a query or variable belongs to
 the exporter's metric contract below (or is recorded by the rule files); every
 query carries the selector job=~"$job",instance=~"$instance" (job, instance
 and account variables narrow each other); every per-account metric is filtered
-by `$account`; every panel has a description, which says when the panel reads
-per-invitee series (partial under per_invitee_series); every alert of the rule
-files is linked from some panel. With --promtool, every query and annotation
-(variables substituted) must parse.
+by `$account`; no query turns missing data into a number (`or vector(...)`);
+every query with a range over $__rate_interval or $__interval sets a min step
+(`interval`), so it works whatever scrape interval the data source claims;
+every panel has a description, which says when the panel reads per-invitee
+series (partial under per_invitee_series); every alert of the rule files is
+linked from some panel (by its runbook anchor). With --promtool, every query
+and annotation (variables substituted) must parse.
 
 Standard library only. Exits non-zero and lists every problem on failure.
 """
@@ -35,18 +38,26 @@ import dashboard_queries  # noqa: E402
 CATALOGUE = pathlib.Path(__file__).resolve().parents[2] / "src" / "exposition" / "catalogue.inc"
 FAMILIES = dict(re.findall(r'COINW_FAMILY\(\w+,\s*"(\w+)",\s*"(\w+)"', CATALOGUE.read_text()))
 # written by Prometheus for the scrape job
-CONTRACT = set(FAMILIES) | {"up", "scrape_duration_seconds"}
+SCRAPE_SERIES = {"up", "scrape_duration_seconds", "scrape_samples_scraped"}
+CONTRACT = set(FAMILIES) | SCRAPE_SERIES
 HISTOGRAMS = {name for name, kind in FAMILIES.items() if kind == "histogram"}
-NO_ACCOUNT_LABEL = {"coinw_exporter_build_info", "coinw_exporter_config_last_reload_successful",
-                    "coinw_exporter_config_last_reload_success_timestamp_seconds",
-                    "process_cpu_seconds_total", "process_resident_memory_bytes", "process_virtual_memory_bytes",
-                    "process_open_fds", "process_max_fds", "process_start_time_seconds",
-                    "up", "scrape_duration_seconds"}
+# Written by Prometheus for the scrape, and the exporter's own (README: every
+# series but the coinw_exporter_* and process_* ones has the label account).
+NO_ACCOUNT_LABEL = SCRAPE_SERIES | {
+    name for name in FAMILIES if name.startswith(("coinw_exporter_", "process_"))}
 KNOWN = CONTRACT | {h + s for h in HISTOGRAMS for s in ("_bucket", "_sum", "_count")}
 
 PROMQL_KEYWORDS = {"by", "without", "on", "ignoring", "group_left", "group_right", "bool", "and", "or",
                    "unless", "offset", "inf", "nan", "atan2", "start", "end"}
 UNITLESS_PANELS = {"row", "text", "news", "dashlist", "alertlist"}
+# Series with one per invitee: partial under per_invitee_series top or none.
+PER_INVITEE = re.compile(r"\bcoinw_invitee_(total_deposit|total_withdrawal|current_balance|first_deposit_amount"
+                         r"|first_deposit_timestamp_seconds|balance_update_timestamp_seconds|window_deposit"
+                         r"|window_withdrawal)\b|:coinw_invitee_")
+# A missing series turned into a number: a dead exporter would show a green 0.
+MISSING_AS_NUMBER = re.compile(r"\bor\s+(on\s*\(\s*\)\s*)?vector\s*\(")
+# The hidden variable that picks an exporter to open /runbook on: any instance will do.
+ANY_TARGET_VARIABLES = {"runbook_host"}
 
 
 def metric_selectors(expr):
@@ -78,6 +89,8 @@ SELECTOR = 'job=~"$job",instance=~"$instance"'
 
 
 def check_expr(where, expr, problems, require_account=True, require=SELECTOR):
+    if MISSING_AS_NUMBER.search(expr):
+        problems.append(f"{where}: `or vector(...)` turns missing data into a number")
     for name, matchers in metric_selectors(expr):
         if name not in KNOWN:
             problems.append(f"{where}: metric {name!r} is not in the exporter's metric contract")
@@ -129,6 +142,8 @@ def lint_dashboard(path, seen_uids, problems, runbook_links):
             m = re.fullmatch(r"\s*label_values\((.*),\s*(\w+)\s*\)\s*", q)
             if not m:
                 problems.append(f"{name}: variable {vname}: expected label_values(selector, label), got {q!r}")
+            elif vname in ANY_TARGET_VARIABLES:
+                check_expr(f"{name}: variable {vname}", m.group(1), problems, require_account=False, require="")
             else:
                 # Each of job, instance, account narrows the next.
                 check_expr(f"{name}: variable {vname}", m.group(1), problems,
@@ -162,8 +177,7 @@ def lint_dashboard(path, seen_uids, problems, runbook_links):
             continue
         if not (p.get("description") or "").strip():
             problems.append(f"{where}: no description")
-        per_invitee = any(re.search(r"\bcoinw_invitee_|:coinw_invitee_", t.get("expr") or "")
-                          for t in p.get("targets") or [])
+        per_invitee = any(PER_INVITEE.search(t.get("expr") or "") for t in p.get("targets") or [])
         if per_invitee and "per_invitee_series" not in (p.get("description") or ""):
             problems.append(f"{where}: reads per-invitee series but its description does not say it is "
                             "partial under per_invitee_series")
@@ -186,6 +200,9 @@ def lint_dashboard(path, seen_uids, problems, runbook_links):
                 problems.append(f"{where} {t.get('refId')}: empty expr")
                 continue
             check_expr(f"{where} {t.get('refId')}", t["expr"], problems)
+            if re.search(r"\$__rate_interval|\[\$__interval\]", t["expr"]) and not t.get("interval"):
+                problems.append(f"{where} {t.get('refId')}: a range over $__rate_interval/$__interval needs a min step "
+                                "(interval), or it depends on the data source's scrape-interval setting")
     return dash
 
 
@@ -242,10 +259,10 @@ def main(argv=None):
     for r in args.rules:
         lint_rules(pathlib.Path(r), problems)
         # Every alert is explained by some panel that links to its runbook section.
-        text = pathlib.Path(r).read_text()
-        for alert, url in re.findall(r"- alert: (\w+)\n(?:.*\n)*?\s*runbook_url: \"?([^\"\n]+)", text):
-            if url not in runbook_links:
-                problems.append(f"no dashboard panel links to the runbook section of {alert} ({url})")
+        anchors = {url.rsplit("#", 1)[-1] for url in runbook_links}
+        for alert in re.findall(r"^\s*- alert: (\w+)$", pathlib.Path(r).read_text(), re.M):
+            if alert.lower() not in anchors:
+                problems.append(f"no dashboard panel links to the runbook section of {alert} (#{alert.lower()})")
     if args.promtool and not problems:
         queries = dashboard_queries.collect_queries(args.paths, "demo", "usdt")
         # Annotation queries too, with the variables of their dashboard.

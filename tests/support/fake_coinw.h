@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,17 @@ class FakeCoinw {
     std::lock_guard lock(mu_);
     holding_ = true;
   }
+  // The next `n` requests pass; those after them wait in send() until released.
+  void hold_after(size_t n) {
+    std::lock_guard lock(mu_);
+    hold_from_ = sent_.size() + n;
+  }
+  // Until `n` requests arrived (false after 30 s of real time: a test that
+  // waits for what never comes fails instead of hanging).
+  bool wait_for_requests(size_t n) {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, std::chrono::seconds(30), [&] { return sent_.size() >= n; });
+  }
   void wait_for_held() {
     std::unique_lock lock(mu_);
     changed_.wait(lock, [&] { return held_ > 0; });
@@ -55,6 +67,7 @@ class FakeCoinw {
   void release() {
     std::lock_guard lock(mu_);
     holding_ = false;
+    hold_from_.reset();
     changed_.notify_all();
   }
 
@@ -76,10 +89,11 @@ class FakeCoinw {
       if (k == "pageNo") s.page_no = std::stoi(v);
       if (k == "pageSize") page_size = std::stoi(v);
     }
+    const size_t index = sent_.size();
     sent_.push_back(s);
     ++held_;
     changed_.notify_all();
-    changed_.wait(lock, [&] { return !holding_; });
+    changed_.wait(lock, [&] { return !holding_ && (!hold_from_ || index < *hold_from_); });
     --held_;
     if (fail_status_) return api::HttpResponse{fail_status_, "", std::nullopt};
     std::string body;
@@ -111,6 +125,7 @@ class FakeCoinw {
   std::vector<Sent> sent_;
   int fail_status_ = 0;
   bool holding_ = false;
+  std::optional<size_t> hold_from_;
   int held_ = 0;
 };
 

@@ -3,7 +3,9 @@
 // virtual time: answers come from a sim::Dataset the test can edit (a deposit
 // at a chosen second), and every invitee request is logged with its query.
 // Signatures are not checked here (tests/unit/signing_test.cpp does that).
+#include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -56,6 +58,17 @@ class SimTransport {
     std::lock_guard lock(mu_);
     sent_.clear();
   }
+  // The next `n` invitee requests are answered; those after them wait until
+  // release(), so a test can look at a refresh in the middle of a pass.
+  void hold_after(size_t n) {
+    std::lock_guard lock(mu_);
+    hold_from_ = sent_.size() + n;
+  }
+  void release() {
+    std::lock_guard lock(mu_);
+    hold_from_.reset();
+    released_.notify_all();
+  }
 
  private:
   struct Seam final : api::Transport {
@@ -65,7 +78,11 @@ class SimTransport {
   };
 
   api::Result<api::HttpResponse> answer(const api::HttpRequest& r) {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
+    if (r.path == facts::kInviteeAssetsPath) {
+      const size_t index = sent_.size();
+      released_.wait(lock, [&] { return !hold_from_ || index < *hold_from_; });
+    }
     sim::Rendering rendering;
     rendering.offset_s = offset_s_;
     rendering.drift = drift_;
@@ -93,6 +110,8 @@ class SimTransport {
   sim::Dataset& data_;
   const int offset_s_;
   mutable std::mutex mu_;
+  std::condition_variable released_;
+  std::optional<size_t> hold_from_;
   std::vector<SimRequest> sent_;
   int empty_answers_ = 0, drops_ = 0;
   sim::Drift drift_{};

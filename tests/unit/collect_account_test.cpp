@@ -68,18 +68,21 @@ TEST_F(CollectAccount, APassKeepsToTheDocumentedLimit) {
   EXPECT_EQ(s["coinw_collector_success{account=\"main\",collector=\"invitee_assets\"}"], 1);
 }
 
-TEST_F(CollectAccount, APassCutByTheBudgetResumesAtTheNextPage) {
+TEST_F(CollectAccount, AScrapeServesWhatIsReadyAndThePassGoesOnAfterIt) {
   auto c = make(2, false);
+  coinw_.hold_after(5);  // the sixth page waits, as a slow CoinW's would
   c->refresh(clock_.now() + 500ms, settings_);
-  auto sent = invitee_requests();
-  ASSERT_EQ(sent.size(), 5u) << "the sixth page does not fit in 500 ms at 5/s";
   auto s = scrape(*c);
-  EXPECT_EQ(testing::count_prefix(s, "coinw_invitee_total_deposit{"), 10u) << "rows are served page by page";
+  EXPECT_EQ(testing::count_prefix(s, "coinw_invitee_total_deposit{"), 10u) << "the answer carries the pages so far";
   EXPECT_EQ(s["coinw_collector_success{account=\"main\",collector=\"invitee_assets\"}"], 1);
-  clock_.advance(600ms);  // the next scrape
+  EXPECT_EQ(s.count("coinw_invitees{account=\"main\",quote=\"usdt\"}"), 0u) << "no sums of a half-walked list";
+  coinw_.release();
+  // No other scrape: the refresh the first one started fetches the rest.
+  ASSERT_TRUE(coinw_.wait_for_requests(7)) << "the sixth page, and the empty seventh that ends the pass";
+  clock_.advance(600ms);
   c->refresh(clock_.now() + 1h, settings_);
-  sent = invitee_requests();
-  ASSERT_EQ(sent.size(), 7u) << "the sixth page, and the empty seventh that ends the pass";
+  auto sent = invitee_requests();
+  ASSERT_EQ(sent.size(), 7u) << "and the next scrape asks for nothing more";
   EXPECT_EQ(sent[5].page_no, 6) << "not a restart from page 1";
   EXPECT_EQ(testing::count_prefix(scrape(*c), "coinw_invitee_total_deposit{"), 12u);
 }
@@ -138,6 +141,78 @@ TEST_F(CollectAccount, AConcurrentScrapeWaitsOnlyUntilItsDeadline) {
   third.join();
   EXPECT_EQ(coinw_.sent().size(), 2u) << "the third scrape served the first one's refresh (a full page and the empty one)";
   EXPECT_EQ(testing::count_prefix(scrape(*c), "coinw_invitee_total_deposit{"), 12u);
+}
+
+// The background refresh: it uses the whole rate between scrapes, and is quiet
+// when nobody scrapes.
+class BackgroundRefresh : public ::testing::Test {
+ protected:
+  // 1000 invitees: with 400 a page, three requests a pass (the last one short).
+  std::unique_ptr<AccountCollector> make(int page_size = 400, bool window = false) {
+    config::AccountConfig a;
+    if (window) a.invitee_assets.windows = {{"today", config::WindowKind::today, 0, 0}};
+    a.name = "main";
+    a.api_key = "AK-0123456789";
+    a.secret_key = "SK-0123456789";
+    a.invitee_assets.page_size = page_size;
+    a.sub_accounts.enabled = false;
+    return std::make_unique<AccountCollector>(a, derive_client_settings(config::GlobalConfig{}, a), gate_, clock_,
+                                              coinw_.transport());
+  }
+  // Moves virtual time in steps, giving the lane (which waits in real time for
+  // time to move) a moment to look after each.
+  void pass_time(Duration total, Duration step = 1s) {
+    for (Duration t{}; t < total; t += step) {
+      clock_.advance(step);
+      std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    }
+  }
+  size_t sent() const { return coinw_.sent().size(); }
+
+  testing::FakeClock clock_;
+  ratelimit::RateGate gate_{clock_};
+  testing::FakeCoinw coinw_{clock_, 1000, 0};
+  ExposeSettings settings_{config::NickNamePolicy::masked, std::chrono::minutes(5)};
+};
+
+TEST_F(BackgroundRefresh, APassStartsWhenDueBetweenScrapesWhileScrapesCome) {
+  auto c = make();
+  c->refresh(clock_.now() + 10s, settings_);
+  ASSERT_EQ(sent(), 3u);
+  pass_time(30s);
+  c->refresh(clock_.now() + 10s, settings_);  // nothing due yet
+  ASSERT_EQ(sent(), 3u);
+  pass_time(31s);  // no scrape: the cumulative list is due again 60 s after its pass
+  ASSERT_TRUE(coinw_.wait_for_requests(6)) << "the second pass ran between scrapes";
+  EXPECT_EQ(coinw_.sent()[3].page_no, 1);
+}
+
+TEST_F(BackgroundRefresh, AfterTheLastScrapeRequestsStopOnceTheStartedPassCompletes) {
+  // Eleven requests a pass, the cumulative one and the window's; the window
+  // (5 min) keeps the lane awake longer than the cumulative interval (1 min).
+  auto c = make(100, true);
+  // The sixth waits for the limiter, past the scrape's deadline, and then for
+  // the test: the scrape is answered mid-pass.
+  coinw_.hold_after(5);
+  c->refresh(clock_.now() + 100ms, settings_);
+  coinw_.release();
+  ASSERT_TRUE(coinw_.wait_for_requests(22)) << "the passes the scrape started complete without another scrape";
+  pass_time(10min, 5s);
+  EXPECT_EQ(sent(), 22u) << "nobody scrapes: no new pass starts, within its interval or after";
+}
+
+TEST_F(BackgroundRefresh, ShutdownCancelsWithinOneRequest) {
+  auto c = make(10);  // a hundred requests a pass
+  coinw_.hold_after(20);
+  c->refresh(clock_.now() + 100ms, settings_);
+  ASSERT_TRUE(coinw_.wait_for_requests(21)) << "the 21st request is in flight";
+  std::thread stopping([&] { c->stop(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  coinw_.release();
+  stopping.join();
+  EXPECT_EQ(sent(), 21u) << "the request in flight is the last one";
+  c->refresh(clock_.now() + 10s, settings_);
+  EXPECT_EQ(sent(), 21u) << "a stopped account refreshes no more";
 }
 
 }  // namespace

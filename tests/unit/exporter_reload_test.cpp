@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "exporter/exporter.h"
 #include "support/exposition.h"
@@ -43,6 +44,26 @@ TEST(ExporterReload, NewRateLimitsTakeEffectAtOnce) {
   ASSERT_GT(all.size(), before.size() + 1);
   EXPECT_GE(all[before.size()].at - before.back().at, 1s) << "requests sent before the reload still count";
   for (size_t i = before.size() + 1; i < all.size(); ++i) EXPECT_GE(all[i].at - all[i - 1].at, 1s) << i;
+}
+
+TEST(ExporterReload, AReloadThatReplacesAnAccountCancelsItsRefreshWithinOneRequest) {
+  testing::FakeClock clock;
+  testing::FakeCoinw coinw(clock, 1000, 0);
+  Exporter exp(clock, [&](const api::TransportOptions&) { return coinw.transport(); });
+  auto config = one_account(5);
+  config.accounts[0].invitee_assets.page_size = 10;  // a hundred requests a pass
+  exp.apply(config);
+  coinw.hold_after(20);
+  web::ScrapeRequest r;
+  r.timeout_seconds = 1;
+  exp.metrics(r);  // answered mid-pass; the refresh goes on
+  ASSERT_TRUE(coinw.wait_for_requests(21)) << "the 21st request is in flight";
+  config.accounts[0].invitee_assets.page_size = 20;
+  std::thread reload([&] { exp.apply(config); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  coinw.release();
+  reload.join();
+  EXPECT_EQ(coinw.sent().size(), 21u) << "the replaced account's request in flight is its last";
 }
 
 class ExporterReloadFile : public ::testing::Test {
