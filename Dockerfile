@@ -2,7 +2,8 @@
 # Two images from one build: the exporter (default target) and the CoinW
 # simulator (target `sim`).
 #
-#   docker build --build-arg REVISION=$(git rev-parse --short=12 HEAD) -t coinw-exporter .
+#   docker build --build-arg REVISION=$(git rev-parse --short=12 HEAD) \
+#     --build-arg SOURCE_URL=$(git remote get-url origin) -t coinw-exporter .
 #   docker build --target sim -t coinw-sim .
 #   docker run -p 127.0.0.1:9866:9866 \
 #     -v /path/to/config.yml:/etc/coinw-exporter/config.yml:ro coinw-exporter
@@ -43,20 +44,26 @@ RUN groupadd --gid 10001 coinw \
             --shell /usr/sbin/nologin coinw \
  && mkdir -p /etc/coinw-exporter /var/lib/coinw-exporter \
  && chown 10001:10001 /var/lib/coinw-exporter
-# global.state_dir of the compose demo: mount a volume here to keep the cache across restarts.
-VOLUME /var/lib/coinw-exporter
+# For global.state_dir: mount a volume here to keep the cache across restarts.
+# No VOLUME: it would leave an anonymous volume behind every `docker run`
+# that did not ask for one, also for configurations without state_dir.
 ARG REVISION=unknown
-ARG VERSION=unknown
+# The project's version (CMakeLists.txt; tests/rules/lint_deploy.py keeps them equal).
+ARG VERSION=0.1.0
+# Where the source is published: the repository's URL (the git remote).
+ARG SOURCE_URL=""
 # Written down also because buildah 1.28 (Debian 12's podman) keys a LABEL
 # layer on its unexpanded text and would keep a stale revision; a RUN step is
 # keyed on the build arguments' values and so refreshes the LABEL after it.
 RUN mkdir -p /usr/share/doc/coinw-exporter \
- && echo "coinw-exporter ${VERSION} ${REVISION}" > /usr/share/doc/coinw-exporter/revision
+ && echo "coinw-exporter ${VERSION} ${REVISION} ${SOURCE_URL}" > /usr/share/doc/coinw-exporter/revision
 LABEL org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.vendor="coinw-exporter" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.documentation="/usr/share/doc/coinw-exporter/README.md"
+      org.opencontainers.image.source="${SOURCE_URL}" \
+      org.opencontainers.image.url="${SOURCE_URL}" \
+      org.opencontainers.image.documentation="file:///usr/share/doc/coinw-exporter/README.md"
 USER 10001:10001
 
 FROM runtime AS sim

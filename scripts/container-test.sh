@@ -58,8 +58,10 @@ fi
 
 revision=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 version=$(sed -n 's/^project(coinw_exporter VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+source_url=$(git remote get-url origin 2>/dev/null || echo "https://coinw-exporter.invalid/source")
+# VERSION is left to the Dockerfile's default: it must be the project's.
 build=("${engine[@]}" build "${build_opts[@]}" --network=host "${run_opts[@]}" --build-arg "BASE=$base"
-       --build-arg "REVISION=$revision" --build-arg "VERSION=$version")
+       --build-arg "REVISION=$revision" --build-arg "SOURCE_URL=$source_url")
 "${build[@]}" --target build -t localhost/coinw-build:test . >/dev/null
 "${build[@]}" --target sim -t localhost/coinw-sim:test . >/dev/null
 "${build[@]}" --target exporter -t localhost/coinw-exporter:test . >/dev/null
@@ -68,8 +70,14 @@ echo "container-test: images built after $((SECONDS - start)) s"
 for image in coinw-sim coinw-exporter; do
   user=$("${engine[@]}" image inspect -f '{{.Config.User}}' "localhost/$image:test")
   [[ $user =~ ^[1-9][0-9]*(:[0-9]+)?$ ]] || { echo "FAIL $image runs as '$user', not a numeric non-root user"; exit 1; }
-  label=$("${engine[@]}" image inspect -f '{{index .Config.Labels "org.opencontainers.image.revision"}}' "localhost/$image:test")
-  [[ $label == "$revision" ]] || { echo "FAIL $image revision label '$label', expected '$revision'"; exit 1; }
+  for want in "revision=$revision" "version=$version" "source=$source_url" "url=$source_url" \
+              "documentation=file:///usr/share/doc/coinw-exporter/README.md" "title=$image"; do
+    key=${want%%=*}
+    label=$("${engine[@]}" image inspect -f "{{index .Config.Labels \"org.opencontainers.image.$key\"}}" "localhost/$image:test")
+    [[ $label == "${want#*=}" ]] || { echo "FAIL $image label $key is '$label', expected '${want#*=}'"; exit 1; }
+  done
+  volumes=$("${engine[@]}" image inspect -f '{{json .Config.Volumes}}' "localhost/$image:test")
+  [[ $volumes == null || $volumes == "{}" ]] || { echo "FAIL $image declares volumes $volumes"; exit 1; }
 done
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -16,13 +16,16 @@ build_pkgs=(
 test_pkgs=(
   git openssl libgtest-dev libgmock-dev libbenchmark-dev
   prometheus prometheus-alertmanager jsonnet python3 python3-yaml curl dpkg-dev
-  clang libclang-rt-14-dev wrk python3-prometheus-client
+  clang libclang-rt-14-dev wrk python3-prometheus-client tinyproxy chromium
 )
 runtime_pkgs=(
   ca-certificates libprometheus-cpp-core1.0 libcpp-httplib0.11 libssl3
   libyaml-cpp0.7 libcrypt1 zlib1g libbrotli1
 )
 container_pkgs=(podman buildah runc debootstrap)
+# Debian's kubectl renders the Kubernetes layout for tests/deploy; a kubectl
+# from elsewhere (newer, and owning the same path) does that already.
+command -v kubectl >/dev/null || test_pkgs+=(kubernetes-client)
 
 case "${1:-}" in
   "") pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
@@ -41,10 +44,10 @@ done
 echo "install-deps: installing ${missing[*]}"
 SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
 # Debian's prometheus and prometheus-alertmanager packages (wanted here for
-# promtool, amtool and the end-to-end tests) start servers from their
-# maintainer scripts. A policy-rc.d that answers 101 forbids every service
-# start during this install; an existing one (container images ship one) is
-# left as it is.
+# promtool, amtool and the end-to-end tests) and tinyproxy (the proxy test)
+# start servers from their maintainer scripts. A policy-rc.d that answers 101
+# forbids every service start during this install; an existing one (container
+# images ship one) is left as it is.
 policy=/usr/sbin/policy-rc.d
 marker="installed by coinw-exporter scripts/install-deps.sh"
 # Ours also when an interrupted run left it behind.
@@ -56,7 +59,7 @@ fi
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # Nor should they start at the next boot: the tests start their own servers.
-for service in prometheus prometheus-alertmanager; do
+for service in prometheus prometheus-alertmanager tinyproxy; do
   [[ " ${missing[*]} " == *" $service "* ]] || continue
   if [[ -d /run/systemd/system ]]; then
     $SUDO systemctl disable --quiet "$service.service" || true

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "api/signing.h"
+#include "common/timefmt.h"
 #include "common/wall_time.h"
 
 namespace coinw::api {
@@ -30,6 +31,16 @@ ApiError drifted_error(const FormatReport& f, int http_status) {
                   std::to_string(f.unreadable_rows) + " of " + std::to_string(f.rows) +
                       " rows not fully readable: CoinW's format may have changed",
                   "", http_status, {}};
+}
+
+// The server wrote its Date somewhere between our send and our receipt, and
+// cut it to the second: its middle against the middle of the request.
+std::optional<double> clock_skew(const HttpResponse& r, WallTime sent, WallTime received) {
+  if (!r.date) return std::nullopt;
+  auto date = parse_http_date(*r.date);
+  if (!date) return std::nullopt;
+  const double ours = (unix_seconds(sent) + unix_seconds(received)) / 2;
+  return static_cast<double>(*date) + 0.5 - ours;
 }
 
 }  // namespace
@@ -108,8 +119,8 @@ Result<SubAccountList> Client::sub_accounts(TimePoint deadline) {
   });
 }
 
-Result<HttpResponse> Client::send(Endpoint e, const Limits& limits, const HttpRequest& request, TimePoint deadline,
-                                  QueryForm form, Duration& latency) {
+Client::Exchange Client::send(Endpoint e, const Limits& limits, const HttpRequest& request, TimePoint deadline,
+                              QueryForm form) {
   auto acquired = gate_.acquire(limits.all, deadline);
   if (observer_ && acquired.waited.count() > 0) observer_->on_limiter_wait(e, acquired.waited);
   if (!acquired.permit) {
@@ -118,7 +129,7 @@ Result<HttpResponse> Client::send(Endpoint e, const Limits& limits, const HttpRe
                  paused ? "paused after a rate-limit answer" : "no request slot within the scrape budget",
                  "", 0, {}};
     err.sent = false;
-    return err;
+    return {err, {}, {}};
   }
 
   HttpRequest signed_request = request;
@@ -133,21 +144,23 @@ Result<HttpResponse> Client::send(Endpoint e, const Limits& limits, const HttpRe
   }
 
   const TimePoint start = gate_.clock().now();
+  const auto sent = gate_.clock().wall_now();
   auto response = transport_.send(signed_request);
   acquired.permit->finish();
-  latency = gate_.clock().now() - start;
-  return response;
+  const Duration latency = gate_.clock().now() - start;
+  const std::optional<double> skew = response ? clock_skew(response.value(), sent, gate_.clock().wall_now()) : std::nullopt;
+  return {std::move(response), latency, skew};
 }
 
 template <class T, class Parse>
 Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse, QueryForm form) {
   const Limits& limits = e == Endpoint::invitee_assets ? invitee_limits_ : sub_account_limits_;
-  Duration latency{};
-  auto response = send(e, limits, request, deadline, form, latency);
+  Exchange x = send(e, limits, request, deadline, form);
   // The server closed a kept-alive connection as the request went out: one more
   // try on a new connection, with a permit of its own, in case it was counted.
-  if (!response && response.error().stale_connection) response = send(e, limits, request, deadline, form, latency);
-  if (!response && !response.error().sent) return response.error();
+  if (!x.response && x.response.error().stale_connection) x = send(e, limits, request, deadline, form);
+  if (!x.response && !x.response.error().sent) return x.response.error();
+  const auto& [response, latency, skew] = x;
 
   Result<T> result = response ? parse(response.value()) : Result<T>(response.error());
   std::optional<FormatReport> format;
@@ -163,6 +176,7 @@ Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadlin
     observer_->on_request(e, latency, result ? std::nullopt : std::optional(result.error().reason));
     if (result && result.value().invalid_rows) observer_->on_invalid_rows(e, result.value().invalid_rows);
     if (format) observer_->on_format(e, *format);
+    if (skew) observer_->on_clock_skew(e, *skew);
   }
   return result;
 }

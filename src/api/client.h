@@ -61,6 +61,9 @@ class ClientObserver {
   // Of every answer that parsed, whether or not it was then refused as drifted.
   virtual void on_format(Endpoint, const FormatReport&) {}
   virtual void on_pause(Endpoint, std::chrono::seconds) {}
+  // CoinW's clock less ours, from an answer's Date header: whole seconds, so
+  // good to about a second plus half the latency. Of every answer, refusals too.
+  virtual void on_clock_skew(Endpoint, double /*seconds*/) {}
   // CoinW accepted the percent-encoded query after refusing the raw one's
   // signature: from now on this client signs it that way. Told once.
   virtual void on_signature_fallback(Endpoint) {}
@@ -93,9 +96,13 @@ class Client {
   template <class T, class Parse>
   Result<T> call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse,
                  QueryForm form = QueryForm::raw);
-  // One permit, one signed request; a refusal comes back with `sent` false.
-  Result<HttpResponse> send(Endpoint e, const Limits& limits, const HttpRequest& request, TimePoint deadline,
-                            QueryForm form, Duration& latency);
+  struct Exchange {
+    Result<HttpResponse> response;  // a refusal comes back with `sent` false
+    Duration latency{};
+    std::optional<double> clock_skew;
+  };
+  // One permit, one signed request.
+  Exchange send(Endpoint e, const Limits& limits, const HttpRequest& request, TimePoint deadline, QueryForm form);
   void pause_after(Endpoint e, const Limits& limits, const ApiError& error);
 
   Credentials credentials_;

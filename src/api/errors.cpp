@@ -16,6 +16,7 @@ std::string_view to_string(FailureReason r) {
     case FailureReason::timeout: return "timeout";
     case FailureReason::network: return "network";
     case FailureReason::tls: return "tls";
+    case FailureReason::proxy: return "proxy";
     case FailureReason::malformed_response: return "malformed_response";
     case FailureReason::api_error: return "api_error";
     case FailureReason::unexpected_format: return "unexpected_format";
@@ -41,6 +42,7 @@ FailureReason classify_code(std::string_view code) {
 
 FailureReason classify_http_status(int status) {
   if (status == 429) return FailureReason::rate_limited;
+  if (status == 407) return FailureReason::proxy;  // Proxy Authentication Required: never CoinW's
   if (status == 401) return FailureReason::auth;
   if (status == 403) return FailureReason::permission;
   if (status >= 500) return FailureReason::server_error;

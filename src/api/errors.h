@@ -20,6 +20,7 @@ enum class FailureReason {
   timeout,
   network,
   tls,
+  proxy,  // the configured proxy refused, failed or could not be reached
   malformed_response,
   api_error,  // a non-success code we do not recognise
   unexpected_format,  // too many rows CoinW sent in a shape we cannot fully read
@@ -28,8 +29,8 @@ enum class FailureReason {
 inline constexpr std::array kAllFailureReasons = {
     FailureReason::rate_limited, FailureReason::auth,         FailureReason::permission,
     FailureReason::bad_request,  FailureReason::server_error, FailureReason::timeout,
-    FailureReason::network,      FailureReason::tls,          FailureReason::malformed_response,
-    FailureReason::api_error,    FailureReason::unexpected_format,
+    FailureReason::network,      FailureReason::tls,          FailureReason::proxy,
+    FailureReason::malformed_response, FailureReason::api_error, FailureReason::unexpected_format,
 };
 
 std::string_view to_string(FailureReason r);

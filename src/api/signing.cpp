@@ -8,17 +8,21 @@
 
 namespace coinw::api {
 
+std::string base64(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
 std::string hmac_sha256_base64(std::string_view secret, std::string_view message) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_len = 0;
   if (!HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
             reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &mac_len))
     throw std::runtime_error("HMAC-SHA256 failed");
-  std::string out(4 * ((mac_len + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), mac,
-                          static_cast<int>(mac_len));
-  out.resize(static_cast<size_t>(n));
-  return out;
+  return base64(std::string_view(reinterpret_cast<const char*>(mac), mac_len));
 }
 
 std::string md5_upper_hex(std::string_view message) {

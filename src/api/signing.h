@@ -9,6 +9,8 @@
 
 namespace coinw::api {
 
+// Standard base64 with padding.
+std::string base64(std::string_view bytes);
 std::string hmac_sha256_base64(std::string_view secret, std::string_view message);
 std::string md5_upper_hex(std::string_view message);
 

@@ -10,6 +10,7 @@
 #include "api/url.h"
 #include "common/base_url.h"
 #include "common/coinw_facts.h"
+#include "common/proxy.h"
 
 namespace coinw::api {
 
@@ -25,10 +26,11 @@ struct HttpResponse {
   int status = 0;
   std::string body;
   std::optional<std::string> retry_after;  // raw Retry-After header, when present
+  std::optional<std::string> date;         // raw Date header, when present
 };
 
-// Fails only for transport-level problems (timeout, network, tls); an HTTP
-// error status is a response, classified later from its body.
+// Fails only for transport-level problems (timeout, network, tls, proxy); an
+// HTTP error status is a response, classified later from its body.
 class Transport {
  public:
   virtual ~Transport() = default;
@@ -42,10 +44,12 @@ struct TransportOptions {
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds read_timeout{10000};
   size_t max_body_bytes = 64 * 1024 * 1024;
+  Proxy proxy;  // disabled: direct
   bool operator==(const TransportOptions&) const = default;
 };
 
-// cpp-httplib with OpenSSL: keep-alive, certificate verification, timeouts.
+// cpp-httplib with OpenSSL: keep-alive, certificate verification, timeouts,
+// an http:// proxy (a CONNECT tunnel for https).
 std::unique_ptr<Transport> make_http_transport(const TransportOptions& options);
 
 }  // namespace coinw::api

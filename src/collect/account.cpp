@@ -121,7 +121,7 @@ void AccountCollector::work(LaneWorker& lane) {
   auto deadline = [this] { return clock_.now() + (stopping_ ? -kSlice : kSlice); };
   std::unique_lock lock(flight_mu_);
   while (!stopping_) {
-    if (lane.wake && lane.seen != scrapes_) lane.scheduler.retry_failed();
+    if (lane.wake && lane.seen != scrapes_) lane.scheduler.new_scrape();
     lane.wake = false;
     lane.seen = scrapes_;
     const TimePoint scraped = last_scrape_;

@@ -61,8 +61,11 @@ void ApiMetrics::on_signature_fallback(api::Endpoint) {
             {{"account", account_}, {"metric", "coinw_api_signature_fallbacks_total"}});
 }
 
+void ApiMetrics::on_clock_skew(api::Endpoint, double seconds) { clock_skew_ = seconds; }
+
 void ApiMetrics::collect(exposition::FamilySet& out, const exposition::Labels& account) const {
   sample(out, metric::api_signature_fallbacks, account, signature_fallbacks_.Value());
+  if (const double skew = clock_skew_; !std::isnan(skew)) sample(out, metric::api_clock_skew, account, skew);
   for (api::Endpoint e : {api::Endpoint::invitee_assets, api::Endpoint::sub_account_list}) {
     const auto& m = *endpoints_[index(e)];
     const auto labels = with(account, "endpoint", api::to_string(e));

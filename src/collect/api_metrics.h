@@ -3,6 +3,8 @@
 // latency histogram, every label pre-initialised so rate() works from the start.
 #include <array>
 #include <atomic>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <memory>
 
@@ -23,6 +25,7 @@ class ApiMetrics final : public api::ClientObserver {
   void on_pause(api::Endpoint e, std::chrono::seconds s) override;
   void on_format(api::Endpoint e, const api::FormatReport& f) override;
   void on_signature_fallback(api::Endpoint e) override;
+  void on_clock_skew(api::Endpoint, double seconds) override;
 
   void collect(exposition::FamilySet& out, const exposition::Labels& account) const;
 
@@ -38,6 +41,7 @@ class ApiMetrics final : public api::ClientObserver {
   static size_t index(api::Endpoint e) { return e == api::Endpoint::invitee_assets ? 0 : 1; }
   std::array<std::unique_ptr<PerEndpoint>, kEndpoints> endpoints_;
   prometheus::Counter signature_fallbacks_;
+  std::atomic<double> clock_skew_{std::numeric_limits<double>::quiet_NaN()};  // NaN: no Date seen yet
   const std::string account_;  // for the log
 };
 

@@ -18,6 +18,7 @@ ClientSettings derive_client_settings(const config::GlobalConfig& g, const confi
   out.client.user = a.user;
   out.transport.base_url = a.base_url;
   out.transport.ca_file = a.ca_file;
+  out.transport.proxy = a.proxy;
   out.transport.connect_timeout = g.http.connect_timeout;
   out.transport.read_timeout = g.http.read_timeout;
   return out;

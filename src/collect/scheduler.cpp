@@ -10,8 +10,12 @@ bool Scheduler::roll(const Now& now) {
   return dropped;
 }
 
+bool Scheduler::watched(const Pass& p, Duration since_scrape) const {
+  return since_scrape <= p.interval() || (since_scrape <= kArrival && !started_.contains(&p));
+}
+
 Duration Scheduler::watch_window() const {
-  Duration longest = kMinWatch;
+  Duration longest{};
   for (const auto& e : entries_) longest = std::max(longest, e.pass->interval());
   return longest;
 }
@@ -34,8 +38,7 @@ const Scheduler::Entry* Scheduler::pick(const Now& now, TimePoint last_scrape,
     Pass* p = entries_[i].pass;
     if (excluded.contains(p) || failed_.contains(p)) continue;
     auto want = p->wants(now);
-    if (want && want->starts_pass && now.steady - last_scrape > std::max(p->interval(), kMinWatch))
-      want.reset();  // nobody watches
+    if (want && want->starts_pass && !watched(*p, now.steady - last_scrape)) want.reset();
     if (!want) {
       waiting_.erase(p);  // e.g. a window whose period rolled over before it was served
       continue;
@@ -64,12 +67,14 @@ Scheduler::Outcome Scheduler::run(api::Client& client, Clock& clock, const std::
     const Entry* e = pick(now, last_scrape, completed);
     if (!e) break;
     Pass& p = *e->pass;
+    const bool starts = p.wants(now).value_or(Want{}).starts_pass;
     const Step s = p.step(client, send_deadline(), clock);
     if (s.error && !s.error->sent && s.error->reason == api::FailureReason::timeout) {
       o.out_of_budget = true;
       break;  // it keeps its turn
     }
     turn_[picked_] = static_cast<size_t>(e - entries_.data()) + 1;
+    if (starts) started_.insert(&p);
     Work& w = o.work[e->collector];
     w.spent += clock.now() - now.steady;
     w.tried = true;

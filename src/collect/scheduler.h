@@ -12,10 +12,11 @@
 // does not starve a window.
 //
 // Quiet when unwatched: a pass starts only while the last scrape is more
-// recent than its interval, so once scrapes stop, requests stop as soon as the
-// passes already started are done, and none start at all after the longest
-// interval. A pass that failed tries again only after a new scrape
-// (retry_failed), as it did when refreshes ran only inside scrapes.
+// recent than its interval (or once on a scrape's arrival, so that a scrape
+// always gets what is due then, whatever the interval), so once scrapes stop,
+// requests stop as soon as the passes already started are done, and none
+// start at all after the longest interval. A pass that failed tries again only after a new scrape, as
+// it did when refreshes ran only inside scrapes.
 #include <functional>
 #include <map>
 #include <set>
@@ -53,18 +54,20 @@ class Scheduler {
 
   Outcome run(api::Client& client, Clock& clock, const std::function<TimePoint()>& send_deadline, const Hooks& hooks,
               TimePoint last_scrape);
-  // A new scrape: passes that failed may try again.
-  void retry_failed() { failed_.clear(); }
-  // After this long without a scrape no pass starts: the longest interval of
-  // its passes, and at least kMinWatch.
+  // A new scrape: every pass may start once, and those that failed try again.
+  void new_scrape() {
+    failed_.clear();
+    started_.clear();
+  }
+  // After this long without a scrape no pass starts: the longest interval of its passes.
   Duration watch_window() const;
-  // A scrape may always start what is due when it arrives, whatever the
-  // interval (a zero one polls on every scrape).
-  static constexpr Duration kMinWatch = std::chrono::seconds(1);
+  // How long after a scrape counts as its arrival.
+  static constexpr Duration kArrival = std::chrono::seconds(1);
 
  private:
   const Entry* pick(const Now& now, TimePoint last_scrape, const std::set<const Pass*>& excluded);
   bool deferred(const Pass& p, Priority priority) const;
+  bool watched(const Pass& p, Duration since_scrape) const;
   bool roll(const Now& now);
 
   struct Waiting {
@@ -81,6 +84,7 @@ class Scheduler {
   };
   std::map<const Pass*, Completion> completed_;  // its last completion
   std::set<const Pass*> failed_;                // since the last scrape
+  std::set<const Pass*> started_;               // since the last scrape
 };
 
 }  // namespace coinw::collect

@@ -35,6 +35,19 @@ std::optional<BaseUrl> BaseUrl::parse(std::string_view s, std::string& problem) 
     problem = "must not have a path, query or fragment (the exporter adds the API paths), got '" + std::string(s) + "'";
     return std::nullopt;
   }
+  auto host_port = parse_host_port(authority);
+  if (!host_port) {
+    problem = "must be scheme://host[:port], got '" + std::string(s) + "'";
+    return std::nullopt;
+  }
+  BaseUrl url;
+  url.https_ = scheme == "https";
+  url.host_ = std::move(host_port->host);
+  url.port_ = host_port->port;
+  return url;
+}
+
+std::optional<HostPort> parse_host_port(std::string_view authority) {
   // An IPv6 literal is bracketed: "[::1]:8790".
   size_t host_end = authority.starts_with('[') ? authority.find(']') : authority.find(':');
   if (authority.starts_with('[') && host_end != std::string_view::npos) ++host_end;
@@ -47,23 +60,18 @@ std::optional<BaseUrl> BaseUrl::parse(std::string_view s, std::string& problem) 
     ok = ok && host.size() > 2 && host.back() == ']';
     host = host.substr(1, host.size() - 2);
   }
-  if (!ok) {
-    problem = "must be scheme://host[:port], got '" + std::string(s) + "'";
-    return std::nullopt;
-  }
-  BaseUrl url;
-  url.https_ = scheme == "https";
-  url.host_ = std::string(host);
-  url.port_ = port;
-  return url;
+  if (!ok) return std::nullopt;
+  return HostPort{std::string(host), port};
 }
 
-bool BaseUrl::loopback() const {
+bool is_loopback_host(std::string_view host) {
   std::string lower;
-  for (char c : host_) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : host) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (lower == "localhost" || lower == "::1") return true;
   return lower.starts_with("127.") && lower.find_first_not_of("0123456789.") == std::string::npos;
 }
+
+bool BaseUrl::loopback() const { return is_loopback_host(host_); }
 
 std::string BaseUrl::text() const {
   std::string out = https_ ? "https://" : "http://";

@@ -7,6 +7,16 @@
 
 namespace coinw {
 
+// The authority of a URL without userinfo: host[:port], an IPv6 literal in
+// brackets. nullopt when malformed or the port is not 1-65535.
+struct HostPort {
+  std::string host;  // an IPv6 literal without brackets
+  std::optional<int> port;
+};
+std::optional<HostPort> parse_host_port(std::string_view authority);
+// localhost, 127.0.0.0/8 or ::1.
+bool is_loopback_host(std::string_view host);
+
 class BaseUrl {
  public:
   // Throws std::invalid_argument with the reason. Implicit, so that code and

@@ -19,6 +19,10 @@ std::optional<int> digits(std::string_view s, size_t pos, size_t width) {
   return v;
 }
 
+constexpr std::string_view kDayNames[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+constexpr std::string_view kMonthNames[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
 }  // namespace
 
 std::optional<int> parse_utc_offset(std::string_view text) {
@@ -43,6 +47,40 @@ std::optional<int64_t> parse_coinw_time(std::string_view text, int offset_s) {
   if (!ymd.ok()) return std::nullopt;
   auto local = sys_days{ymd}.time_since_epoch() + hours{*h} + minutes{*mi} + seconds{*s};
   return duration_cast<seconds>(local).count() - offset_s;
+}
+
+std::optional<int64_t> parse_http_date(std::string_view text) {
+  using namespace std::chrono;
+  constexpr std::string_view kShape = "Sun, 06 Nov 1994 08:49:37 GMT";
+  if (text.size() != kShape.size() || text.substr(3, 2) != ", " || text[7] != ' ' || text[11] != ' ' ||
+      text[16] != ' ' || text[19] != ':' || text[22] != ':' || text.substr(25) != " GMT")
+    return std::nullopt;
+  bool known_day = false;
+  for (auto name : kDayNames) known_day = known_day || text.substr(0, 3) == name;
+  unsigned mon = 0;
+  for (unsigned i = 0; i < 12; ++i)
+    if (text.substr(8, 3) == kMonthNames[i]) mon = i + 1;
+  auto d = digits(text, 5, 2), y = digits(text, 12, 4);
+  auto h = digits(text, 17, 2), mi = digits(text, 20, 2), s = digits(text, 23, 2);
+  if (!known_day || !mon || !d || !y || !h || !mi || !s || *h > 23 || *mi > 59 || *s > 60) return std::nullopt;
+  year_month_day ymd{year{*y}, month{mon}, day{static_cast<unsigned>(*d)}};
+  if (!ymd.ok()) return std::nullopt;
+  return duration_cast<seconds>(sys_days{ymd}.time_since_epoch() + hours{*h} + minutes{*mi} + seconds{*s}).count();
+}
+
+std::string format_http_date(int64_t epoch_s) {
+  using namespace std::chrono;
+  sys_seconds t{seconds{epoch_s}};
+  auto day = floor<days>(t);
+  year_month_day ymd{day};
+  hh_mm_ss hms{t - day};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d GMT",
+                std::string(kDayNames[weekday{day}.c_encoding()]).c_str(), static_cast<unsigned>(ymd.day()),
+                std::string(kMonthNames[static_cast<unsigned>(ymd.month()) - 1]).c_str(), static_cast<int>(ymd.year()),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
+  return buf;
 }
 
 std::string format_coinw_time(int64_t epoch_s, int offset_s) {

@@ -19,4 +19,10 @@ std::optional<int64_t> parse_coinw_time(std::string_view text, int offset_s);
 // Unix seconds as `yyyy-MM-dd HH:mm:ss` in the zone `offset_s` east of UTC.
 std::string format_coinw_time(int64_t epoch_s, int offset_s);
 
+// An HTTP Date header in the IMF-fixdate form every current server sends
+// ("Sun, 06 Nov 1994 08:49:37 GMT", RFC 9110 §5.6.7); unix seconds. The two
+// obsolete forms are not read: a Date is only a hint, and then none is taken.
+std::optional<int64_t> parse_http_date(std::string_view text);
+std::string format_http_date(int64_t epoch_s);
+
 }  // namespace coinw

@@ -15,6 +15,7 @@
 
 #include "common/base_url.h"
 #include "common/coinw_facts.h"
+#include "common/proxy.h"
 #include "config/values.h"
 
 namespace coinw::config {
@@ -28,6 +29,11 @@ struct HttpConfig {
   milliseconds connect_timeout{5000};
   milliseconds read_timeout{10000};
   std::string ca_file;  // empty: the system CA store
+  // For accounts without a proxy_url of their own. Without proxy_url here, the
+  // environment's HTTPS_PROXY/HTTP_PROXY when proxy_from_environment.
+  std::optional<Proxy> proxy;
+  std::string no_proxy;  // as NO_PROXY
+  bool proxy_from_environment = true;
   bool operator==(const HttpConfig&) const = default;
 };
 
@@ -111,6 +117,8 @@ struct AccountConfig {
   std::string api_key;     // the secret values themselves, already read from *_file
   std::string secret_key;
   std::string ca_file;     // effective: the account's, else global.http.ca_file
+  Proxy proxy;             // effective, no_proxy applied; disabled: direct
+  std::string proxy_from;  // which key or environment variable chose it, or why there is none
   InviteeAssetsConfig invitee_assets;
   SubAccountsConfig sub_accounts;
   bool operator==(const AccountConfig&) const = default;

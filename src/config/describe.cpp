@@ -37,6 +37,8 @@ std::string describe(const Config& c) {
     out += "account " + a.name + ": " + a.base_url.text();
     if (!a.user.empty()) out += " (user " + a.user + ")";
     if (!a.ca_file.empty()) out += " (CA " + a.ca_file + ")";
+    out += a.proxy.enabled() ? " via proxy " + a.proxy.masked() + " (" + a.proxy_from + ")"
+                             : " direct (" + a.proxy_from + ")";
     const auto& ia = a.invitee_assets;
     if (ia.enabled) {
       std::string quotes;

@@ -1,5 +1,6 @@
 // The schema: which keys exist, their defaults (in config.h), their limits.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <climits>
 #include <cstdio>
@@ -46,7 +47,7 @@ bool has_space_or_control(std::string_view s) {
 
 class Loader {
  public:
-  Loader(Walker& w, const std::string& config_path) : w_(w), config_path_(config_path) {}
+  Loader(Walker& w, const std::string& config_path, const EnvLookup& env) : w_(w), config_path_(config_path), env_(env) {}
 
   Config load(const YAML::Node& root);
   const std::vector<std::string>& secrets() const { return secrets_; }
@@ -58,11 +59,16 @@ class Loader {
   void invitee_assets(const Map& account, const GlobalConfig& g, InviteeAssetsConfig& c);
   void sub_accounts(const Map& account, SubAccountsConfig& c);
   void secret(const Map& account, const std::string& key, std::string& out);
+  std::optional<std::string> secret_file(const Map& m, std::string_view key, std::string& resolved);
+  std::optional<Proxy> proxy_url(const Map& m, bool& bad);
+  void account_proxy(const Map& account, const GlobalConfig& g, AccountConfig& a);
+  std::optional<Proxy> environment_proxy(const Map& account, const BaseUrl& url, std::string& from, std::string& no_proxy);
   void identifier(const Map& m, std::string_view key, std::string& out);
   std::optional<std::string> file_path(const Map& m, std::string_view key);
 
   Walker& w_;
   const std::string& config_path_;
+  const EnvLookup& env_;
   std::vector<std::string> secrets_;
 };
 
@@ -122,10 +128,15 @@ void Loader::global(const Map& top, GlobalConfig& g) {
     else w_.error(m->line_of("time_zone"), m->path_of("time_zone"),
                   "must be UTC, Z or an offset like +08:00 or -05:30, got '" + *v + "'");
   }
-  if (auto http = w_.map(*m, "http", {"connect_timeout", "read_timeout", "ca_file"})) {
+  if (auto http = w_.map(*m, "http", {"connect_timeout", "read_timeout", "ca_file", "proxy_url", "proxy_password_file",
+                                       "no_proxy", "proxy_from_environment"})) {
     if (auto v = w_.duration(*http, "connect_timeout", 1ms, kNoMaxDuration)) g.http.connect_timeout = *v;
     if (auto v = w_.duration(*http, "read_timeout", 1ms, kNoMaxDuration)) g.http.read_timeout = *v;
     if (auto v = file_path(*http, "ca_file")) g.http.ca_file = *v;
+    bool bad = false;
+    g.http.proxy = proxy_url(*http, bad);
+    if (auto v = w_.string(*http, "no_proxy")) g.http.no_proxy = *v;
+    if (auto v = w_.boolean(*http, "proxy_from_environment")) g.http.proxy_from_environment = *v;
   }
   rate_limits(*m, g.rate_limits);
   if (auto v = w_.string(*m, "state_dir"); v && !v->empty()) g.state_dir = detail::resolve_path(*v, config_path_);
@@ -160,7 +171,7 @@ void Loader::rate_limits(const Map& global, RateLimitConfig& r) {
 std::optional<AccountConfig> Loader::account(const YAML::Node& n, size_t index, const GlobalConfig& g) {
   auto m = w_.map(n, "accounts[" + std::to_string(index) + "]",
                   {"name", "user", "base_url", "api_key", "api_key_file", "secret_key", "secret_key_file", "ca_file",
-                   "invitee_assets", "sub_accounts"});
+                   "proxy_url", "proxy_password_file", "no_proxy", "invitee_assets", "sub_accounts"});
   if (!m) return std::nullopt;
   AccountConfig a;
   if (m->find("name")) identifier(*m, "name", a.name);
@@ -183,6 +194,7 @@ std::optional<AccountConfig> Loader::account(const YAML::Node& n, size_t index, 
   if (m->find("ca_file")) {
     if (auto v = file_path(*m, "ca_file")) a.ca_file = *v;
   }
+  account_proxy(*m, g, a);
   invitee_assets(*m, g, a.invitee_assets);
   sub_accounts(*m, a.sub_accounts);
   if (!a.invitee_assets.enabled && !a.sub_accounts.enabled)
@@ -217,16 +229,9 @@ void Loader::secret(const Map& account, const std::string& key, std::string& out
   std::string origin;
   if (inline_node) {
     value = w_.string(account, key);
-  } else if (auto file = w_.string(account, file_key)) {
-    std::string resolved = detail::resolve_path(*file, config_path_);
-    auto read = detail::read_secret_file(resolved);
-    if (!read.value) w_.error(line, path, read.problem);
-    if (read.loose_mode != 0) {
-      char mode[16];
-      std::snprintf(mode, sizeof mode, "%04o", read.loose_mode);
-      w_.warn(line, path, resolved + " is accessible by group or others (mode " + mode + "); chmod 600 it");
-    }
-    value = read.value;
+  } else {
+    std::string resolved;
+    value = secret_file(account, file_key, resolved);
     origin = "the content of " + resolved + " ";
   }
   if (!value) return;
@@ -238,6 +243,123 @@ void Loader::secret(const Map& account, const std::string& key, std::string& out
     out = *value;
   }
   if (!value->empty()) secrets_.push_back(*value);
+}
+
+// The content of the file that `key` names, never echoed; warned about when
+// others can read it. `resolved` receives the path as opened.
+std::optional<std::string> Loader::secret_file(const Map& m, std::string_view key, std::string& resolved) {
+  auto file = w_.string(m, key);
+  if (!file) return std::nullopt;
+  resolved = detail::resolve_path(*file, config_path_);
+  const int line = m.line_of(key);
+  auto read = detail::read_secret_file(resolved);
+  if (!read.value) w_.error(line, m.path_of(key), read.problem);
+  if (read.loose_mode != 0) {
+    char mode[16];
+    std::snprintf(mode, sizeof mode, "%04o", read.loose_mode);
+    w_.warn(line, m.path_of(key), resolved + " is accessible by group or others (mode " + mode + "); chmod 600 it");
+  }
+  if (read.value && !read.value->empty()) secrets_.push_back(*read.value);
+  return read.value;
+}
+
+// proxy_url with its proxy_password_file, in global.http or an account; none
+// when unset or empty. `bad`: set, but wrong (an error is recorded).
+std::optional<Proxy> Loader::proxy_url(const Map& m, bool& bad) {
+  auto url = w_.string(m, "proxy_url");
+  const bool password_file = m.find("proxy_password_file") != nullptr;
+  bad = !url && m.find("proxy_url");
+  if (!url || url->empty()) {
+    if (password_file)
+      w_.error(m.line_of("proxy_password_file"), m.path_of("proxy_password_file"), "needs a proxy_url with a user name");
+    return std::nullopt;
+  }
+  std::string problem;
+  auto proxy = parse_proxy_url(*url, false, problem);
+  bad = !proxy;
+  if (!proxy) {
+    w_.error(m.line_of("proxy_url"), m.path_of("proxy_url"), problem);
+    return std::nullopt;
+  }
+  if (!proxy->password.empty()) secrets_.push_back(proxy->password);
+  if (!password_file) return proxy;
+  bad = proxy->username.empty() || !proxy->password.empty();
+  if (bad) {
+    w_.error(m.line_of("proxy_password_file"), m.path_of("proxy_password_file"),
+             "needs a user name and no password in proxy_url (http://user@host:port)");
+    return std::nullopt;
+  }
+  std::string resolved;
+  auto password = secret_file(m, "proxy_password_file", resolved);  // an empty file is an error there
+  bad = !password;
+  if (!password) return std::nullopt;
+  proxy->password = *password;
+  return proxy;
+}
+
+// The account's own proxy_url, else global.http's, else the environment's;
+// then no_proxy against the account's host.
+void Loader::account_proxy(const Map& account, const GlobalConfig& g, AccountConfig& a) {
+  bool bad = false;
+  auto own = proxy_url(account, bad);
+  if (bad) return;  // already an error
+  std::string no_proxy = g.http.no_proxy;
+  if (auto v = w_.string(account, "no_proxy")) no_proxy = *v;
+  std::optional<Proxy> proxy;
+  if (own) {
+    proxy = own;
+    a.proxy_from = account.path_of("proxy_url");
+  } else if (g.http.proxy) {
+    proxy = g.http.proxy;
+    a.proxy_from = "global.http.proxy_url";
+  } else if (g.http.proxy_from_environment) {
+    proxy = environment_proxy(account, a.base_url, a.proxy_from, no_proxy);
+  } else {
+    a.proxy_from = "global.http.proxy_from_environment is false";
+  }
+  if (proxy && no_proxy_matches(no_proxy, a.base_url.host(), a.base_url.port())) {
+    proxy.reset();
+    a.proxy_from = "no_proxy matches " + a.base_url.host();
+  }
+  a.proxy = proxy.value_or(Proxy{});
+}
+
+// As Go's ProxyFromEnvironment: HTTPS_PROXY (or HTTP_PROXY for http://), the
+// upper-case name first; never for a loopback host; NO_PROXY joins `no_proxy`.
+std::optional<Proxy> Loader::environment_proxy(const Map& account, const BaseUrl& url, std::string& from,
+                                               std::string& no_proxy) {
+  const auto names = url.https() ? std::array{"HTTPS_PROXY", "https_proxy"} : std::array{"HTTP_PROXY", "http_proxy"};
+  std::optional<std::string> value;
+  for (const char* name : names) {
+    value = env_(name);
+    if (value && !value->empty()) {
+      from = name;
+      break;
+    }
+  }
+  if (!value || value->empty()) {
+    from = std::string("no ") + names[0] + " in the environment";
+    return std::nullopt;
+  }
+  std::string problem;
+  auto proxy = parse_proxy_url(*value, true, problem);
+  if (proxy && !proxy->password.empty()) secrets_.push_back(proxy->password);
+  if (!proxy) {
+    w_.error(account.line, account.path, from + " in the environment: " + problem +
+                                             " (or set global.http.proxy_from_environment: false)");
+    return std::nullopt;
+  }
+  if (is_loopback_host(url.host())) {
+    from = "loopback hosts are not proxied from the environment";
+    return std::nullopt;
+  }
+  for (const char* name : {"NO_PROXY", "no_proxy"}) {
+    if (auto v = env_(name); v && !v->empty()) {
+      no_proxy += (no_proxy.empty() ? "" : ",") + *v;
+      break;
+    }
+  }
+  return proxy;
 }
 
 void Loader::invitee_assets(const Map& account, const GlobalConfig& g, InviteeAssetsConfig& c) {
@@ -352,7 +474,7 @@ Loaded parse_config(std::string_view yaml_text, const std::string& source_name, 
   if (second)
     throw ConfigError({line_prefix(source_name, *second) + "only one YAML document is allowed, found a second"});
   Walker w(source_name, env);
-  Loader loader(w, source_name);
+  Loader loader(w, source_name, env);
   Loaded out;
   try {
     if (root.IsDefined() && !root.IsNull() && !root.IsMap())

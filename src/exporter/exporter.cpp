@@ -171,7 +171,8 @@ void Exporter::collect_self(exposition::FamilySet& out) const {
   append_process_metrics(read_process_stats(), out);
   const BuildInfo b = build_info();
   namespace metric = exposition::metric;
-  exposition::sample(out, metric::exporter_build_info, {{"version", b.version}, {"revision", b.revision}}, 1);
+  exposition::sample(out, metric::exporter_build_info,
+                     {{"version", b.version}, {"revision", b.revision}, {"branch", b.branch}, {"compiler", b.compiler}}, 1);
   exposition::sample(out, metric::exporter_heap_inuse_bytes, {}, heap_inuse_bytes());
   std::lock_guard lock(mu_);
   exposition::sample(out, metric::exporter_config_last_reload_successful, {}, last_reload_ok_ ? 1 : 0);

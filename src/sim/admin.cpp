@@ -156,6 +156,15 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
     reply(res, 200, {{"ok", true}, {"form", sign_form_name(*form)}});
   });
 
+  post(srv, "/admin/clock", [&sim](const httplib::Request& req, httplib::Response& res) {
+    auto skew = parse_number<int>(req.get_param_value("skew"));
+    if (!skew || *skew < -kMaxClockSkewSeconds || *skew > kMaxClockSkewSeconds)
+      return fail(res, 400, "skew must be whole seconds from -" + std::to_string(kMaxClockSkewSeconds) + " to " +
+                                std::to_string(kMaxClockSkewSeconds));
+    sim.set_clock_skew(*skew);
+    reply(res, 200, {{"ok", true}, {"skew", *skew}});
+  });
+
   post(srv, "/admin/faults", [&sim](const httplib::Request& req, httplib::Response& res) {
     Faults f = sim.faults();
     if (req.has_param("rate")) {

@@ -82,6 +82,8 @@ FlagSet flags(Cli& c) {
   f.text("time-zone-offset", o.time_zone_offset, "+HH:MM", "zone of the time strings, emitted and parsed");
   f.value("now", "UNIX_SECONDS", "the simulator's time at start; recent movements fall on its day and month; 0 = real time",
           [&o](auto& v) { set_now(o, v); }, "0");
+  f.integer("clock-skew", o.clock_skew_s, -kMaxClockSkewSeconds, kMaxClockSkewSeconds,
+            "seconds the server's clock is ahead (negative: behind): its Date header and timestamp check");
   f.value("sign-form", "raw|encoded",
           "futures signature checked over the decoded query values, or over the query as the URL carries it",
           [&o](auto& v) { set_sign_form(o, v); }, "raw");

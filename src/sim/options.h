@@ -48,6 +48,9 @@ inline std::optional<api::QueryForm> parse_sign_form(std::string_view text) {
 }
 inline const char* sign_form_name(api::QueryForm form) { return form == api::QueryForm::raw ? "raw" : "encoded"; }
 
+// Bounds of Options::clock_skew_s: a year either way.
+inline constexpr int kMaxClockSkewSeconds = 366 * 24 * 3600;
+
 struct Options {
   std::string host = "127.0.0.1";
   int port = 0;  // 0: ephemeral, read back with Simulator::port()
@@ -71,6 +74,9 @@ struct Options {
   // The simulator's "now" at start, epoch seconds (0: the real time): recent
   // movements fall on its day and month, and admin deposits at it plus the time since.
   int64_t now = 0;
+  // How far the server's clock is ahead of the real one (negative: behind): its
+  // Date header and the futures timestamp check follow it, the dataset does not.
+  int clock_skew_s = 0;
 };
 
 }  // namespace coinw::sim

@@ -44,7 +44,9 @@ nlohmann::json Counters::to_json() const {
           {"auth_failures", auth_failures},
           {"rate_limited", rate_limited},
           {"faults_injected", faults_injected},
-          {"faults_by_kind", std::move(by_kind)}};
+          {"faults_by_kind", std::move(by_kind)},
+          {"peers", peers},
+          {"proxy_credentials", proxy_credentials}};
 }
 
 int64_t real_now_s() {
@@ -65,6 +67,7 @@ struct Simulator::Impl {
   FaultInjector faults;
   Drift drift;
   api::QueryForm sign_form;
+  int clock_skew_s;
   uint64_t delay_rng;
 
   std::unique_ptr<httplib::Server> server;
@@ -88,6 +91,7 @@ struct Simulator::Impl {
         faults(opt.seed ^ 0xFA017ULL),
         drift(opt.drift),
         sign_form(opt.sign_form),
+        clock_skew_s(opt.clock_skew_s),
         delay_rng(opt.seed ^ 0xDE1A7ULL) {}
 
   int64_t now_s() const {
@@ -124,6 +128,8 @@ struct Simulator::Impl {
     auto now = SteadyClock::now();  // taken under the lock, so arrivals are ordered
     auto& c = ep == Endpoint::invitee_assets ? counters.invitee_assets : counters.sub_account_list;
     ++c.requests;
+    ++counters.peers[req.remote_addr];
+    if (!req.get_header_value("Proxy-Authorization").empty()) ++counters.proxy_credentials;
     Arrival a;
     if (ep == Endpoint::invitee_assets) {
       a.limited = !invitee_windows.arrive(api_key, now);
@@ -163,16 +169,17 @@ struct Simulator::Impl {
       return refuse(&Counters::auth_failures, kAuthError, "authentication error: invalid api_key");
     auto ts = parse_digits(req.get_header_value("timestamp"), 15);
     if (!ts) return refuse(&Counters::auth_failures, kAuthError, "authentication error: invalid timestamp");
-    auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::system_clock::now().time_since_epoch()).count();
-    // The real code for a stale timestamp is undocumented; 6000 (auth) is our choice.
-    if (*ts < now_ms - opt.timestamp_window_ms || *ts > now_ms + opt.timestamp_window_ms)
-      return refuse(&Counters::auth_failures, kAuthError, "timestamp expired");
     api::QueryForm form;
+    int64_t now_ms;
     {
       std::lock_guard lock(mu);
       form = sign_form;
+      now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch()).count() + clock_skew_s * int64_t{1000};
     }
+    // The real code for a stale timestamp is undocumented; 6000 (auth) is our choice.
+    if (*ts < now_ms - opt.timestamp_window_ms || *ts > now_ms + opt.timestamp_window_ms)
+      return refuse(&Counters::auth_failures, kAuthError, "timestamp expired");
     auto expected = form == api::QueryForm::raw
                         ? api::futures_sign(opt.secret_key, *ts, req.method, path, params, req.body)
                         : api::hmac_sha256_base64(opt.secret_key,
@@ -355,6 +362,11 @@ void Simulator::start() {
     im.serve(Endpoint::sub_account_list, req, res, [&] { return im.sub_account_list(req, params); },
              key ? *key : "");
   });
+  // Every answer carries the server's time, as CoinW's do.
+  srv.set_post_routing_handler([&im](const httplib::Request&, httplib::Response& res) {
+    std::lock_guard lock(im.mu);
+    res.set_header("Date", format_http_date(real_now_s() + im.clock_skew_s));
+  });
   register_admin_routes(srv, *this);
   // Registered last, so they only catch what nothing else matched.
   auto not_found = [](const httplib::Request&, httplib::Response& res) {
@@ -454,6 +466,16 @@ void Simulator::set_sign_form(api::QueryForm form) {
 api::QueryForm Simulator::sign_form() const {
   std::lock_guard lock(impl_->mu);
   return impl_->sign_form;
+}
+
+void Simulator::set_clock_skew(int seconds) {
+  std::lock_guard lock(impl_->mu);
+  impl_->clock_skew_s = seconds;
+}
+
+int Simulator::clock_skew() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->clock_skew_s;
 }
 
 void Simulator::add_invitees(Quote quote, int count) {

@@ -28,6 +28,8 @@ struct Counters {
   uint64_t rate_limited = 0;   // 29001 answers: violations plus injected storm answers
   uint64_t faults_injected = 0;
   std::map<std::string, uint64_t> faults_by_kind;
+  std::map<std::string, uint64_t> peers;  // API requests by the address they came from
+  uint64_t proxy_credentials = 0;         // API requests that carried a non-empty Proxy-Authorization
   nlohmann::json to_json() const;
 };
 
@@ -63,6 +65,8 @@ class Simulator {
   Drift drift() const;
   void set_sign_form(api::QueryForm form);
   api::QueryForm sign_form() const;
+  void set_clock_skew(int seconds);
+  int clock_skew() const;
 
   // The simulator's clock, epoch seconds: Options::now plus the time since
   // construction, or the real time when Options::now is 0.

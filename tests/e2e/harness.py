@@ -145,3 +145,11 @@ def query(prom, expr):
     if status != 200 or answer.get("status") != "success":
         raise AssertionError(f"query failed ({status}): {expr}: {answer.get('error')}")
     return answer["data"]["result"]
+
+
+def report(failures, what="failure"):
+    """Prints each failure and the count; returns the exit code."""
+    for f in failures:
+        print("FAIL", f)
+    print(f"{len(failures)} {what}(s)")
+    return 1 if failures else 0

@@ -38,10 +38,7 @@ def main(binary, sim_bin):
         silent.listen(1)
         expect(1, f"http://127.0.0.1:{silent.getsockname()[1]}/-/healthy")
 
-    for f in failures:
-        print("FAIL", f)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return harness.report(failures)
 
 
 if __name__ == "__main__":

@@ -65,12 +65,12 @@ class ExporterTest : public ::testing::Test {
   exporter::Exporter exp_{SystemClock::instance()};
 };
 
-// Volatile values (times, durations, latencies, the revision) become placeholders.
+// Volatile values (times, durations, latencies, clock skew, the build) become placeholders.
 std::string normalise(const std::string& text) {
   static const std::regex volatile_line(
-      R"(^((process_\w+|coinw_\w+_timestamp_seconds|coinw_exporter_heap_inuse_bytes|coinw_collector_duration_seconds|coinw_rate_limiter_wait_seconds_total|coinw_api_request_duration_seconds_sum)(\{[^}]*\})?) .*$)");
+      R"(^((process_\w+|coinw_\w+_timestamp_seconds|coinw_exporter_heap_inuse_bytes|coinw_api_clock_skew_seconds|coinw_collector_duration_seconds|coinw_rate_limiter_wait_seconds_total|coinw_api_request_duration_seconds_sum)(\{[^}]*\})?) .*$)");
   static const std::regex bucket(R"(^(coinw_api_request_duration_seconds_bucket\{[^}]*\}) .*$)");
-  static const std::regex revision(R"(revision="[^"]*")");
+  static const std::regex build(R"((revision|branch|compiler)="[^"]*")");
   std::istringstream in(text);
   std::ostringstream out;
   std::string line;
@@ -82,7 +82,7 @@ std::string normalise(const std::string& text) {
     }
     line = std::regex_replace(line, volatile_line, "$1 <volatile>");
     line = std::regex_replace(line, bucket, "$1 <volatile>");
-    out << std::regex_replace(line, revision, "revision=\"<rev>\"") << '\n';
+    out << std::regex_replace(line, build, "$1=\"<$1>\"") << '\n';
   }
   return out.str();
 }

@@ -146,6 +146,38 @@ TEST_F(SimServerTest, ExpiredTimestampAndWrongKeyAreAuthErrors) {
   EXPECT_EQ(sim_->counters().bad_signatures, 0u);
 }
 
+// CoinW's answers carry the server's Date; a skewed server clock moves it and
+// the timestamp window with it, so a request on time by our clock is refused.
+TEST_F(SimServerTest, DateHeaderAndASkewedClock) {
+  start();
+  auto r = futures_get({{"quote", "usdt"}});
+  ASSERT_TRUE(r);
+  auto date = parse_http_date(r->get_header_value("Date"));
+  ASSERT_TRUE(date) << r->get_header_value("Date");
+  EXPECT_LE(std::abs(*date - now_ms() / 1000), 2);
+  EXPECT_TRUE(parse_http_date(spot_post()->get_header_value("Date"))) << "every answer has one";
+
+  ASSERT_EQ(cli_->Post("/admin/clock?skew=45", "", "application/json")->status, 200);
+  EXPECT_EQ(sim_->clock_skew(), 45);
+  r = futures_get({{"quote", "usdt"}});
+  EXPECT_EQ(body(r)["code"], "6000") << "45 s outside the 30 s window";
+  EXPECT_LE(std::abs(*parse_http_date(r->get_header_value("Date")) - now_ms() / 1000 - 45), 2);
+  EXPECT_EQ(body(futures_get({{"quote", "usdt"}}, now_ms() + 45000))["code"], "0") << "on time by its clock";
+  EXPECT_EQ(body(spot_post())["code"], "200") << "the spot scheme has no timestamp";
+  EXPECT_EQ(cli_->Post("/admin/clock?skew=x", "", "application/json")->status, 400);
+  EXPECT_EQ(cli_->Post("/admin/clock?skew=99999999", "", "application/json")->status, 400);
+}
+
+TEST_F(SimServerTest, CountsWhereRequestsComeFromAndProxyCredentials) {
+  start();
+  futures_get({{"quote", "usdt"}});
+  cli_->Get(kInvitee, {{"Proxy-Authorization", "Basic ZXhwb3J0ZXI6cHc="}});
+  cli_->Get(kInvitee, {{"Proxy-Authorization", ""}});
+  const json c = sim_->counters().to_json();
+  EXPECT_EQ(c["peers"], json({{"127.0.0.1", 3}}));
+  EXPECT_EQ(c["proxy_credentials"], 1) << "an empty header carries none";
+}
+
 TEST_F(SimServerTest, SpotSignedRightAndWrong) {
   start();
   auto r = spot_post();

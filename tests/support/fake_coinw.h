@@ -95,7 +95,7 @@ class FakeCoinw {
     changed_.notify_all();
     changed_.wait(lock, [&] { return !holding_ && (!hold_from_ || index < *hold_from_); });
     --held_;
-    if (fail_status_) return api::HttpResponse{fail_status_, "", std::nullopt};
+    if (fail_status_) return api::HttpResponse{fail_status_, "", std::nullopt, std::nullopt};
     std::string body;
     if (r.path == facts::kInviteeAssetsPath) {
       std::string list;
@@ -115,7 +115,7 @@ class FakeCoinw {
                 R"(,"userCode":"c","nickName":"n","frozenFlag":0,"spotTradeFlag":1,"contractTradeFlag":1})";
       body = R"({"code":"200","msg":"SUCCESS","success":true,"failed":false,"data":[)" + list + "]}";
     }
-    return api::HttpResponse{200, std::move(body), std::nullopt};
+    return api::HttpResponse{200, std::move(body), std::nullopt, std::nullopt};
   }
 
   Clock& clock_;

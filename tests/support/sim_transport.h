@@ -97,13 +97,13 @@ class SimTransport {
       --empty_answers_;
     }
     if (r.path != facts::kInviteeAssetsPath)
-      return api::HttpResponse{200, sim::sub_account_list_body(data_, rendering), std::nullopt};
+      return api::HttpResponse{200, sim::sub_account_list_body(data_, rendering), std::nullopt, std::nullopt};
     sent_.push_back({clock_.now(), r.query});
     auto q = sim::parse_invitee_query(r.query, 20, 100, offset_s_);
     if (auto* e = std::get_if<sim::ParamError>(&q))
-      return api::HttpResponse{200, sim::futures_error_body(e->code, e->msg, rendering), std::nullopt};
+      return api::HttpResponse{200, sim::futures_error_body(e->code, e->msg, rendering), std::nullopt, std::nullopt};
     return api::HttpResponse{200, sim::invitee_assets_body(data_, std::get<sim::InviteeQuery>(q), rendering),
-                             std::nullopt};
+                             std::nullopt, std::nullopt};
   }
 
   Clock& clock_;

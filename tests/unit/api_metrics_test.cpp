@@ -41,5 +41,12 @@ TEST_F(ApiMetricsTest, ASignatureFallbackIsCountedAndLoggedOnceWithTheAccount) {
   EXPECT_NE(lines()[0].find("account=main"), std::string::npos) << lines()[0];
 }
 
+TEST_F(ApiMetricsTest, ClockSkewIsAbsentUntilAnAnswerHadADateThenTheLatest) {
+  EXPECT_EQ(render().find("coinw_api_clock_skew_seconds"), std::string::npos) << "no guess before a measurement";
+  metrics.on_clock_skew(api::Endpoint::invitee_assets, 3.25);
+  metrics.on_clock_skew(api::Endpoint::sub_account_list, -41.5);
+  EXPECT_NE(render().find("coinw_api_clock_skew_seconds{account=\"main\"} -41.5\n"), std::string::npos) << render();
+}
+
 }  // namespace
 }  // namespace coinw::collect

@@ -55,14 +55,31 @@ TEST(ClientSettings, DifferWhenAGlobalKeyTheClientUsesChanges) {
                              "{rate_limits: {invitee_assets_per_second: 1}}", "{rate_limits: {futures_ip_per_second: 1}}",
                              "{rate_limits: {sub_account_list_per_second: 1}}", "{rate_limits: {spot_ip_per_second: 1}}",
                              "{rate_limits: {spot_user_per_second: 1}}", "{rate_limits: {safety_margin: 1ms}}",
-                             "{rate_limits: {pause_after_rate_limit: 1m}}"}) {
+                             "{rate_limits: {pause_after_rate_limit: 1m}}", "{http: {proxy_url: 'http://egress:3128'}}",
+                             "{http: {proxy_url: 'http://u:pw@egress:3128'}}"}) {
     auto l = parse(kAccount + "global: " + global + "\n");
     EXPECT_NE(derive_client_settings(l.config.global, l.config.accounts[0]), base) << global;
   }
-  for (const char* global : {"{staleness_limit: 1m}", "{nick_name: full}", "{default_scrape_timeout: 20s}"}) {
+  for (const char* global : {"{staleness_limit: 1m}", "{nick_name: full}", "{default_scrape_timeout: 20s}",
+                             "{http: {no_proxy: 'example.org'}}"}) {
     auto l = parse(kAccount + "global: " + global + "\n");
     EXPECT_EQ(derive_client_settings(l.config.global, l.config.accounts[0]), base) << global;
   }
+}
+
+// The proxy reaches the transport as the configuration resolved it, also from
+// the environment: a changed HTTPS_PROXY makes a reload rebuild the account.
+TEST(ClientSettings, TheResolvedProxyReachesTheTransport) {
+  auto with_env = [](std::string value) {
+    auto l = config::parse_config(kAccount, "config.yml", [value](const std::string& n) -> std::optional<std::string> {
+      if (n == "HTTPS_PROXY") return value;
+      return std::nullopt;
+    });
+    return derive_client_settings(l.config.global, l.config.accounts[0]);
+  };
+  EXPECT_EQ(with_env("http://a:pw@egress:3128").transport.proxy, (Proxy{"egress", 3128, "a", "pw"}));
+  EXPECT_NE(with_env("http://egress:3128"), with_env("http://egress:3129"));
+  EXPECT_EQ(with_env("http://egress:3128"), with_env("egress:3128"));
 }
 
 }  // namespace

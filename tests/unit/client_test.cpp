@@ -21,7 +21,7 @@ class FakeTransport final : public Transport {
     requests.push_back(r);
     send_times.push_back(clock_.now());
     clock_.advance(latency);
-    if (answers.empty()) return HttpResponse{200, R"({"code":"0","data":{"total":0,"list":[]}})", {}};
+    if (answers.empty()) return HttpResponse{200, R"({"code":"0","data":{"total":0,"list":[]}})", {}, {}};
     auto a = answers.front();
     answers.pop_front();
     return a;
@@ -43,7 +43,9 @@ struct RecordingObserver final : ClientObserver {
   void on_invalid_rows(Endpoint, size_t n) override { invalid += n; }
   void on_format(Endpoint, const FormatReport& f) override { formats.push_back(f); }
   void on_signature_fallback(Endpoint) override { ++fallbacks; }
+  void on_clock_skew(Endpoint, double s) override { skews.push_back(s); }
   std::vector<std::optional<FailureReason>> failures;
+  std::vector<double> skews;
   int fallbacks = 0;
   std::vector<FormatReport> formats;
   std::vector<std::chrono::seconds> pauses;
@@ -117,7 +119,7 @@ TEST_F(ClientTest, UidRequestMatchesTheVector) {
 TEST_F(ClientTest, BadSignatureOnAWindowFallsBackToTheEncodedFormAndKeepsIt) {
   transport.latency = Duration::zero();  // the wall clock stays at the vectors' timestamp
   ASSERT_TRUE(client.invitee_assets({}, far()));
-  transport.answers.push_back(HttpResponse{200, kBadSign, {}});
+  transport.answers.push_back(HttpResponse{200, kBadSign, {}, {}});
   auto r = client.invitee_assets(kWindow, far());
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_EQ(transport.requests.size(), 3u);
@@ -138,14 +140,14 @@ TEST_F(ClientTest, BadSignatureOnAWindowFallsBackToTheEncodedFormAndKeepsIt) {
 }
 
 TEST_F(ClientTest, NoFallbackBeforeAPlainRequestSucceeded) {
-  transport.answers.push_back(HttpResponse{200, kBadSign, {}});
+  transport.answers.push_back(HttpResponse{200, kBadSign, {}, {}});
   auto r = client.invitee_assets(kWindow, far());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().reason, FailureReason::auth);
   EXPECT_EQ(transport.requests.size(), 1u) << "the key itself may be wrong";
   // Once a plain request passed, the next refused window does try it.
   ASSERT_TRUE(client.invitee_assets({}, far()));
-  transport.answers.push_back(HttpResponse{200, kBadSign, {}});
+  transport.answers.push_back(HttpResponse{200, kBadSign, {}, {}});
   ASSERT_TRUE(client.invitee_assets(kWindow, far()));
   EXPECT_EQ(transport.requests.size(), 4u);
   EXPECT_EQ(observer.fallbacks, 1);
@@ -153,20 +155,20 @@ TEST_F(ClientTest, NoFallbackBeforeAPlainRequestSucceeded) {
 
 TEST_F(ClientTest, PlainRequestsAreNeverRetried) {
   ASSERT_TRUE(client.invitee_assets({}, far()));
-  transport.answers.push_back(HttpResponse{200, kBadSign, {}});
+  transport.answers.push_back(HttpResponse{200, kBadSign, {}, {}});
   EXPECT_FALSE(client.invitee_assets({"usdt", 1, 1, 12345678, {}, {}}, far()));
   EXPECT_EQ(transport.requests.size(), 2u);
 }
 
 TEST_F(ClientTest, WhenTheEncodedFormFailsTooTheFallbackIsNotTriedAgain) {
   ASSERT_TRUE(client.invitee_assets({}, far()));
-  transport.answers.push_back(HttpResponse{200, kBadSign, {}});
-  transport.answers.push_back(HttpResponse{200, kBadSign, {}});
+  transport.answers.push_back(HttpResponse{200, kBadSign, {}, {}});
+  transport.answers.push_back(HttpResponse{200, kBadSign, {}, {}});
   auto r = client.invitee_assets(kWindow, far());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().reason, FailureReason::auth);
   EXPECT_EQ(transport.requests.size(), 3u);
-  transport.answers.push_back(HttpResponse{200, kBadSign, {}});
+  transport.answers.push_back(HttpResponse{200, kBadSign, {}, {}});
   ASSERT_FALSE(client.invitee_assets(kWindow, far()));
   EXPECT_EQ(transport.requests.size(), 4u);
   EXPECT_EQ(header(transport.requests[3], "sign"),
@@ -178,7 +180,7 @@ TEST_F(ClientTest, WhenTheEncodedFormFailsTooTheFallbackIsNotTriedAgain) {
 
 TEST_F(ClientTest, TheRetryTakesItsOwnPermitWithinTheDeadline) {
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(client.invitee_assets({}, far()));
-  transport.answers.push_back(HttpResponse{200, kBadSign, {}});
+  transport.answers.push_back(HttpResponse{200, kBadSign, {}, {}});
   // The fifth request fills the window: no permit for a retry within 100 ms.
   auto r = client.invitee_assets(kWindow, clock.now() + 100ms);
   ASSERT_FALSE(r);
@@ -187,7 +189,7 @@ TEST_F(ClientTest, TheRetryTakesItsOwnPermitWithinTheDeadline) {
   auto& t = transport.send_times;
   for (size_t i = 5; i < t.size(); ++i) EXPECT_GT(t[i] - t[i - 5], 1s);
   // Nothing was learnt: the next refused window tries the fallback again.
-  transport.answers.push_back(HttpResponse{200, kBadSign, {}});
+  transport.answers.push_back(HttpResponse{200, kBadSign, {}, {}});
   ASSERT_TRUE(client.invitee_assets(kWindow, far()));
   EXPECT_EQ(transport.requests.size(), 7u);
   for (size_t i = 5; i < t.size(); ++i) EXPECT_GT(t[i] - t[i - 5], 1s);
@@ -195,7 +197,7 @@ TEST_F(ClientTest, TheRetryTakesItsOwnPermitWithinTheDeadline) {
 }
 
 TEST_F(ClientTest, SubAccountRequestUsesSpotScheme) {
-  transport.answers.push_back(HttpResponse{200, R"({"code":"200","data":[],"msg":"SUCCESS"})", {}});
+  transport.answers.push_back(HttpResponse{200, R"({"code":"200","data":[],"msg":"SUCCESS"})", {}, {}});
   ASSERT_TRUE(client.sub_accounts(far()));
   const auto& r = transport.requests[0];
   EXPECT_EQ(r.method, "POST");
@@ -224,7 +226,7 @@ TEST_F(ClientTest, RefusesWhenTheBudgetCannotFitARequest) {
 }
 
 TEST_F(ClientTest, RateLimitAnswerPausesTheEndpointThirtySeconds) {
-  transport.answers.push_back(HttpResponse{200, R"({"code":"29001","msg":"API access frequently"})", {}});
+  transport.answers.push_back(HttpResponse{200, R"({"code":"29001","msg":"API access frequently"})", {}, {}});
   auto r = client.invitee_assets({}, far());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().reason, FailureReason::rate_limited);
@@ -239,7 +241,7 @@ TEST_F(ClientTest, RateLimitAnswerPausesTheEndpointThirtySeconds) {
   EXPECT_EQ(again.error().reason, FailureReason::rate_limited);
   EXPECT_EQ(transport.requests.size(), 1u);
   // The other endpoint is not paused.
-  transport.answers.push_back(HttpResponse{200, R"({"code":"200","data":[]})", {}});
+  transport.answers.push_back(HttpResponse{200, R"({"code":"200","data":[]})", {}, {}});
   EXPECT_TRUE(client.sub_accounts(clock.now() + 10s));
   // After the pause, requests flow again.
   clock.advance(31s);
@@ -247,13 +249,13 @@ TEST_F(ClientTest, RateLimitAnswerPausesTheEndpointThirtySeconds) {
 }
 
 TEST_F(ClientTest, Http429HonoursALongerRetryAfter) {
-  transport.answers.push_back(HttpResponse{429, "", std::string("120")});
+  transport.answers.push_back(HttpResponse{429, "", std::string("120"), {}});
   auto r = client.invitee_assets({}, far());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().reason, FailureReason::rate_limited);
   ASSERT_EQ(observer.pauses.size(), 1u);
   EXPECT_EQ(observer.pauses[0], 120s);
-  transport.answers.push_back(HttpResponse{429, "", std::string("5")});
+  transport.answers.push_back(HttpResponse{429, "", std::string("5"), {}});
   clock.advance(121s);
   ASSERT_FALSE(client.invitee_assets({}, far()));
   EXPECT_EQ(observer.pauses.back(), 30s) << "a shorter Retry-After never shortens the minimum pause";
@@ -313,7 +315,7 @@ std::string page_body(int good, int bad) {
 }
 
 TEST_F(ClientTest, InvalidRowsAreReported) {
-  transport.answers.push_back(HttpResponse{200, page_body(10, 1), {}});
+  transport.answers.push_back(HttpResponse{200, page_body(10, 1), {}, {}});
   auto r = client.invitee_assets({}, far());
   ASSERT_TRUE(r);
   EXPECT_EQ(r.value().rows.size(), 10u);
@@ -323,7 +325,7 @@ TEST_F(ClientTest, InvalidRowsAreReported) {
 }
 
 TEST_F(ClientTest, AMostlyUnreadablePageIsAnUnexpectedFormatFailure) {
-  transport.answers.push_back(HttpResponse{200, page_body(9, 2), {}});
+  transport.answers.push_back(HttpResponse{200, page_body(9, 2), {}, {}});
   auto r = client.invitee_assets({}, far());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().reason, FailureReason::unexpected_format);
@@ -365,10 +367,36 @@ TEST_F(ClientTest, DifferentUsersKeepSeparateLimits) {
 }
 
 TEST_F(ClientTest, ErrorMessagesNeverContainTheSecret) {
-  transport.answers.push_back(HttpResponse{200, R"({"code":"6001","msg":"invalid signature"})", {}});
+  transport.answers.push_back(HttpResponse{200, R"({"code":"6001","msg":"invalid signature"})", {}, {}});
   auto r = client.invitee_assets({}, far());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message.find("testsecret"), std::string::npos);
+}
+
+// The fake wall clock reads 1700000000 s (Tue, 14 Nov 2023 22:13:20 GMT) at the send.
+TEST_F(ClientTest, ClockSkewFromTheDateOfEveryAnswerRefusalsToo) {
+  const std::string ok = R"({"code":"0","data":{"total":0,"list":[]}})";
+  transport.latency = 400ms;
+  transport.answers.push_back(HttpResponse{200, ok, {}, "Tue, 14 Nov 2023 22:13:30 GMT"});  // 10 s ahead
+  // A refusal for a stale timestamp is when the skew matters most.
+  transport.answers.push_back(HttpResponse{200, R"({"code":"6000","msg":"timestamp expired"})", {},
+                                           "Tue, 14 Nov 2023 22:13:10 GMT"});
+  ASSERT_TRUE(client.invitee_assets({}, far()));
+  EXPECT_FALSE(client.invitee_assets({}, far()));
+  ASSERT_EQ(observer.skews.size(), 2u);
+  // The Date's second, at its middle, against the middle of the request.
+  EXPECT_NEAR(observer.skews[0], 10.5 - 0.2, 1e-6);
+  EXPECT_NEAR(observer.skews[1], -20 + 10.5 - 0.4 - 0.2, 1e-6) << "sent 0.4 s after the first";
+}
+
+TEST_F(ClientTest, NoClockSkewWithoutAReadableDate) {
+  for (const char* date : {"", "Tuesday, 14-Nov-23 22:13:30 GMT", "Tue Nov 14 22:13:30 2023",
+                           "Tue, 31 Nov 2023 22:13:30 GMT", "Tue, 14 Nov 2023 22:13:30 UTC"})
+    transport.answers.push_back(HttpResponse{200, "{}", {}, std::string(date)});
+  transport.answers.push_back(HttpResponse{200, "{}", {}, std::nullopt});
+  transport.answers.push_back(ApiError{FailureReason::network, "down", "", 0, {}});
+  for (int i = 0; i < 7; ++i) client.sub_accounts(far());
+  EXPECT_TRUE(observer.skews.empty()) << "an obsolete or impossible Date is no measurement";
 }
 
 }  // namespace

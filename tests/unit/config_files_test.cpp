@@ -199,6 +199,7 @@ TEST(ConfigExamples, ExampleLoadsCleanlyAndDocumentsTheDefaults) {
   defaults.name = "main";
   defaults.api_key = kKey;
   defaults.secret_key = kSecret;
+  defaults.proxy_from = "no HTTPS_PROXY in the environment";
   EXPECT_EQ(l.config.accounts[0], defaults);
 }
 

@@ -16,13 +16,7 @@ const std::string kSecret = "SK-4d2e8f1a9c7b3e5d";
 // Lines 1-4; cases append account keys from line 5 on.
 const std::string kMinimal = "accounts:\n  - name: main\n    api_key: " + kKey + "\n    secret_key: " + kSecret + "\n";
 
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& n) -> std::optional<std::string> {
-    auto it = vars.find(n);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
+using testing::env_of;
 
 Loaded parse(const std::string& yaml, const EnvLookup& env = env_of({})) {
   return parse_config(yaml, "config.yml", env);
@@ -82,7 +76,8 @@ TEST(ConfigLoad, FullConfigRoundTripsEveryValue) {
   staleness_limit: 1h30m
   nick_name: none
   time_zone: "+08:00"
-  http: { connect_timeout: 2s, read_timeout: 45s }
+  http: { connect_timeout: 2s, read_timeout: 45s, proxy_url: "http://egress:3128", no_proxy: example.org,
+          proxy_from_environment: false }
   rate_limits:
     invitee_assets_per_second: 4
     futures_ip_per_second: 50
@@ -108,6 +103,7 @@ accounts:
     base_url: http://127.0.0.1:8790
     api_key: k2-abcdefgh
     secret_key: s2-abcdefgh
+    proxy_url: http://u:pw-abcdefgh@other:8080
     sub_accounts: { enabled: false }
 )";
   auto l = parse(yaml);
@@ -120,6 +116,9 @@ accounts:
   want.global.time_zone_offset_seconds = 8 * 3600;
   want.global.http.connect_timeout = 2s;
   want.global.http.read_timeout = 45s;
+  want.global.http.proxy = Proxy{"egress", 3128, "", ""};
+  want.global.http.no_proxy = "example.org";
+  want.global.http.proxy_from_environment = false;
   want.global.rate_limits.invitee_assets_per_second = 4;
   want.global.rate_limits.futures_ip_per_second = 50;
   want.global.rate_limits.sub_account_list_per_second = 2;
@@ -137,12 +136,16 @@ accounts:
   a.invitee_assets.page_size = 1000;
   a.invitee_assets.min_refresh_interval = 5min;
   a.sub_accounts.min_refresh_interval = 1s;
+  a.proxy = Proxy{"egress", 3128, "", ""};
+  a.proxy_from = "global.http.proxy_url";
   AccountConfig b;
   b.name = "Second_2";
   b.base_url = "http://127.0.0.1:8790";
   b.api_key = "k2-abcdefgh";
   b.secret_key = "s2-abcdefgh";
   b.sub_accounts.enabled = false;
+  b.proxy = Proxy{"other", 8080, "u", "pw-abcdefgh"};
+  b.proxy_from = "accounts[1].proxy_url";
   want.accounts = {a, b};
   EXPECT_EQ(l.config.global, want.global);
   EXPECT_EQ(l.config.accounts[0], a);
@@ -468,9 +471,9 @@ TEST(ConfigLoad, DescribeSummarisesWithoutSecrets) {
   const std::string d = describe(l.config);
   EXPECT_EQ(d,
             "2 accounts; nick_name masked; staleness_limit 15m\n"
-            "account main: https://api.coinw.com; invitee_assets every 2m (quotes usdt,usdc, page_size 200, per-invitee series all); "
+            "account main: https://api.coinw.com direct (no HTTPS_PROXY in the environment); invitee_assets every 2m (quotes usdt,usdc, page_size 200, per-invitee series all); "
             "sub_accounts every 30s\n"
-            "account subs: http://127.0.0.1:8790 (user alice); invitee_assets off; sub_accounts every 45s\n");
+            "account subs: http://127.0.0.1:8790 (user alice) direct (no HTTP_PROXY in the environment); invitee_assets off; sub_accounts every 45s\n");
   for (const std::string& secret : {kKey, kSecret, std::string("AK-second-0123456789"), std::string("SK-second-0123456789")})
     EXPECT_EQ(d.find(secret), std::string::npos);
   EXPECT_EQ(to_string(NickNamePolicy::full), "full");

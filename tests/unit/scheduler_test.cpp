@@ -190,7 +190,7 @@ TEST_F(SchedulerTest, AFailedPassTriesAgainOnlyAfterANewScrape) {
   EXPECT_EQ(count("list"), 1u);
   run(s, 100);
   EXPECT_EQ(count("list"), 1u) << "no retry within the same scrape's refresh";
-  s.retry_failed();
+  s.new_scrape();
   o = run(s, 100);
   EXPECT_FALSE(o.work[0].failed);
   EXPECT_EQ(count("list"), 3u);
@@ -203,22 +203,22 @@ TEST_F(SchedulerTest, APassDueAgainAtOnceRunsOncePerRun) {
   EXPECT_EQ(count("list"), 2u);
 }
 
-TEST_F(SchedulerTest, ALaneStaysAwakeForItsLongestIntervalAndAtLeastASecond) {
+TEST_F(SchedulerTest, ALaneStaysAwakeForItsLongestInterval) {
   add("a", Priority::cumulative, 1, 1h, 1min);
   add("b", Priority::open_window, 1, 1h, 5min);
   EXPECT_EQ(make().watch_window(), 5min);
-  passes_.clear();
-  add("c", Priority::list, 1, 0s, 0s);
-  EXPECT_EQ(make().watch_window(), 1s);
 }
 
-TEST_F(SchedulerTest, AScrapeMayStartWhatIsDueWhateverTheInterval) {
+TEST_F(SchedulerTest, AScrapeMayStartWhatIsDueOnceWhateverTheInterval) {
   add("list", Priority::list, 1, 0s, 0s);
   auto s = make();
   run(s, 100, 500ms);
   EXPECT_EQ(count("list"), 1u);
-  run(s, 100, 2s);
-  EXPECT_EQ(count("list"), 1u) << "but not once the scrape is past";
+  run(s, 100, 500ms);
+  EXPECT_EQ(count("list"), 1u) << "once per scrape";
+  s.new_scrape();
+  run(s, 100);
+  EXPECT_EQ(count("list"), 2u);
 }
 
 }  // namespace

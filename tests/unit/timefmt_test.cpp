@@ -46,6 +46,19 @@ TEST(UtcOffset, Table) {
   for (const auto& [text, seconds] : cases) EXPECT_EQ(parse_utc_offset(text), seconds) << text;
 }
 
+// The Date header: IMF-fixdate only, a real date, read back as written.
+TEST(HttpDate, ReadsAndWritesImfFixdate) {
+  EXPECT_EQ(parse_http_date("Tue, 14 Nov 2023 22:13:20 GMT"), 1700000000);
+  EXPECT_EQ(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), 0);
+  EXPECT_EQ(format_http_date(1700000000), "Tue, 14 Nov 2023 22:13:20 GMT");
+  EXPECT_EQ(format_http_date(951782400), "Tue, 29 Feb 2000 00:00:00 GMT");
+  for (int64_t t : {0LL, 951782399LL, 1700000000LL, 4102444799LL}) EXPECT_EQ(parse_http_date(format_http_date(t)), t);
+  for (const char* bad : {"", "Tue, 14 Nov 2023 22:13:20 UTC", "Tuesday, 14-Nov-23 22:13:20 GMT",
+                          "Tue Nov 14 22:13:20 2023", "Tue, 31 Nov 2023 22:13:20 GMT", "Tue, 14 Nox 2023 22:13:20 GMT",
+                          "Xyz, 14 Nov 2023 22:13:20 GMT", "Tue, 14 Nov 2023 24:13:20 GMT", "Tue,  4 Nov 2023 22:13:20 GMT"})
+    EXPECT_FALSE(parse_http_date(bad)) << bad;
+}
+
 // The simulator reads its zone with the same parser as the exporter's config:
 // what one accepts, the other does.
 TEST(UtcOffset, SimulatorAcceptsWhatTheConfigAccepts) {
