@@ -97,6 +97,13 @@ Finding decide_access(const Need& need, const std::optional<api::ApiError>& erro
       f.exporter = kPaused;
       f.setting = "run the check again in a minute, with other clients of this key stopped.";
       break;
+    case FailureReason::malformed_response:
+    case FailureReason::unexpected_format:
+      f.seen = "CoinW answered " + need.endpoint + " in a form the exporter cannot read (" +
+               std::string(api::to_string(e.reason)) + ").";
+      f.exporter = "the collector fails on every refresh, counted in coinw_api_failures_total.";
+      f.setting = "none can help: CoinW may have changed this endpoint; report this output.";
+      break;
     default:
       f.exporter = "the collector fails on every refresh, counted in coinw_api_failures_total.";
       f.setting = "base_url should be https://api.coinw.com; if it is, CoinW may have changed this endpoint: "

@@ -8,10 +8,10 @@ api::Result<api::HttpResponse> Recorder::send(const api::HttpRequest& request) {
   return result;
 }
 
-std::vector<std::string_view> Recorder::bodies(std::string_view path, size_t from) const {
+std::vector<std::string_view> Recorder::bodies(std::string_view path) const {
   std::vector<std::string_view> out;
-  for (size_t i = from; i < exchanges_.size(); ++i)
-    if (exchanges_[i].path == path && exchanges_[i].answer) out.push_back(exchanges_[i].answer->body);
+  for (const auto& e : exchanges_)
+    if (e.path == path && e.answer) out.push_back(e.answer->body);
   return out;
 }
 

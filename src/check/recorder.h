@@ -29,8 +29,8 @@ class Recorder final : public api::Transport, public api::ClientObserver {
   size_t sent() const { return exchanges_.size(); }
   const std::vector<double>& skews() const { return skews_; }
   bool fallback() const { return fallback_; }
-  // Answer bodies of successful requests to `path`, since exchange `from`.
-  std::vector<std::string_view> bodies(std::string_view path, size_t from = 0) const;
+  // Bodies of every answer from `path`, refusals too.
+  std::vector<std::string_view> bodies(std::string_view path) const;
 
  private:
   api::Transport& inner_;

@@ -95,6 +95,12 @@ struct Started {
   sim::Simulator sim;
 };
 
+// The check with the default configuration against a simulator playing `o`.
+Run run_variant(sim::Options o) {
+  Started s(std::move(o));
+  return run(s.sim, config_for(s.sim));
+}
+
 TEST(ApiCheck, DocumentedCoinwIsUsableAndPaced) {
   Started s;
   deposit_now(s.sim);
@@ -118,8 +124,7 @@ TEST(ApiCheck, DocumentedCoinwIsUsableAndPaced) {
 TEST(ApiCheck, PageCapBelowThePageSizeAsksToLowerIt) {
   sim::Options o;
   o.page_size_cap = 20;
-  Started s(o);
-  const auto r = run(s.sim, config_for(s.sim));
+  const auto r = run_variant(o);
   EXPECT_EQ(r.exit_code(), 0);
   EXPECT_EQ(r.verdict("invitee_assets.page_size"), Verdict::change);
   EXPECT_NE(r.text("invitee_assets.page_size").find("lower invitee_assets.page_size to 20"), std::string::npos)
@@ -130,8 +135,7 @@ TEST(ApiCheck, PageCapNotReachedStaysUnknown) {
   sim::Options o;
   o.page_size_cap = 1000;
   o.invitees = 30;
-  Started s(o);
-  const auto r = run(s.sim, config_for(s.sim));
+  const auto r = run_variant(o);
   EXPECT_EQ(r.verdict("invitee_assets.page_size"), Verdict::ok);
   EXPECT_NE(r.text("invitee_assets.page_size").find("unknown"), std::string::npos) << r.text("invitee_assets.page_size");
 }
@@ -156,8 +160,7 @@ TEST(ApiCheck, OversizedPageRefusedThenTheConfiguredSizeDecides) {
 TEST(ApiCheck, WindowedAnswersOfActiveInviteesOnly) {
   sim::Options o;
   o.drift.window_active_only = true;
-  Started s(o);
-  const auto r = run(s.sim, config_for(s.sim));
+  const auto r = run_variant(o);
   EXPECT_EQ(r.exit_code(), 0);
   EXPECT_EQ(r.verdict("invitee_assets.window_rows"), Verdict::note);
   EXPECT_NE(r.text("invitee_assets.window_rows").find("only invitees with movements"), std::string::npos);
@@ -166,8 +169,7 @@ TEST(ApiCheck, WindowedAnswersOfActiveInviteesOnly) {
 TEST(ApiCheck, CodeAsANumber) {
   sim::Options o;
   o.drift.numeric_code = true;
-  Started s(o);
-  const auto r = run(s.sim, config_for(s.sim));
+  const auto r = run_variant(o);
   EXPECT_EQ(r.exit_code(), 0);
   EXPECT_EQ(r.verdict("code_type"), Verdict::note);
   EXPECT_NE(r.text("code_type").find("invitee_assets: `code` as number"), std::string::npos) << r.text("code_type");
@@ -218,8 +220,7 @@ TEST(ApiCheck, MissingPermissionFailsThatCollector) {
 TEST(ApiCheck, SkewedDateAsksForNtp) {
   sim::Options o;
   o.clock_skew_s = 10;  // within the simulator's 30 s timestamp window
-  Started s(o);
-  const auto r = run(s.sim, config_for(s.sim));
+  const auto r = run_variant(o);
   EXPECT_EQ(r.exit_code(), 0);
   EXPECT_EQ(r.verdict("clock"), Verdict::change) << r.text("clock");
   EXPECT_NE(r.text("clock").find("NTP"), std::string::npos);
@@ -228,8 +229,7 @@ TEST(ApiCheck, SkewedDateAsksForNtp) {
 TEST(ApiCheck, SkewBeyondTheTimestampWindowFailsTheInviteeCollector) {
   sim::Options o;
   o.clock_skew_s = -45;
-  Started s(o);
-  const auto r = run(s.sim, config_for(s.sim));
+  const auto r = run_variant(o);
   EXPECT_EQ(r.exit_code(), 1);
   EXPECT_EQ(r.verdict("invitee_assets.access"), Verdict::fail);
   EXPECT_EQ(r.verdict("sub_accounts.access"), Verdict::ok) << "spot requests carry no timestamp";
