@@ -17,6 +17,10 @@
 using namespace coinw;
 
 int main(int argc, char** argv) {
+  // A write to a connection the peer closed (a keep-alive socket CoinW or the
+  // proxy dropped; OpenSSL writes with write(2)) must be an error, not the end
+  // of the process. --api.check, one request per second, hit it through tinyproxy.
+  signal(SIGPIPE, SIG_IGN);
   exporter::CliOptions cli;
   try {
     cli = exporter::parse_cli(std::vector<std::string>(argv + 1, argv + argc));
