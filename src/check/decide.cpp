@@ -345,9 +345,7 @@ Finding decide_skew(const std::vector<double>& skews) {
     f.exporter = "leaves coinw_api_clock_skew_seconds absent.";
     return f;
   }
-  std::vector<double> s = skews;
-  std::nth_element(s.begin(), s.begin() + s.size() / 2, s.end());
-  const double median = s[s.size() / 2];
+  const double median = median_skew(skews);
   char buf[96];
   std::snprintf(buf, sizeof buf, "CoinW's Date header is %+.1f s from this host's clock (median of %zu answers, "
                 "good to about 1 s).", median, skews.size());
@@ -359,6 +357,12 @@ Finding decide_skew(const std::vector<double>& skews) {
     f.setting = "synchronise this host's clock (NTP): a skew breaks invitee_assets requests first.";
   }
   return f;
+}
+
+double median_skew(std::vector<double> skews) {
+  if (skews.empty()) return 0;
+  std::nth_element(skews.begin(), skews.begin() + skews.size() / 2, skews.end());
+  return skews[skews.size() / 2];
 }
 
 Finding decide_connection(const Path& path, size_t answers, const std::optional<api::ApiError>& first_error) {

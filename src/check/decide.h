@@ -67,6 +67,8 @@ Finding decide_times(const TimesSeen& t);
 
 // CoinW's clock less ours, from each answer's Date header.
 Finding decide_skew(const std::vector<double>& skews);
+// Their median (0 when there are none): one late answer must not move it.
+double median_skew(std::vector<double> skews);
 
 struct Path {
   std::string base_url;  // as configured, no credentials

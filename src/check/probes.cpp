@@ -83,19 +83,12 @@ std::vector<BodyShape> shapes(const Session& s, std::string_view path) {
   return out;
 }
 
-double median_skew(const Session& s) {
-  auto v = s.recorder.skews();
-  if (v.empty()) return 0;
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  return v[v.size() / 2];
-}
-
 void invitee_format(Session& s) {
   if (!s.invitee_page) return;
   std::map<std::string, size_t> amounts;
   TimesSeen times;
   times.offset_s = s.global.time_zone_offset_seconds;
-  times.coinw_now = static_cast<int64_t>(unix_seconds(s.clock.wall_now()) + median_skew(s));
+  times.coinw_now = static_cast<int64_t>(unix_seconds(s.clock.wall_now()) + median_skew(s.recorder.skews()));
   for (const auto& shape : shapes(s, facts::kInviteeAssetsPath)) {
     for (const auto& [k, n] : shape.amounts) amounts[k] += n;
     for (const auto& [k, n] : shape.times) times.patterns[k] += n;
