@@ -146,6 +146,13 @@ class Client {
   // An affiliate request, with the signature fallback for encoded values.
   template <class T, class Parse>
   Result<T> affiliate_call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse);
+  struct Exchange {
+    Result<HttpResponse> response;  // a refusal comes back with `sent` false
+    Duration latency{};
+    std::optional<double> clock_skew;
+  };
+  // One permit, one signed request.
+  Exchange send(Endpoint e, const Limits& limits, const HttpRequest& request, TimePoint deadline, QueryForm form);
   void pause_after(Endpoint e, const Limits& limits, const ApiError& error);
   const Limits& limits_of(Endpoint e) const { return limits_[static_cast<size_t>(info(e).family)]; }
 
