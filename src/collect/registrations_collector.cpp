@@ -268,11 +268,13 @@ std::optional<WallTime> RegistrationsCollector::restore(const json& file, const 
   std::map<uint64_t, int64_t> rows;
   for (const auto& row : slice->at("rows")) rows[uint_of(row.at(0))] = row.at(1).is_null() ? kUnknownTime : int_of(row.at(1));
   const auto completed = time_of(*slice, "completed_at_ns");
+  const int64_t covered = int_of(slice->at("covered_to"));
+  const bool split = slice->at("split").get<bool>();
   {
     std::lock_guard lock(mu_);
     registered_ = std::move(rows);
-    covered_to_ = int_of(slice->at("covered_to"));
-    split_ = slice->at("split").get<bool>();
+    covered_to_ = covered;
+    split_ = split;
     completed_ = completed;
   }
   roll(r.now);

@@ -13,6 +13,7 @@
 #include "common/timefmt.h"
 #include "support/exposition.h"
 #include "support/fake_clock.h"
+#include "support/local_time.h"
 #include "support/sim_transport.h"
 
 namespace coinw::collect {
@@ -24,13 +25,10 @@ using testing::parse_exposition;
 using testing::Series;
 using WindowKind = config::WindowKind;
 
-constexpr int kOffset = 8 * 3600;  // CoinW's zone in these tests: +08:00
-constexpr int64_t kUnit = 100'000'000;
-
-int64_t unix_local(const char* text) { return parse_coinw_time(text, kOffset).value(); }
-std::chrono::system_clock::time_point local(const char* text) {
-  return std::chrono::system_clock::time_point(std::chrono::seconds(unix_local(text)));
-}
+using testing::kOffset;
+using testing::kUnit;
+using testing::local;
+using testing::unix_local;
 int32_t day(const char* date) { return parse_coinw_date(date).value(); }
 
 std::string windowed(const char* metric, const std::string& window) {
@@ -61,7 +59,7 @@ class Funnel : public ::testing::Test {
     a.invitee_trade_volume.page_size = 10;
     config::GlobalConfig g;
     g.time_zone_offset_seconds = kOffset;
-    return std::make_unique<AccountCollector>(a, derive_client_settings(g, a), gate_, clock_, sim_.transport());
+    return std::make_unique<AccountCollector>(a, derive_client_settings(g, a), gate_, clock_, [this] { return sim_.transport(); });
   }
   void refresh(AccountCollector& c) {
     clock_.advance(1ms);

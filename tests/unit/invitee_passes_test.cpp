@@ -8,6 +8,7 @@
 #include "common/timefmt.h"
 #include "support/exposition.h"
 #include "support/fake_clock.h"
+#include "support/local_time.h"
 #include "support/sim_transport.h"
 
 namespace coinw::collect {
@@ -19,13 +20,10 @@ using testing::parse_exposition;
 using testing::Series;
 using WindowKind = config::WindowKind;
 
-constexpr int kOffset = 8 * 3600;  // CoinW's zone in these tests: +08:00
-constexpr int64_t kUnit = 100'000'000;
-
-std::chrono::system_clock::time_point local(const char* text) {
-  return std::chrono::system_clock::time_point(std::chrono::seconds(parse_coinw_time(text, kOffset).value()));
-}
-int64_t unix_local(const char* text) { return parse_coinw_time(text, kOffset).value(); }
+using testing::kOffset;
+using testing::kUnit;
+using testing::local;
+using testing::unix_local;
 
 std::string key(const char* metric, const std::string& quote, const std::string& window, uint64_t uid = 0) {
   std::string s = std::string(metric) + "{account=\"main\",quote=\"" + quote + "\",window=\"" + window + "\"";
