@@ -157,13 +157,17 @@ int main(int argc, char** argv) try {
 
   const double steady_hours = args.hours - 1;
   const int per_pass = args.invitees / args.page_size + 1;  // the short or empty last page ends a pass
-  // Intervals count from a pass's start: what they ask for, whatever the scrape cadence.
-  const double invitee_need = per_pass * 3600 / args.min_refresh +
-                      per_pass * 3600 / args.window_refresh *
-                          static_cast<double>(std::count_if(ia.windows.begin(), ia.windows.end(), [](auto& w) {
-                            return w.kind != config::WindowKind::yesterday && w.kind != config::WindowKind::previous_month;
-                          })) +
-                      args.watch * 3600 / 15.0;
+  // Intervals count from a pass's start: what they ask for, except that a pass
+  // starts only while the last scrape is within its interval, so one shorter
+  // than the scrape interval runs once per scrape (more would go unseen).
+  const auto every = [&](double interval) { return 3600 / std::max(interval, args.scrape_interval); };
+  const double invitee_need = per_pass * every(args.min_refresh) +
+                              per_pass * every(args.window_refresh) *
+                                  static_cast<double>(std::count_if(ia.windows.begin(), ia.windows.end(), [](auto& w) {
+                                    return w.kind != config::WindowKind::yesterday &&
+                                           w.kind != config::WindowKind::previous_month;
+                                  })) +
+                              args.watch * every(15);
   // The funnel: one page of new sign-ups per min_refresh_interval, today's
   // volume rows in pages per open_day_refresh_interval; closed days cost
   // nothing in a steady hour (one walk after midnight).
@@ -174,11 +178,11 @@ int main(int argc, char** argv) try {
     const int32_t today = local_day(parse_coinw_time("2026-12-01 09:00:00", 0).value(), 0);
     size_t today_rows = 0;
     for (const auto& [key, units] : data.volumes()) today_rows += key.first == today;
-    funnel_need = 3600.0 / std::chrono::duration<double>(r.min_refresh_interval).count() +
-                  static_cast<double>(today_rows / static_cast<size_t>(v.page_size) + 1) * 3600 /
-                      std::chrono::duration<double>(v.open_day_refresh_interval).count();
+    funnel_need = every(std::chrono::duration<double>(r.min_refresh_interval).count()) +
+                  static_cast<double>(today_rows / static_cast<size_t>(v.page_size) + 1) *
+                      every(std::chrono::duration<double>(v.open_day_refresh_interval).count());
   }
-  const double need = funnel_need + invitee_need;
+  const double need = invitee_need + funnel_need;
   const double bound = facts::kInviteeAssetsPerSecond * 3600.0;
   std::printf("passes: %d invitees, page_size %d, windows [%s], watch %d uid(s), min_refresh_interval %gs, "
               "window_refresh_interval %gs%s; scraped every %gs for %g virtual hours\n",
