@@ -11,6 +11,7 @@
 
 #include "collect/account.h"
 #include "common/timefmt.h"
+#include "support/account_fixture.h"
 #include "support/exposition.h"
 #include "support/fake_clock.h"
 #include "support/local_time.h"
@@ -36,7 +37,7 @@ std::string windowed(const char* metric, const std::string& window) {
 }
 const std::string kAllTime = "coinw_invitees_registered_all_time{account=\"main\"}";
 
-class Funnel : public ::testing::Test {
+class Funnel : public ::testing::Test, protected testing::AccountFixture {
  protected:
   void SetUp() override { clock_.set_wall(local("2026-12-01 10:00:00")); }
 
@@ -60,16 +61,6 @@ class Funnel : public ::testing::Test {
     config::GlobalConfig g;
     g.time_zone_offset_seconds = kOffset;
     return std::make_unique<AccountCollector>(a, derive_client_settings(g, a), gate_, clock_, [this] { return sim_.transport(); });
-  }
-  void refresh(AccountCollector& c) {
-    clock_.advance(1ms);
-    c.refresh(clock_.now() + 1h, settings_);
-  }
-  Series scrape(const AccountCollector& c) const {
-    exposition::FamilySet out;
-    c.collect_data(out, c.data_key(settings_));
-    c.collect_health(out);
-    return parse_exposition(out.render());
   }
   std::vector<testing::SimTransport::FunnelRequest> lists() const { return sim_.funnel_requests(facts::kInviteeListPath); }
   std::vector<testing::SimTransport::FunnelRequest> volumes() const {
@@ -95,11 +86,8 @@ class Funnel : public ::testing::Test {
     return uids.size();
   }
 
-  testing::FakeClock clock_;
-  ratelimit::RateGate gate_{clock_};
   sim::Dataset data_{7, 30, 0, sim::Anchor{unix_local("2026-12-01 10:00:00"), kOffset}};
   testing::SimTransport sim_{clock_, data_, kOffset};
-  ExposeSettings settings_{config::NickNamePolicy::masked, std::chrono::hours(24 * 90)};
 };
 
 TEST_F(Funnel, RegistrationsAreWalkedOnceFromSinceThenOnlyTheNewOnes) {
