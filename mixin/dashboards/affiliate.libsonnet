@@ -99,14 +99,14 @@ local recording = import '../rules/recording.libsonnet';
             g.row_(per('coinw_invitees_window_traders'), 'F'),
             g.row_(per('coinw_invitees_window_trade_volume'), 'G'),
           ], 'short',
-            "Per period: sign-ups, first deposits (from the invitee assets' firstDepositTime), the share of the period's sign-ups who have deposited since (no value without sign-ups), invitees who traded, and their trading volume as CoinW reports it (which markets it covers is undocumented). Volume appears once every day of the period was fetched; a past day is fetched once, for good." + complete,
+            "Per period: sign-ups, first deposits (from the invitee assets' firstDepositTime), the conversion: the share of the period's sign-ups who have deposited since (no value without sign-ups), invitees who traded, and their trading volume as CoinW reports it (which markets it covers is undocumented). Volume appears once every day of the period was fetched; a past day is fetched once, for good." + complete,
             { w: 24, h: 7, decimals: 0,
               rename: { account: 'Account', window: 'Window', 'Value #A': 'From', 'Value #B': 'To', 'Value #C': 'Sign-ups',
-                        'Value #D': 'First deposits', 'Value #E': 'Sign-ups who deposited', 'Value #F': 'Traders', 'Value #G': 'Volume' },
+                        'Value #D': 'First deposits', 'Value #E': 'Conversion', 'Value #F': 'Traders', 'Value #G': 'Volume' },
               overrides: [
                 g.overrideByName('From', { unit: 'dateTimeAsIso' }),
                 g.overrideByName('To', { unit: 'dateTimeAsIso' }),
-                g.overrideByName('Sign-ups who deposited', { unit: 'percentunit', decimals: 1 }),
+                g.overrideByName('Conversion', { unit: 'percentunit', decimals: 1 }),
                 g.overrideByName('Volume', { unit: money, decimals: 2 }),
               ] }),
           g.timeseries(c, 'Sign-ups and first deposits by period', [
