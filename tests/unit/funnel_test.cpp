@@ -3,6 +3,7 @@
 // simulator's dataset, costs against the requests it logged.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -292,6 +293,34 @@ TEST_F(Funnel, AnEmptyAnswerForClosedDaysIsNotKeptForGood) {
   size_t asked = 0;
   for (size_t i = n; i < volumes().size(); ++i) asked += days_of(volumes()[i]).first == day("2026-11-30");
   EXPECT_EQ(asked, 1u) << "asked again, once";
+}
+
+// Priority: sign-ups (cheap) before the cumulative walk, the open day after
+// the open windows, closed days last; one 5/s for the three endpoints.
+TEST_F(Funnel, TheFunnelTakesItsPlaceUnderTheOneLimit) {
+  auto c = make({WindowKind::today, WindowKind::previous_month}, true);
+  refresh(*c);
+  const auto assets = sim_.invitee_requests();
+  ASSERT_FALSE(assets.empty());
+  ASSERT_FALSE(lists().empty());
+  EXPECT_LE(lists().back().at, assets.front().at) << "the sign-up walk went first";
+  TimePoint open_day{}, closed{};
+  for (const auto& r : volumes()) {
+    if (days_of(r).first == day("2026-12-01") && open_day == TimePoint{}) open_day = r.at;
+    if (days_of(r).first < day("2026-12-01") && closed == TimePoint{}) closed = r.at;
+  }
+  TimePoint window_today{};
+  for (const auto& r : assets)
+    if (r.param("startTime") && *r.param("startTime") == "2026-12-01 00:00:00") window_today = r.at;
+  EXPECT_GE(open_day, window_today) << "after the open window";
+  EXPECT_GE(closed, open_day) << "closed days last";
+  std::vector<TimePoint> all;
+  for (const auto& r : assets) all.push_back(r.at);
+  for (const auto& r : lists()) all.push_back(r.at);
+  for (const auto& r : volumes()) all.push_back(r.at);
+  std::sort(all.begin(), all.end());
+  for (size_t i = facts::kInviteeAssetsPerSecond; i < all.size(); ++i)
+    EXPECT_GE(all[i] - all[i - facts::kInviteeAssetsPerSecond], 1s) << "five per second for the three, at " << i;
 }
 
 TEST_F(Funnel, FinalDaysAndSignUpsSurviveARestart) {
