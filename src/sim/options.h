@@ -38,6 +38,7 @@ struct Drift {
   bool bad_nick_names = false;      // invalid UTF-8 and lone surrogates in some nickNames
   bool spot_success_false = false;  // sub-account answers keep code 200 but say success false
   bool frozen_flag_two = false;     // frozen sub-accounts say frozenFlag 2
+  int list_max_range_days = 0;      // funnel: /user/list refuses longer ranges with 9016 (0: any range)
 };
 
 // "raw" or "encoded", as --sign-form and /admin/sign-form take it.
