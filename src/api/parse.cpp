@@ -128,13 +128,21 @@ struct RowReader {
   }
 
   std::optional<int64_t> time(std::string_view key, int offset) {
+    return text_as(key, [offset](const std::string& s) { return parse_coinw_time(s, offset); });
+  }
+
+  std::optional<int32_t> date(std::string_view key) { return text_as(key, parse_coinw_date); }
+
+  // A string read by `parse`; an empty one is absent.
+  template <class Parse>
+  auto text_as(std::string_view key, Parse parse) -> decltype(parse(std::string())) {
     const json* v = find(key);
     if (!v) return std::nullopt;
-    std::optional<int64_t> out;
+    decltype(parse(std::string())) out;
     if (v->is_string()) {
       const auto& s = v->get_ref<const std::string&>();
       if (s.empty()) return std::nullopt;
-      out = parse_coinw_time(s, offset);
+      out = parse(s);
     }
     if (!out) unreadable(key);
     return out;
@@ -198,6 +206,32 @@ std::optional<InviteeAsset> parse_invitee_row(RowReader& r, int offset) {
   return a;
 }
 
+std::optional<Registration> parse_registration_row(RowReader& r, int offset) {
+  auto uid = r.uid("uid");
+  if (!uid) return std::nullopt;
+  return Registration{*uid, r.time("registerTime", offset)};
+}
+
+std::optional<DailyVolume> parse_volume_row(RowReader& r, int32_t first_day, int32_t last_day) {
+  auto uid = r.uid("uid");
+  if (!uid) return std::nullopt;
+  const auto day = r.date("time");
+  auto volume = r.amount("volume");
+  if (volume && *volume < 0) {
+    r.unreadable("volume");
+    volume.reset();
+  }
+  // A volume without its day, or a day without its volume, adds to nothing:
+  // skipped and counted with the invalid rows, which keep their place on the page.
+  if (!day || !volume) return std::nullopt;
+  // Not a day we asked for: CoinW's filter works differently than documented.
+  if (*day < first_day || *day > last_day) {
+    r.unexpected("time");
+    return std::nullopt;
+  }
+  return DailyVolume{*uid, *day, *volume};
+}
+
 std::optional<SubAccount> parse_sub_account_row(RowReader& r) {
   auto uid = r.uid("spotUid");
   if (!uid) return std::nullopt;
@@ -246,19 +280,10 @@ void read_rows(const json& list, std::vector<Row>& rows, size_t& invalid_rows, F
   }
 }
 
-}  // namespace
-
-std::optional<double> parse_amount(std::string_view s) {
-  double v = 0;
-  if (s.empty()) return std::nullopt;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, std::chars_format::fixed);
-  if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
-
-Result<InviteePage> parse_invitee_page(int http_status, std::string_view body,
-                                       int utc_offset_seconds) {
-  InviteePage page;
+// The affiliate envelope around `data: {total, list}`, every row read by `parse`.
+template <class Row, class Parse>
+Result<Page<Row>> parse_page(int http_status, std::string_view body, Parse parse) {
+  Page<Row> page;
   auto data = parse_envelope(http_status, body, facts::code::kFuturesSuccess, page.format);
   if (!data) return data.error();
   const json& d = data.value();
@@ -273,9 +298,34 @@ Result<InviteePage> parse_invitee_page(int http_status, std::string_view body,
     return page;
   }
   if (!list_it->is_array()) return malformed("data.list is not an array", http_status);
-  read_rows(*list_it, page.rows, page.invalid_rows, page.format,
-            [&](RowReader& r) { return parse_invitee_row(r, utc_offset_seconds); });
+  read_rows(*list_it, page.rows, page.invalid_rows, page.format, parse);
   return page;
+}
+
+}  // namespace
+
+std::optional<double> parse_amount(std::string_view s) {
+  double v = 0;
+  if (s.empty()) return std::nullopt;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, std::chars_format::fixed);
+  if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+Result<InviteePage> parse_invitee_page(int http_status, std::string_view body,
+                                       int utc_offset_seconds) {
+  return parse_page<InviteeAsset>(http_status, body,
+                                  [&](RowReader& r) { return parse_invitee_row(r, utc_offset_seconds); });
+}
+
+Result<RegistrationPage> parse_registration_page(int http_status, std::string_view body, int utc_offset_seconds) {
+  return parse_page<Registration>(http_status, body,
+                                  [&](RowReader& r) { return parse_registration_row(r, utc_offset_seconds); });
+}
+
+Result<VolumePage> parse_volume_page(int http_status, std::string_view body, int32_t first_day, int32_t last_day) {
+  return parse_page<DailyVolume>(http_status, body,
+                                 [&](RowReader& r) { return parse_volume_row(r, first_day, last_day); });
 }
 
 Result<SubAccountList> parse_sub_accounts(int http_status, std::string_view body) {

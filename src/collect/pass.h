@@ -15,8 +15,12 @@
 
 namespace coinw::collect {
 
-// Served in this order when a budget cannot serve everything.
-enum class Priority { watch, list, cumulative, open_window, closed_window };
+// Served in this order when a budget cannot serve everything. The funnel's
+// (registrations, open_day, closed_days): an incremental sign-up pass is one
+// request every few minutes, so it goes before the long walks it would
+// hardly delay; the open day's volume after the open windows, which it
+// resembles; closed days last, as closed windows: final data waits for nothing.
+enum class Priority { watch, list, registrations, cumulative, open_window, open_day, closed_window, closed_days };
 
 struct Now {
   TimePoint steady;

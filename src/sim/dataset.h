@@ -4,6 +4,7 @@
 // differ between standard libraries), so the same seed gives the same bytes anywhere.
 // Not thread-safe: the Simulator guards it.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -84,12 +85,29 @@ class Dataset {
   // false when the uid is unknown.
   bool add_movement(Quote q, int64_t uid, const Movement& m);
 
+  // The funnel (funnel.h). A sign-up is an invitee of either quote, at the
+  // earlier of its registration times (before any movement of either).
+  struct Signup {
+    int64_t uid, registered;
+  };
+  std::vector<Signup> signups() const;  // by uid
+  // A new invitee of both quotes registered at `at`, who has neither deposited
+  // nor traded yet; its uid, above every other.
+  int64_t add_signup(int64_t at);
+  // Trading volume per (day since 1970-01-01, uid) in units of 1e-8. With an
+  // anchor, a share of the invitees trade on some days of its previous month
+  // and its month up to its day, whether they deposited or not.
+  const std::map<std::pair<int32_t, int64_t>, int64_t>& volumes() const { return volumes_; }
+  // Adds `units` (> 0) to the uid's volume on `day`; false when the uid is unknown.
+  bool book_trade(int64_t uid, int32_t day, int64_t units);
+
   // Exact values (amounts as decimal strings, times formatted in `offset_s`), for tests.
   nlohmann::json to_json(int offset_s) const;
 
  private:
   Invitee make_invitee(uint64_t& rng, int64_t uid, Quote q) const;
   void add_recent(Invitee& inv, Quote q) const;
+  void add_trades();
 
   uint64_t seed_;
   std::optional<Anchor> anchor_;
@@ -97,6 +115,7 @@ class Dataset {
   std::vector<SubAccount> subs_;
   int64_t max_uid_ = 0;
   int added_batches_ = 0;
+  std::map<std::pair<int32_t, int64_t>, int64_t> volumes_;
 };
 
 // splitmix64: tiny, well mixed, identical on every platform.

@@ -13,6 +13,7 @@
 #include "sim/admin.h"
 #include "sim/endpoints.h"
 #include "sim/faults.h"
+#include "sim/funnel.h"
 #include "sim/rate_window.h"
 #include "sim/simulator.h"
 #include "common/timefmt.h"
@@ -22,8 +23,12 @@ namespace {
 
 constexpr const char* kJson = "application/json";
 
-enum class Endpoint { invitee_assets, sub_account_list };
-const char* endpoint_name(Endpoint e) { return e == Endpoint::invitee_assets ? "invitee_assets" : "sub_account_list"; }
+enum class Endpoint { invitee_assets, sub_account_list, invitee_list, invitee_volume };
+// As the client's `endpoint` label, /admin/arrivals and --deny name them.
+const char* endpoint_name(Endpoint e) {
+  constexpr const char* names[] = {"invitee_assets", "sub_account_list", "invitee_list", "invitee_volume"};
+  return names[static_cast<int>(e)];
+}
 // Arrivals kept for /admin/arrivals; beyond this many the oldest half goes.
 constexpr size_t kMaxArrivals = 100000;
 
@@ -43,7 +48,11 @@ nlohmann::json Counters::to_json() const {
     auto it = faults_by_kind.find(fault_name(k));
     by_kind[fault_name(k)] = it == faults_by_kind.end() ? 0 : it->second;
   }
-  return {{"endpoints", {{"invitee_assets", ep(invitee_assets)}, {"sub_account_list", ep(sub_account_list)}}},
+  return {{"endpoints",
+           {{"invitee_assets", ep(invitee_assets)},
+            {"sub_account_list", ep(sub_account_list)},
+            {"invitee_list", ep(invitee_list)},
+            {"invitee_volume", ep(invitee_volume)}}},
           {"bad_signatures", bad_signatures},
           {"auth_failures", auth_failures},
           {"rate_limited", rate_limited},
@@ -116,12 +125,6 @@ struct Simulator::Impl {
     return {offset_s, opt.quirks, hash_text(req.target), drift};
   }
 
-  // A key without the permission: CoinW's documented code for it (the spot
-  // side's own code is not documented). Holds mu.
-  bool is_denied(Endpoint ep) const {
-    return std::find(denied.begin(), denied.end(), endpoint_name(ep)) != denied.end();
-  }
-
   // The arrival: delay, window accounting and the fault decision, in that order.
   // Every arrival counts toward the windows; injected faults are never violations.
   struct Arrival {
@@ -140,14 +143,19 @@ struct Simulator::Impl {
     }
     std::lock_guard lock(mu);
     auto now = SteadyClock::now();  // taken under the lock, so arrivals are ordered
-    auto& c = ep == Endpoint::invitee_assets ? counters.invitee_assets : counters.sub_account_list;
+    auto& c = ep == Endpoint::invitee_assets   ? counters.invitee_assets
+              : ep == Endpoint::invitee_list   ? counters.invitee_list
+              : ep == Endpoint::invitee_volume ? counters.invitee_volume
+                                               : counters.sub_account_list;
     ++c.requests;
     if (arrivals.size() >= kMaxArrivals) arrivals.erase(arrivals.begin(), arrivals.begin() + kMaxArrivals / 2);
     arrivals.push_back({endpoint_name(ep), std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count()});
     ++counters.peers[req.remote_addr];
     if (!req.get_header_value("Proxy-Authorization").empty()) ++counters.proxy_credentials;
     Arrival a;
-    if (ep == Endpoint::invitee_assets) {
+    // The funnel endpoints document no limit of their own: counted with the
+    // invitee-assets endpoint's 5/s, the strictest reading.
+    if (ep != Endpoint::sub_account_list) {
       a.limited = !invitee_windows.arrive(api_key, now);
     } else {
       // Record in every window, even after one refuses.
@@ -171,10 +179,70 @@ struct Simulator::Impl {
   Reply invitee_assets(const httplib::Request& req) {
     auto r = rendering(req);
     auto q = req.target.find('?');
-    std::string path = req.target.substr(0, q);
     const std::string_view target_query = q == std::string::npos ? "" : std::string_view(req.target).substr(q + 1);
     auto params = api::split_query(target_query);
+    if (auto refused = check_futures(Endpoint::invitee_assets, req, r, target_query, params)) return *refused;
+    if (r.drift.refuse_over_cap)
+      if (auto* size = find_param(params, "pageSize"); size && parse_digits(*size, 9).value_or(0) > opt.page_size_cap)
+        return {200, futures_error_body(kBadParam, "pageSize is over the maximum", r)};
 
+    auto parsed = parse_invitee_query(params, opt.default_page_size, opt.page_size_cap, offset_s);
+    if (auto* err = std::get_if<ParamError>(&parsed)) return {200, futures_error_body(err->code, err->msg, r)};
+    const auto& query = std::get<InviteeQuery>(parsed);
+    std::lock_guard lock(mu);
+    take_drift(r);
+    Reply reply{200, invitee_assets_body(data, query, r)};
+    data.insert_lowest(query.quote, drift.insert_per_page);
+    data.remove_lowest(query.quote, drift.remove_per_page);
+    return reply;
+  }
+
+  // The funnel endpoints (funnel.h): the sign-up list (GET) and the volume
+  // (POST, its JSON body signed as sent). Drift: total, empty answers, and
+  // insert_per_page sign-ups at now after each list page, which shifts every
+  // later row of the newest-first list.
+  Reply funnel(const httplib::Request& req, bool list) {
+    auto r = rendering(req);
+    auto q = req.target.find('?');
+    const std::string_view target_query = q == std::string::npos ? "" : std::string_view(req.target).substr(q + 1);
+    auto params = api::split_query(target_query);
+    if (auto refused = check_futures(list ? Endpoint::invitee_list : Endpoint::invitee_volume, req, r, target_query,
+                                     params))
+      return *refused;
+    std::lock_guard lock(mu);
+    const int64_t now = now_s();
+    auto body = [&](const auto& parsed, auto render) {
+      if (auto* e = std::get_if<ParamError>(&parsed)) return futures_error_body(e->code, e->msg, r);
+      take_drift(r);
+      return render(data, std::get<0>(parsed), r);
+    };
+    if (!list) return {200, body(parse_volume_body(req.body, offset_s, now), volume_list_body)};
+    Reply reply{200, body(parse_registration_query(params, offset_s, now, drift.list_max_range_days),
+                          registration_list_body)};
+    for (int i = 0; i < drift.insert_per_page; ++i) data.add_signup(now);
+    return reply;
+  }
+
+  // Holds mu: the drift an answer renders with, counting down its switches.
+  void take_drift(Rendering& r) {
+    r.drift = drift;
+    r.empty = drift.empty_answers > 0;
+    if (r.empty) --drift.empty_answers;
+    r.formats_changed = drift.formats_after == 0;
+    if (drift.formats_after > 0) --drift.formats_after;
+  }
+
+  // A key without the permission: CoinW's documented code for it (the spot
+  // side's own code is not documented). Holds mu.
+  bool is_denied(Endpoint ep) const {
+    return std::find(denied.begin(), denied.end(), endpoint_name(ep)) != denied.end();
+  }
+
+  // The futures scheme's key, timestamp and signature, then the key's
+  // permission for `ep`: the refusal, if any.
+  std::optional<Reply> check_futures(Endpoint ep, const httplib::Request& req, const Rendering& r,
+                                     std::string_view target_query, const api::QueryParams& params) {
+    const std::string path = req.target.substr(0, req.target.find('?'));
     auto refuse = [&](uint64_t Counters::*counter, const char* code, const char* msg) {
       std::lock_guard lock(mu);
       ++(counters.*counter);
@@ -202,27 +270,9 @@ struct Simulator::Impl {
                                                   api::futures_prehash_of(*ts, req.method, path, target_query, req.body));
     if (!api::constant_time_equal(req.get_header_value("sign"), expected))
       return refuse(&Counters::bad_signatures, kBadSign, "invalid signature");
-    if (r.drift.refuse_over_cap)
-      if (auto* size = find_param(params, "pageSize"); size && parse_digits(*size, 9).value_or(0) > opt.page_size_cap)
-        return {200, futures_error_body(kBadParam, "pageSize is over the maximum", r)};
-    {
-      std::lock_guard lock(mu);
-      if (is_denied(Endpoint::invitee_assets)) return {200, futures_error_body(kPermission, "no permission", r)};
-    }
-
-    auto parsed = parse_invitee_query(params, opt.default_page_size, opt.page_size_cap, offset_s);
-    if (auto* err = std::get_if<ParamError>(&parsed)) return {200, futures_error_body(err->code, err->msg, r)};
-    const auto& query = std::get<InviteeQuery>(parsed);
     std::lock_guard lock(mu);
-    r.drift = drift;
-    r.empty = drift.empty_answers > 0;
-    if (r.empty) --drift.empty_answers;
-    r.formats_changed = drift.formats_after == 0;
-    if (drift.formats_after > 0) --drift.formats_after;
-    Reply reply{200, invitee_assets_body(data, query, r)};
-    data.insert_lowest(query.quote, drift.insert_per_page);
-    data.remove_lowest(query.quote, drift.remove_per_page);
-    return reply;
+    if (is_denied(ep)) return Reply{200, futures_error_body(kPermission, "no permission", r)};
+    return std::nullopt;
   }
 
   Reply sub_account_list(const httplib::Request& req, const api::QueryParams& params) {
@@ -373,6 +423,12 @@ void Simulator::start() {
     im.serve(Endpoint::invitee_assets, req, res, [&] { return im.invitee_assets(req); },
              req.get_header_value("api_key"));
   });
+  srv.Get(facts::kInviteeListPath, [&im](const httplib::Request& req, httplib::Response& res) {
+    im.serve(Endpoint::invitee_list, req, res, [&] { return im.funnel(req, true); }, req.get_header_value("api_key"));
+  });
+  srv.Post(facts::kInviteeVolumePath, [&im](const httplib::Request& req, httplib::Response& res) {
+    im.serve(Endpoint::invitee_volume, req, res, [&] { return im.funnel(req, false); }, req.get_header_value("api_key"));
+  });
   srv.Post(facts::kPrivateSpotPath, [&im](const httplib::Request& req, httplib::Response& res) {
     auto q = req.target.find('?');
     auto params = api::split_query(q == std::string::npos ? "" : std::string_view(req.target).substr(q + 1));
@@ -494,6 +550,18 @@ std::optional<int64_t> Simulator::add_movement(Quote quote, int64_t uid, bool de
   const int64_t t = impl_->now_s();
   if (!impl_->data.add_movement(quote, uid, {t, deposit, units})) return std::nullopt;
   return t;
+}
+
+int64_t Simulator::add_signup() {
+  std::lock_guard lock(impl_->mu);
+  return impl_->data.add_signup(impl_->now_s());
+}
+
+std::optional<int32_t> Simulator::book_trade(int64_t uid, int64_t units) {
+  std::lock_guard lock(impl_->mu);
+  const int32_t day = local_day(impl_->now_s(), impl_->offset_s);
+  if (!impl_->data.book_trade(uid, day, units)) return std::nullopt;
+  return day;
 }
 
 int64_t Simulator::now() const { return impl_->now_s(); }

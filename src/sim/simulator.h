@@ -22,7 +22,7 @@ struct EndpointCounters {
 };
 
 struct Counters {
-  EndpointCounters invitee_assets, sub_account_list;
+  EndpointCounters invitee_assets, sub_account_list, invitee_list, invitee_volume;
   uint64_t bad_signatures = 0;
   uint64_t auth_failures = 0;  // wrong/missing key, bad or expired timestamp
   uint64_t rate_limited = 0;   // 29001 answers: violations plus injected storm answers
@@ -67,6 +67,11 @@ class Simulator {
   // nothing when the uid is unknown.
   std::optional<int64_t> add_movement(Quote quote, int64_t uid, bool deposit, int64_t units);
   void add_invitees(Quote quote, int count);
+  // The funnel: a sign-up at now() (a new invitee of both quotes, without
+  // movements); its uid. A trade of `units` (> 0) today (the simulator's zone);
+  // the day, or nothing when the uid is unknown.
+  int64_t add_signup();
+  std::optional<int32_t> book_trade(int64_t uid, int64_t units);
   void set_faults(const Faults& faults);  // throws std::invalid_argument
   Faults faults() const;
   void set_drift(const Drift& drift);

@@ -4,6 +4,7 @@
 // at a chosen second), and every invitee request is logged with its query.
 // Signatures are not checked here (tests/unit/signing_test.cpp does that).
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "common/clock.h"
 #include "common/coinw_facts.h"
 #include "sim/endpoints.h"
+#include "sim/funnel.h"
 
 namespace coinw::testing {
 
@@ -57,6 +59,31 @@ class SimTransport {
   void clear() {
     std::lock_guard lock(mu_);
     sent_.clear();
+    funnel_sent_.clear();
+  }
+  // The funnel endpoints (sim/funnel.h): their requests, logged apart from the
+  // invitee-assets ones; a hook run after each of their answers (a sign-up
+  // between two pages, say); the longest sign-up range answered.
+  struct FunnelRequest {
+    TimePoint at;
+    std::string path;
+    api::QueryParams query;
+    std::string body;
+  };
+  std::vector<FunnelRequest> funnel_requests(std::string_view path) const {
+    std::lock_guard lock(mu_);
+    std::vector<FunnelRequest> out;
+    for (const auto& r : funnel_sent_)
+      if (r.path == path) out.push_back(r);
+    return out;
+  }
+  void after_funnel_answer(std::function<void(sim::Dataset&, size_t answered)> hook) {
+    std::lock_guard lock(mu_);
+    after_funnel_ = std::move(hook);
+  }
+  void list_max_range_days(int days) {
+    std::lock_guard lock(mu_);
+    max_range_days_ = days;
   }
   // The next `n` invitee requests are answered; those after them wait until
   // release(), so a test can look at a refresh in the middle of a pass.
@@ -96,6 +123,7 @@ class SimTransport {
       rendering.empty = true;
       --empty_answers_;
     }
+    if (r.path == facts::kInviteeListPath || r.path == facts::kInviteeVolumePath) return funnel(r, rendering);
     if (r.path != facts::kInviteeAssetsPath)
       return api::HttpResponse{200, sim::sub_account_list_body(data_, rendering), std::nullopt, std::nullopt};
     sent_.push_back({clock_.now(), r.query});
@@ -106,6 +134,26 @@ class SimTransport {
                              std::nullopt, std::nullopt};
   }
 
+  // Holds mu_.
+  api::Result<api::HttpResponse> funnel(const api::HttpRequest& r, sim::Rendering rendering) {
+    funnel_sent_.push_back({clock_.now(), r.path, r.query, r.body});
+    if (empty_answers_ > 0) {
+      rendering.empty = true;
+      --empty_answers_;
+    }
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.wall_now().time_since_epoch()).count();
+    auto answer = [&](const auto& parsed, auto body) {
+      if (auto* e = std::get_if<sim::ParamError>(&parsed)) return sim::futures_error_body(e->code, e->msg, rendering);
+      return body(data_, std::get<0>(parsed), rendering);
+    };
+    std::string body =
+        r.path == facts::kInviteeListPath
+            ? answer(sim::parse_registration_query(r.query, offset_s_, now, max_range_days_), sim::registration_list_body)
+            : answer(sim::parse_volume_body(r.body, offset_s_, now), sim::volume_list_body);
+    if (after_funnel_) after_funnel_(data_, funnel_sent_.size());
+    return api::HttpResponse{200, std::move(body), std::nullopt, std::nullopt};
+  }
+
   Clock& clock_;
   sim::Dataset& data_;
   const int offset_s_;
@@ -113,6 +161,9 @@ class SimTransport {
   std::condition_variable released_;
   std::optional<size_t> hold_from_;
   std::vector<SimRequest> sent_;
+  std::vector<FunnelRequest> funnel_sent_;
+  std::function<void(sim::Dataset&, size_t)> after_funnel_;
+  int max_range_days_ = 0;
   int empty_answers_ = 0, drops_ = 0;
   sim::Drift drift_{};
   bool formats_changed_ = false;
