@@ -53,6 +53,9 @@ struct RateLimits {
   int spot_ip_per_s = facts::kSpotIpPerSecond;
   int spot_user_per_s = facts::kSpotUserPerSecond;
   Duration margin = std::chrono::milliseconds(20);
+  // The window the per-second counts hold in: CoinW's second, or longer for
+  // slower pacing (--api.check spaces its requests with one per window).
+  Duration window = facts::kLimitWindow;
   std::chrono::seconds pause = facts::kRateLimitBan;  // after 29001 / HTTP 429, unless Retry-After says longer
   bool operator==(const RateLimits&) const = default;
 };

@@ -26,6 +26,8 @@ inline constexpr int kSpotIpPerSecond = 100;        // all spot endpoints, per I
 inline constexpr int kSpotUserPerSecond = 300;      // all spot endpoints, per user
 // The ban after breaking a limit; calling sooner only extends it (§3).
 inline constexpr std::chrono::seconds kRateLimitBan{30};
+// The larger of the two page-size maxima the invitee docs give (§1).
+inline constexpr int kLargestDocumentedPageSize = 1000;
 
 // `code` values (§1, §2, §3).
 namespace code {

@@ -23,6 +23,7 @@ inline constexpr const char* kRateLimited = facts::code::kRateLimited;
 inline constexpr const char* kSpotKeyError = facts::code::kSpotKey;
 inline constexpr const char* kSpotSignError = facts::code::kSpotSign;
 inline constexpr const char* kInternal = facts::code::kInternal;
+inline constexpr const char* kPermission = facts::code::kPermission;
 
 // A non-negative decimal of at most `max_digits` digits, nothing else.
 std::optional<int64_t> parse_digits(std::string_view s, size_t max_digits);
