@@ -119,9 +119,9 @@ void invitee_format(Session& s) {
                                   "the *_time metrics are in the future, and window edges are that much off"}));
 }
 
-api::RegistrationQuery registration_query(const Session& s, int64_t start) {
+api::RegistrationQuery registration_query(const Session& s, int64_t start, int64_t end) {
   const int offset = s.global.time_zone_offset_seconds;
-  return {1, kFunnelPageSize, format_coinw_time(start, offset), format_coinw_time(now_s(s) + kRangeSlack, offset)};
+  return {1, kFunnelPageSize, format_coinw_time(start, offset), format_coinw_time(end, offset)};
 }
 
 // The collector's first walk in one request: the whole range from `since`.
@@ -132,13 +132,13 @@ void registrations_access(Session& s) {
   const int64_t end = now_s(s) + kRangeSlack;
   RangeProbe p;
   p.days = (end - since) / kDay;
-  auto whole = s.client.invitee_list(registration_query(s, since), s.deadline());
+  auto whole = s.client.invitee_list(registration_query(s, since, end), s.deadline());
   s.saw(error_of(whole));
   p.whole_error = error_of(whole);
   auto refused = p.whole_error;
   if (p.whole_error && p.whole_error->reason == api::FailureReason::bad_request && end - since > kMonth) {
     p.month_asked = true;
-    auto month = s.client.invitee_list(registration_query(s, end - kMonth), s.deadline());
+    auto month = s.client.invitee_list(registration_query(s, end - kMonth, end), s.deadline());
     s.saw(error_of(month));
     refused = p.month_error = error_of(month);
   }
