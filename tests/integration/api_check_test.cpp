@@ -199,15 +199,20 @@ TEST(ApiCheck, EncodedSignatureFormIsFoundByTheFallback) {
   EXPECT_EQ(r.counters.bad_signatures, 1u);
 }
 
+// The collector's access finding fails on the permission code, and says how to turn it off.
+void expect_denied(const Run& r, const std::string& collector) {
+  EXPECT_EQ(r.exit_code(), 1);
+  EXPECT_EQ(r.verdict(collector + ".access"), Verdict::fail);
+  EXPECT_NE(r.text(collector + ".access").find("6003"), std::string::npos) << r.text(collector + ".access");
+  EXPECT_NE(r.text(collector + ".access").find(collector + ".enabled: false"), std::string::npos);
+}
+
 TEST(ApiCheck, MissingPermissionFailsThatCollector) {
   sim::Options o;
   o.denied = {"invitee_assets"};
   Started s(o);
   auto r = run(s.sim, config_for(s.sim));
-  EXPECT_EQ(r.exit_code(), 1);
-  EXPECT_EQ(r.verdict("invitee_assets.access"), Verdict::fail);
-  EXPECT_NE(r.text("invitee_assets.access").find("6003"), std::string::npos);
-  EXPECT_NE(r.text("invitee_assets.access").find("invitee_assets.enabled: false"), std::string::npos);
+  expect_denied(r, "invitee_assets");
   EXPECT_EQ(r.sent("invitee_assets"), 1u);  // nothing more asked of an endpoint the key may not use
   EXPECT_EQ(r.verdict("sub_accounts.access"), Verdict::ok);
 
@@ -262,12 +267,14 @@ TEST(ApiCheck, TimesWrittenEastOfTheConfiguredZone) {
   EXPECT_EQ(again.verdict("invitee_assets.times"), Verdict::ok) << again.text("invitee_assets.times");
 }
 
-// The funnel collectors on, with or without the invitee-assets one.
-config::Config with_funnel(const sim::Simulator& s, bool invitee_assets = true) {
+// The funnel collectors on (those asked for), with or without the invitee-assets one.
+config::Config with_funnel(const sim::Simulator& s, bool invitee_assets = true, bool registrations = true,
+                           bool volume = true) {
   auto c = config_for(s);
   auto& a = c.accounts[0];
   a.invitee_assets.enabled = invitee_assets;
-  a.invitee_registrations.enabled = a.invitee_trade_volume.enabled = true;
+  a.invitee_registrations.enabled = registrations;
+  a.invitee_trade_volume.enabled = volume;
   return c;
 }
 
@@ -276,10 +283,15 @@ void signup_and_trade(sim::Simulator& s) {
   ASSERT_TRUE(s.book_trade(s.add_signup(), 100000000));
 }
 
-TEST(ApiCheck, FunnelAsDocumented) {
-  Started s;
+// The check against a simulator playing `o`, just after a sign-up and a trade.
+Run run_funnel(sim::Options o, bool invitee_assets, bool registrations, bool volume) {
+  Started s(std::move(o));
   signup_and_trade(s.sim);
-  const auto r = run(s.sim, with_funnel(s.sim));
+  return run(s.sim, with_funnel(s.sim, invitee_assets, registrations, volume));
+}
+
+TEST(ApiCheck, FunnelAsDocumented) {
+  const auto r = run_funnel({}, true, true, true);
   EXPECT_EQ(r.exit_code(), 0);
   EXPECT_EQ(r.sent("invitee_list"), 1u);  // the whole range since 2017 at once
   EXPECT_EQ(r.sent("invitee_volume"), 1u);
@@ -297,9 +309,7 @@ TEST(ApiCheck, FunnelAsDocumented) {
 TEST(ApiCheck, FunnelAloneIsPacedAndAnswersItsQuestions) {
   sim::Options o;
   o.drift.numeric_code = true;
-  Started s(o);
-  signup_and_trade(s.sim);
-  const auto r = run(s.sim, with_funnel(s.sim, false));
+  const auto r = run_funnel(o, false, true, true);
   EXPECT_EQ(r.exit_code(), 0);
   EXPECT_EQ(r.sent("invitee_assets"), 0u);
   EXPECT_EQ(r.find("invitee_assets.rate_limit"), nullptr);
@@ -337,10 +347,7 @@ TEST(ApiCheck, FunnelEndpointRefusedFailsThatCollector) {
   o.denied = {"invitee_list"};
   Started s(o);
   auto r = run(s.sim, with_funnel(s.sim));
-  EXPECT_EQ(r.exit_code(), 1);
-  EXPECT_EQ(r.verdict("invitee_registrations.access"), Verdict::fail);
-  EXPECT_NE(r.text("invitee_registrations.access").find("6003"), std::string::npos);
-  EXPECT_NE(r.text("invitee_registrations.access").find("invitee_registrations.enabled: false"), std::string::npos);
+  expect_denied(r, "invitee_registrations");
   EXPECT_EQ(r.sent("invitee_list"), 1u) << "a refused endpoint is not asked a month";
   EXPECT_EQ(r.find("invitee_registrations.range"), nullptr);
   EXPECT_EQ(r.verdict("invitee_registrations.times"), Verdict::open) << "a refusal has no rows";
@@ -350,9 +357,7 @@ TEST(ApiCheck, FunnelEndpointRefusedFailsThatCollector) {
   s.sim.reset_counters();
   s.sim.set_denied({"invitee_volume"});
   r = run(s.sim, with_funnel(s.sim));
-  EXPECT_EQ(r.exit_code(), 1);
-  EXPECT_EQ(r.verdict("invitee_trade_volume.access"), Verdict::fail);
-  EXPECT_NE(r.text("invitee_trade_volume.access").find("invitee_trade_volume.enabled: false"), std::string::npos);
+  expect_denied(r, "invitee_trade_volume");
   EXPECT_EQ(r.find("invitee_trade_volume.today"), nullptr);
   EXPECT_EQ(r.verdict("invitee_registrations.access"), Verdict::ok);
 }
@@ -362,8 +367,7 @@ TEST(ApiCheck, RegisterTimeWrittenEastOfTheConfiguredZone) {
   o.time_zone_offset = "+08:00";
   Started s(o);
   s.sim.add_signup();
-  auto c = with_funnel(s.sim, false);
-  c.accounts[0].invitee_trade_volume.enabled = false;
+  auto c = with_funnel(s.sim, false, true, false);
   const auto r = run(s.sim, c);
   EXPECT_EQ(r.exit_code(), 0);
   EXPECT_EQ(r.verdict("invitee_registrations.times"), Verdict::change) << r.text("invitee_registrations.times");
@@ -378,9 +382,7 @@ TEST(ApiCheck, RegisterTimeWrittenEastOfTheConfiguredZone) {
 
 TEST(ApiCheck, OldSignUpsLeaveTheZoneOpen) {
   Started s;  // the seeded sign-ups are months old
-  auto c = with_funnel(s.sim, false);
-  c.accounts[0].invitee_trade_volume.enabled = false;
-  const auto r = run(s.sim, c);
+  const auto r = run(s.sim, with_funnel(s.sim, false, true, false));
   EXPECT_EQ(r.verdict("invitee_registrations.times"), Verdict::open) << r.text("invitee_registrations.times");
   EXPECT_NE(r.text("invitee_registrations.times").find("a fresh registerTime"), std::string::npos);
 }
@@ -388,11 +390,7 @@ TEST(ApiCheck, OldSignUpsLeaveTheZoneOpen) {
 TEST(ApiCheck, VolumeOfClosedDaysOnlyLeavesTodayOpen) {
   sim::Options o;
   o.drift.volume_closed_days_only = true;
-  Started s(o);
-  signup_and_trade(s.sim);
-  auto c = with_funnel(s.sim, false);
-  c.accounts[0].invitee_registrations.enabled = false;
-  const auto r = run(s.sim, c);
+  const auto r = run_funnel(o, false, false, true);
   EXPECT_EQ(r.exit_code(), 0);
   EXPECT_EQ(r.sent("invitee_volume"), 1u);
   EXPECT_EQ(r.verdict("invitee_trade_volume.today"), Verdict::open) << r.text("invitee_trade_volume.today");
@@ -404,19 +402,14 @@ TEST(ApiCheck, VolumeWithoutRowsOrAsNumbers) {
   sim::Options o;
   o.drift.empty_answers = 1;
   Started s(o);
-  auto c = with_funnel(s.sim, false);
-  c.accounts[0].invitee_registrations.enabled = false;
-  auto r = run(s.sim, c);
+  auto r = run(s.sim, with_funnel(s.sim, false, false, true));
   EXPECT_EQ(r.verdict("invitee_trade_volume.today"), Verdict::open);
   EXPECT_NE(r.text("invitee_trade_volume.today").find("no rows"), std::string::npos);
   EXPECT_EQ(r.verdict("invitee_trade_volume.volume"), Verdict::open);
 
   o = {};
   o.quirks = true;  // some volumes as JSON numbers
-  Started q(o);
-  signup_and_trade(q.sim);
-  c.accounts[0].base_url = q.sim.url();
-  r = run(q.sim, c);
+  r = run_funnel(o, false, false, true);
   EXPECT_EQ(r.exit_code(), 0);
   EXPECT_EQ(r.verdict("invitee_trade_volume.volume"), Verdict::note) << r.text("invitee_trade_volume.volume");
   EXPECT_NE(r.text("invitee_trade_volume.volume").find("number"), std::string::npos);
