@@ -16,7 +16,17 @@
 namespace coinw::collect {
 
 // Served in this order when a budget cannot serve everything.
-enum class Priority { watch, list, cumulative, open_window, closed_window };
+enum class Priority {
+  watch,
+  list,
+  cumulative,
+  open_window,
+  closed_window,
+  // The sub-account lane, after its list: the key inventory (one request, a
+  // security audit) before the funds walk (one request per sub-account and coin).
+  api_keys,
+  funds,
+};
 
 struct Now {
   TimePoint steady;

@@ -25,6 +25,25 @@ std::string series(const InviteeAssetsConfig& ia) {
          (ia.top_by == TopBy::current_balance ? "current_balance" : "total_deposit");
 }
 
+// The API keys and funds of the sub-accounts, with what a full funds pass
+// costs: one request per sub-account and coin under the sub-account limiter
+// the list and the keys share.
+std::string sub_account_extras(const SubAccountsConfig& s, int per_second) {
+  std::string out = s.api_keys.enabled ? "; api_keys every " + format_duration(s.api_keys.min_refresh_interval)
+                                       : std::string("; api_keys off");
+  if (s.funds.coins.empty()) return out + "; funds off";
+  std::string coins;
+  for (const auto& c : s.funds.coins) coins += (coins.empty() ? "" : ",") + c;
+  const auto n = static_cast<int64_t>(s.funds.coins.size());
+  out += "; funds " + coins + " every " + format_duration(s.funds.min_refresh_interval) + " (a full pass: " +
+         std::to_string(n) + " request(s) per sub-account";
+  if (per_second > 0) {
+    const auto per_100 = std::chrono::milliseconds(100 * n * 1000 / per_second);
+    out += ", at least " + format_duration(per_100) + " for 100 sub-accounts at " + std::to_string(per_second) + "/s";
+  }
+  return out + ")";
+}
+
 }  // namespace
 
 // Names what each account will collect and where from; credentials stay out.
@@ -59,6 +78,7 @@ std::string describe(const Config& c) {
     }
     out += a.sub_accounts.enabled ? "; sub_accounts every " + format_duration(a.sub_accounts.min_refresh_interval)
                                   : std::string("; sub_accounts off");
+    if (a.sub_accounts.enabled) out += sub_account_extras(a.sub_accounts, c.global.rate_limits.sub_account_list_per_second);
     out += "\n";
   }
   return out;
