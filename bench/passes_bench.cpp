@@ -15,6 +15,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "collect/account.h"
@@ -97,7 +98,7 @@ int main(int argc, char** argv) try {
   for (int i = 0; i < args.watch; ++i) ia.watch.uids.push_back(static_cast<uint64_t>(data.invitees(sim::Quote::usdt)[i * 7].uid));
   ia.watch.min_refresh_interval = 15s;
   collect::AccountCollector collector(a, collect::derive_client_settings(config::GlobalConfig{}, a), gate, clock,
-                                      coinw.transport());
+                                      [&] { return coinw.transport(); });
   const collect::ExposeSettings expose{config::NickNamePolicy::masked, std::chrono::hours(24)};
 
   const auto interval = std::chrono::duration_cast<Duration>(seconds(args.scrape_interval));
@@ -117,7 +118,10 @@ int main(int argc, char** argv) try {
     }
   }
   clock.run_until(end);
-  collector.stop();
+  // The lane may be asleep on the limiter: time must move for it to see the stop.
+  std::thread stopping([&] { collector.stop(); });
+  clock.run_until(end + 1min);
+  stopping.join();
   exposition::FamilySet out;
   collector.collect_health(out);
   const auto final_series = testing::parse_exposition(out.render());

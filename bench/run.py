@@ -12,6 +12,9 @@
   baseline with --baseline-build, the render, HTTP, load and memory figures of an
            earlier build beside these (scripts/bench.sh --baseline REV)
   memory   resident memory per cached invitee row, and RSS over repeated refreshes
+  flood    bench/flood.py: scrape latency while one client holds N half-sent, idle or
+           non-reading connections (N = 100, 1,000, 10,000; 5,000 invitees in two quotes),
+           and the exporter's memory before, during and after (--only flood: just this)
   micro    the parsers, from coinw_bench
   passes   coinw_passes_bench (virtual time): windows [today, month, previous_month] at
            20,000 invitees, scraped for hours: when each pass first completes, steady
@@ -382,7 +385,7 @@ def main():
     p.add_argument("--build-dir", required=True)
     p.add_argument("--smoke", action="store_true")
     p.add_argument("--skip-refresh", action="store_true")
-    p.add_argument("--only", choices=["cold-start"], help="run one section and print its figures")
+    p.add_argument("--only", choices=["cold-start", "flood"], help="run one section and print its figures")
     p.add_argument("--json", help="also write the figures here")
     p.add_argument("--baseline-build", help="an earlier build to measure beside this one")
     args = p.parse_args()
@@ -390,6 +393,12 @@ def main():
     smoke = args.smoke
     if args.only == "cold-start":
         print_rows(cold_start_rows(bench_cold_start(build, smoke)))
+        return
+    import flood  # it imports this module for its helpers
+    flood_args = ([50], 500) if smoke else ([100, 1000, 10000], 5000)
+    if args.only == "flood":
+        print_machine(machine(build))
+        print_rows(flood.report_rows(flood.bench_flood(build, *flood_args)))
         return
 
     render_n = 2000 if smoke else 50000
@@ -401,6 +410,7 @@ def main():
     load_s = 3 if smoke else 20
     res["load"] = bench_load(build, load_s)
     res["memory"] = bench_memory(build, [1000, 2000] if smoke else [10000, 100000])
+    res["flood"] = flood.bench_flood(build, *flood_args)
     if args.baseline_build:
         base = os.path.abspath(args.baseline_build)
         res["baseline"] = {"cpp": run_cpp_bench(base, [render_n], smoke, "BM_ExporterMetrics"),
@@ -447,6 +457,11 @@ def cold_start_rows(runs):
     return [("cold start", f"{r['invitees']} invitees x 2 quotes ({r['pages']} pages), {r['label']}",
              f"{r['seconds']:.1f} s vs {r['ideal_seconds']:.1f} s at 5/s = {r['ratio']:.3f}x (target <= 1.1), "
              f"{r['scrapes']} scrape(s), {r['violations']} violations, {r['rate_limited']} x 29001") for r in runs]
+
+
+def print_machine(m):
+    print(f"machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB, {m['compiler']}, "
+          f"load average at start {' '.join(f'{x:.2f}' for x in m['load_at_start'])}")
 
 
 def print_rows(rows):
@@ -565,12 +580,12 @@ def report(res):
         rows.append(("refresh", "  mean latency, simulator violations, 29001 answers",
                      f"{r['mean_latency_ms']:.1f} ms, {r['violations']}, {r['rate_limited']}"))
     rows += cold_start_rows(res["cold_start"])
+    import flood
+    rows += flood.report_rows(res["flood"])
     w = max(len(r[1]) for r in rows)
     print()
-    m = res["machine"]
     print(f"coinw-exporter benchmarks ({res['mode']} mode)")
-    print(f"machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB, {m['compiler']}, "
-          f"load average at start {' '.join(f'{x:.2f}' for x in m['load_at_start'])}")
+    print_machine(res["machine"])
     print(f"{'area':8} {'figure':{w}}  value")
     print(f"{'-' * 8} {'-' * w}  {'-' * 40}")
     for area, what, value in rows:

@@ -48,6 +48,12 @@
     windowStaleFactor: 3,
     windowStaleFor: '5m',
     rateLimitedFor: '15m',
+    // CoinW's tolerance for the signed timestamp is undocumented; the answers'
+    // Date header has a one-second resolution, so averaged over this window a
+    // skew beyond clockSkewMax seconds is the exporter host's clock.
+    clockSkewMax: 2,
+    clockSkewWindow: '10m',
+    clockSkewFor: '10m',
     authFailingFor: '5m',
     unexpectedFormatFor: '15m',
     configReloadFailedFor: '5m',

@@ -96,6 +96,17 @@ local rule = import '../lib/rule.libsonnet';
         ),
 
         rule.alert(
+          c, 'CoinwClockSkew', 'ticket',
+          'abs(avg_over_time(%s[%s])) > %g' % [sel('coinw_api_clock_skew_seconds'), c.clockSkewWindow, c.clockSkewMax],
+          summary='The clock of {{ $labels.instance }} is {{ $value | printf "%.1f" }} s off CoinW\'s ({{ $labels.account }}).',
+          description='Over %s, the Date header of CoinW\'s answers to account {{ $labels.account }} differed from the clock of ' % c.clockSkewWindow
+                      + '{{ $labels.instance }} by {{ $value | printf "%.1f" }} s on average. Signed invitee requests carry that '
+                      + 'clock\'s time; beyond CoinW\'s (undocumented) tolerance every one of them fails as auth. Check NTP on the host.',
+          why='A skewed clock turns into auth failures with nothing pointing at the clock; the Date header shows it first, at no cost.',
+          forDuration=c.clockSkewFor,
+        ),
+
+        rule.alert(
           c, 'CoinwApiAuthFailing', 'page',
           'sum by (%s, endpoint, reason) (increase(%s[10m])) > 0' % [target, sel('coinw_api_failures_total', 'reason=~"auth|permission"')],
           summary='CoinW rejects the API key of {{ $labels.account }} ({{ $labels.reason }}).',

@@ -110,6 +110,10 @@ local promql = import '../lib/promql.libsonnet';
             g.target('sum by (account, endpoint, field) (increase(coinw_api_invalid_fields_total{%s}[%s]))' % [acc, ri], '{{account}} {{endpoint}} {{field}}'),
           ], 'short', 'Rows skipped because their uid was unreadable, and single values left out because they were unreadable or unexpected, by field. Steady counts mean CoinW changed its format.',
             { bars: true, thresholds: g.badIfPositive, alerts: ['CoinwUnexpectedApiFormat'] }),
+          g.timeseries(c, 'Clock skew against CoinW', [
+            g.target('max by (account) (coinw_api_clock_skew_seconds{%s})' % acc, '{{account}}'),
+          ], 's', "How far the exporter's clock is from CoinW's, from the Date header of its answers (one-second resolution). Signed requests fail once it exceeds CoinW's tolerance.",
+            { thresholds: g.steps('green', [[2, 'red']]), alerts: ['CoinwClockSkew'] }),
           g.bargauge(c, 'Failures in time range', [
             g.target('sum by (reason) (increase(coinw_api_failures_total{%s}[$__range]))' % acc, '{{reason}}', instant=true),
           ], 'short', 'Failed requests to CoinW in the selected range, by reason (every reason is counted from 0, so a 0 is a real zero).',

@@ -151,9 +151,8 @@ Result<TransferAvailable> Client::transfer_available(uint64_t sub_uid, const std
                                  });
 }
 
-template <class T, class Parse>
-Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse, QueryForm form) {
-  const Limits& limits = limits_of(e);
+Client::Exchange Client::send(Endpoint e, const Limits& limits, const HttpRequest& request, TimePoint deadline,
+                              QueryForm form) {
   auto acquired = gate_.acquire(limits.all, deadline);
   if (observer_ && acquired.waited.count() > 0) observer_->on_limiter_wait(e, acquired.waited);
   if (!acquired.permit) {
@@ -162,7 +161,7 @@ Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadlin
                  paused ? "paused after a rate-limit answer" : "no request slot within the scrape budget",
                  "", 0, {}};
     err.sent = false;
-    return err;
+    return {err, {}, {}};
   }
 
   HttpRequest signed_request = request;
@@ -182,6 +181,18 @@ Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadlin
   acquired.permit->finish();
   const Duration latency = gate_.clock().now() - start;
   const std::optional<double> skew = response ? clock_skew(response.value(), sent, gate_.clock().wall_now()) : std::nullopt;
+  return {std::move(response), latency, skew};
+}
+
+template <class T, class Parse>
+Result<T> Client::call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse, QueryForm form) {
+  const Limits& limits = limits_of(e);
+  Exchange x = send(e, limits, request, deadline, form);
+  // The server closed a kept-alive connection as the request went out: one more
+  // try on a new connection, with a permit of its own, in case it was counted.
+  if (!x.response && x.response.error().stale_connection) x = send(e, limits, request, deadline, form);
+  if (!x.response && !x.response.error().sent) return x.response.error();
+  const auto& [response, latency, skew] = x;
 
   Result<T> result = response ? parse(response.value()) : Result<T>(response.error());
   std::optional<FormatReport> format;

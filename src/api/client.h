@@ -127,6 +127,13 @@ class Client {
   template <class T, class Parse>
   Result<T> call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse,
                  QueryForm form = QueryForm::raw);
+  struct Exchange {
+    Result<HttpResponse> response;  // a refusal comes back with `sent` false
+    Duration latency{};
+    std::optional<double> clock_skew;
+  };
+  // One permit, one signed request.
+  Exchange send(Endpoint e, const Limits& limits, const HttpRequest& request, TimePoint deadline, QueryForm form);
   void pause_after(Endpoint e, const Limits& limits, const ApiError& error);
   const Limits& limits_of(Endpoint e) const { return limits_[static_cast<size_t>(info(e).family)]; }
 

@@ -42,6 +42,9 @@ struct ApiError {
   int http_status = 0;
   std::optional<std::chrono::seconds> retry_after;
   bool sent = true;  // false: refused before sending (rate budget or pause)
+  // The request failed at once on a kept-alive connection, with no answer: the
+  // server had closed it (an idle timeout) as the request went out.
+  bool stale_connection = false;
 };
 
 // Maps a CoinW `code` (already known not to mean success) to a reason.

@@ -75,6 +75,9 @@ class HttplibTransport final : public Transport {
     };
     new_connection_ = false;
     const uint64_t connections_before = tunnel_ ? tunnel_->latest().connections : 0;
+    // httplib reuses a kept-alive connection while it looks open; the server
+    // may still close it (its idle timeout) just as the request goes out.
+    const bool reused = client_->is_socket_open() != 0;
     auto start = std::chrono::steady_clock::now();
     httplib::Result res = r.method == "POST"
                               ? client_->Post(target, headers, r.body, "application/json")
@@ -88,8 +91,11 @@ class HttplibTransport final : public Transport {
     if (too_large)
       return ApiError{FailureReason::malformed_response, "response body larger than the limit", "", 0, {}};
     if (!res) {
-      return ApiError{classify_transport(res.error(), elapsed, options_.read_timeout),
-                      "HTTP request failed: " + httplib::to_string(res.error()), "", 0, {}};
+      ApiError err{classify_transport(res.error(), elapsed, options_.read_timeout),
+                   "HTTP request failed: " + httplib::to_string(res.error()), "", 0, {}};
+      err.stale_connection = reused && body.empty() && err.reason == FailureReason::network &&
+                             (res.error() == httplib::Error::Read || res.error() == httplib::Error::Write);
+      return err;
     }
     HttpResponse out;
     out.status = res->status;
@@ -126,7 +132,7 @@ class HttplibTransport final : public Transport {
   TransportOptions options_;
   std::unique_ptr<ProxyTunnel> tunnel_;  // https through a proxy; outlives client_
   std::unique_ptr<httplib::ClientImpl> client_;
-  // Per request; requests on one transport never overlap (an account refreshes one at a time).
+  // Per request; requests on one transport never overlap (each lane has its own).
   bool new_connection_ = false;
 };
 

@@ -89,6 +89,8 @@ int main(int argc, char** argv) {
   handlers.runbook = [] { return exporter::runbook_page(); };
   handlers.ready = [&] { return exp.ready(); };
   if (cli.enable_lifecycle) handlers.reload = reload;
+  // The "listening" line says how many connections that allows.
+  web::raise_open_files_limit();
   web::WebServer server({cli.listen_addresses, cli.telemetry_path, cli.max_requests, cli.web_config_file}, web_config,
                         handlers);
   try {

@@ -33,28 +33,30 @@ std::vector<api::Endpoint> endpoints_of(const std::vector<std::unique_ptr<Collec
 
 }  // namespace
 
-// One lane's scheduler and the thread that runs it.
+// One lane's scheduler, its connection and the thread that runs it.
 struct AccountCollector::LaneWorker {
-  explicit LaneWorker(std::vector<Scheduler::Entry> entries) : scheduler(std::move(entries)) {}
+  LaneWorker(std::vector<Scheduler::Entry> entries, std::unique_ptr<api::Transport> t, const api::Credentials& c,
+             ratelimit::RateGate& gate, const api::ClientOptions& o, api::ClientObserver* observer)
+      : scheduler(std::move(entries)), transport(std::move(t)), client(c, *transport, gate, o, observer) {}
   Scheduler scheduler;
+  std::unique_ptr<api::Transport> transport;
+  api::Client client;
   std::vector<size_t> collectors;
   std::map<size_t, Duration> spent;  // in the refresh in progress, by collector
   // Guarded by flight_mu_:
   std::thread thread;
   bool running = false;
-  bool wake = false;      // a scrape came since the lane last looked
+  std::atomic<bool> wake = false;  // a scrape came since the lane last looked
   uint64_t seen = 0;      // the scrapes the current round knows of
   uint64_t idle_for = 0;  // the scrapes it had seen when it last found nothing due
 };
 
 AccountCollector::AccountCollector(const config::AccountConfig& account, const ClientSettings& settings,
-                                   ratelimit::RateGate& gate, Clock& clock, std::unique_ptr<api::Transport> transport)
+                                   ratelimit::RateGate& gate, Clock& clock, const TransportSource& transports)
     : name_(account.name),
       clock_(clock),
-      transport_(std::move(transport)),
       collectors_(make_collectors(account, settings.client.time_zone_offset_seconds)),
       api_metrics_(name_, endpoints_of(collectors_)),
-      client_({account.api_key, account.secret_key}, *transport_, gate, settings.client, &api_metrics_),
       health_(collectors_.size()),
       failing_(collectors_.size()) {
   std::map<Lane, std::vector<Scheduler::Entry>> entries;
@@ -63,7 +65,9 @@ AccountCollector::AccountCollector(const config::AccountConfig& account, const C
     for (Pass* p : collectors_[i]->passes()) entries[collectors_[i]->lane()].push_back({p, i});
   }
   for (auto& [lane, e] : entries) {
-    auto worker = std::make_unique<LaneWorker>(std::move(e));
+    auto worker = std::make_unique<LaneWorker>(std::move(e), transports(),
+                                               api::Credentials{account.api_key, account.secret_key}, gate,
+                                               settings.client, &api_metrics_);
     for (size_t i = 0; i < collectors_.size(); ++i)
       if (collectors_[i]->lane() == lane) worker->collectors.push_back(i);
     lanes_.push_back(std::move(worker));
@@ -136,12 +140,12 @@ void AccountCollector::work(LaneWorker& lane) {
     const ExposeSettings settings = expose_;
     lock.unlock();
     drop_stale(lane.collectors, settings);
-    const auto outcome = lane.scheduler.run(client_, clock_, deadline, hooks, scraped);
+    const auto outcome = lane.scheduler.run(lane.client, clock_, deadline, hooks, scraped, [&] { return lane.wake.load(); });
     if (outcome.rolled) data_changed();
     record(lane, outcome);
     save(settings.nick_name, true);
     lock.lock();
-    if (outcome.out_of_budget) continue;  // more is due now
+    if (outcome.more) continue;  // more is due now, or a scrape came: a new round
     lane.idle_for = lane.seen;
     lane.spent.clear();
     {
@@ -241,9 +245,11 @@ void AccountCollector::collect_health(exposition::FamilySet& out) const {
   }
   for (const auto& c : collectors_) c->collect_progress(out, account);
   api_metrics_.collect(out, account);
-  for (const auto& c : collectors_)
-    for (api::Endpoint e : c->endpoints())
-      sample(out, metric::rate_limit_paused, with(account, "endpoint", api::to_string(e)), client_.paused_until(e) ? 1 : 0);
+  for (const auto& lane : lanes_)
+    for (size_t c : lane->collectors)
+      for (api::Endpoint e : collectors_[c]->endpoints())
+        sample(out, metric::rate_limit_paused, with(account, "endpoint", api::to_string(e)),
+               lane->client.paused_until(e) ? 1 : 0);
   std::lock_guard lock(mu_);
   if (state_) sample(out, metric::state_load_failures, account, static_cast<double>(state_load_failures_));
 }

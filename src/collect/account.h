@@ -13,6 +13,7 @@
 // the running refresh (single flight), so an HA pair costs CoinW one refresh.
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -68,8 +69,11 @@ struct DataKey {
 
 class AccountCollector {
  public:
+  // Called once per lane: lanes send at the same time, and a transport (one
+  // keep-alive connection) carries one request at a time.
+  using TransportSource = std::function<std::unique_ptr<api::Transport>()>;
   AccountCollector(const config::AccountConfig& account, const ClientSettings& settings, ratelimit::RateGate& gate,
-                   Clock& clock, std::unique_ptr<api::Transport> transport);
+                   Clock& clock, const TransportSource& transports);
   ~AccountCollector();  // stop()s
 
   const std::string& name() const { return name_; }
@@ -109,11 +113,9 @@ class AccountCollector {
 
   const std::string name_;
   Clock& clock_;
-  std::unique_ptr<api::Transport> transport_;
   // Built once; the lists never change.
   const std::vector<std::unique_ptr<Collector>> collectors_;
   ApiMetrics api_metrics_;
-  api::Client client_;
   std::vector<std::unique_ptr<LaneWorker>> lanes_;
   bool all_light_ = true;  // no collector's completion is worth a save on its own
   std::atomic<uint64_t> data_version_{0};

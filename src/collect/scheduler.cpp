@@ -57,11 +57,16 @@ const Scheduler::Entry* Scheduler::pick(const Now& now, TimePoint last_scrape,
 }
 
 Scheduler::Outcome Scheduler::run(api::Client& client, Clock& clock, const std::function<TimePoint()>& send_deadline,
-                                  const Hooks& hooks, TimePoint last_scrape) {
+                                  const Hooks& hooks, TimePoint last_scrape, const std::function<bool()>& interrupted) {
   Outcome o;
-  // Completed in this run: a pass with a zero interval must not keep a run going forever.
+  // Completed in this run and due again at once (a zero interval, or a walk
+  // longer than it): such a pass must not keep a run going forever.
   std::set<const Pass*> completed;
   for (;;) {
+    if (interrupted && interrupted()) {
+      o.more = true;
+      break;
+    }
     const Now now{clock.now(), clock.wall_now()};
     o.rolled = roll(now) || o.rolled;
     const Entry* e = pick(now, last_scrape, completed);
@@ -70,7 +75,7 @@ Scheduler::Outcome Scheduler::run(api::Client& client, Clock& clock, const std::
     const bool starts = p.wants(now).value_or(Want{}).starts_pass;
     const Step s = p.step(client, send_deadline(), clock);
     if (s.error && !s.error->sent && s.error->reason == api::FailureReason::timeout) {
-      o.out_of_budget = true;
+      o.more = true;
       break;  // it keeps its turn
     }
     turn_[picked_] = static_cast<size_t>(e - entries_.data()) + 1;
@@ -89,8 +94,9 @@ Scheduler::Outcome Scheduler::run(api::Client& client, Clock& clock, const std::
     p.count_request();
     if (s.completed) {
       waiting_.erase(&p);
-      completed_[&p] = Completion{s.at.steady, p.wants(s.at).has_value()};
-      completed.insert(&p);
+      const bool due_again = p.wants(s.at).has_value();
+      completed_[&p] = Completion{s.at.steady, due_again};
+      if (due_again) completed.insert(&p);
     }
     hooks.applied(e->collector, s.completed, s.at);
   }

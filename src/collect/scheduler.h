@@ -47,13 +47,15 @@ class Scheduler {
   struct Outcome {
     std::map<size_t, Work> work;  // by collector
     bool rolled = false;          // a window's period rolled over: its old data is gone
-    bool out_of_budget = false;   // stopped at the send deadline with work still due
+    bool more = false;            // stopped with work still due: at the send deadline, or interrupted
   };
 
   explicit Scheduler(std::vector<Entry> entries) : entries_(std::move(entries)) {}
 
+  // Serves what is due, as of `last_scrape`; `interrupted` (a new scrape, say)
+  // ends the run between two requests, with `more` set.
   Outcome run(api::Client& client, Clock& clock, const std::function<TimePoint()>& send_deadline, const Hooks& hooks,
-              TimePoint last_scrape);
+              TimePoint last_scrape, const std::function<bool()>& interrupted = {});
   // A new scrape: every pass may start once, and those that failed try again.
   void new_scrape() {
     failed_.clear();

@@ -1,5 +1,8 @@
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 
+#include "common/coinw_facts.h"
 #include "config/config.h"
 
 namespace coinw::config {
@@ -44,6 +47,28 @@ std::string sub_account_extras(const SubAccountsConfig& s, int per_second) {
   return out + ")";
 }
 
+double per_hour(milliseconds interval) { return 3600.0 / std::chrono::duration<double>(interval).count(); }
+
+// Passes may run back to back at the endpoint's whole rate (they continue
+// between scrapes), so the scrape cadence is not part of the cost. Fixed
+// windows count as open: one still running is refreshed at its interval.
+std::string invitee_cost(const InviteeAssetsConfig& ia) {
+  const double quotes = static_cast<double>(ia.quotes.size());
+  double open = 0;
+  for (const auto& w : ia.windows)
+    if (w.kind != WindowKind::yesterday && w.kind != WindowKind::previous_month) ++open;
+  const double per_invitee = quotes *
+                             (per_hour(ia.min_refresh_interval) + open * per_hour(ia.window_refresh_interval)) /
+                             static_cast<double>(ia.page_size);
+  const double rate = facts::kInviteeAssetsPerSecond * 3600.0;
+  const double watch = static_cast<double>(ia.watch.uids.size()) * quotes * per_hour(ia.watch.min_refresh_interval);
+  const auto fit = static_cast<int64_t>(std::max(0.0, rate - watch) / per_invitee);
+  return "; cost " + std::to_string(std::llround(per_invitee * 1000)) + " requests/h per 1,000 invitees" +
+         (watch > 0 ? " + " + std::to_string(std::llround(watch)) + "/h for the watch list" : "") + ", so " +
+         std::to_string(static_cast<int64_t>(rate)) + "/h (" + std::to_string(facts::kInviteeAssetsPerSecond) +
+         "/s) refreshes up to about " + std::to_string(fit) + " invitees at these intervals";
+}
+
 }  // namespace
 
 // Names what each account will collect and where from; credentials stay out.
@@ -73,6 +98,7 @@ std::string describe(const Config& c) {
       if (!ia.watch.uids.empty())
         out += "; watching " + std::to_string(ia.watch.uids.size()) + " uid(s) every " +
                format_duration(ia.watch.min_refresh_interval);
+      out += invitee_cost(ia);
     } else {
       out += "; invitee_assets off";
     }

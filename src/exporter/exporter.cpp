@@ -39,7 +39,8 @@ void Exporter::apply(const config::Config& config) {
       continue;
     }
     auto served = std::make_shared<Served>();
-    served->collector = std::make_shared<collect::AccountCollector>(a, settings, gate_, clock_, transports_(settings.transport));
+    served->collector = std::make_shared<collect::AccountCollector>(
+        a, settings, gate_, clock_, [&] { return transports_(settings.transport); });
     served->config = a;
     served->settings = std::move(settings);
     next->push_back(std::move(served));

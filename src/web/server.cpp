@@ -1,9 +1,10 @@
-// The only file that sees httplib.
+// The only file that sees httplib: it parses and routes the requests that the
+// connection stage (connection_stage.h) has collected, and queues the answers
+// that the stage then sends.
 #include "web/server.h"
 
 #include <httplib.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <charconv>
@@ -11,33 +12,89 @@
 #include <cmath>
 #include <mutex>
 #include <stdexcept>
-#include <thread>
 
 #include "log/log.h"
 #include "web/auth.h"
+#include "web/connection_stage.h"
+#include "web/listener.h"
 #include "web/tls.h"
 #include "web/web_config_watch.h"
 
 namespace coinw::web {
 namespace {
 
+using namespace std::chrono_literals;
+
 constexpr const char* kText = "text/plain; charset=utf-8";
 constexpr const char* kHtml = "text/html; charset=utf-8";
-// An idle keep-alive connection holds a pooled thread until it times out, so the
-// pool is sized for many scrapers rather than for CPU.
-constexpr std::size_t kThreads = 64;
-constexpr std::size_t kKeepAliveMaxRequests = 5;
-constexpr time_t kKeepAliveSeconds = 2;  // also bounds how long stop() waits on idle connections
-constexpr time_t kReadTimeoutSeconds = 30;
-constexpr time_t kWriteTimeoutSeconds = 60;
 constexpr std::size_t kMaxRequestBody = 64 * 1024;
-constexpr int kListenBacklog = 1024;
 
-// httplib listens with a backlog of 5, so a burst of scrapers overflows the
-// accept queue and waits on SYN retransmits; listen() again raises it. The
-// socket is protected in httplib: naming it through a derived class reaches it.
-struct ListeningSocket : httplib::Server {
-  static socket_t of(const httplib::Server& s) { return s.*(&ListeningSocket::svr_sock_); }
+// docs/operations.md, "What the HTTP server withstands": a worker only ever
+// runs a handler, so these bound descriptors, not availability.
+StageLimits stage_limits() {
+  StageLimits l;
+  l.header_timeout = 10s;
+  // Longer than the usual 1-minute scrape interval, so that Prometheus keeps
+  // its connection (and TLS session) from one scrape to the next.
+  l.idle_timeout = 75s;
+  l.write_timeout = 30s;
+  l.max_body = kMaxRequestBody;
+  l.workers = 64;
+  return l;
+}
+
+// httplib's request parser and router, fed by the stage instead of its own
+// accept loop (which gives every connection a thread until it times out).
+class Router : public httplib::Server {
+ public:
+  // httplib stops writing a body once its listening socket is invalid; this
+  // server has none, so any other value keeps it writing.
+  Router() { svr_sock_ = 0; }
+  bool serve(httplib::Stream& stream, bool last, bool& closed) {
+    // Answers are whole (200), as the Go exporters' are: httplib would cut a
+    // Range out of a body whose status a handler already set to 200.
+    return process_request(stream, last, closed, [](httplib::Request& req) { req.ranges.clear(); });
+  }
+};
+
+// A request on a Connection: reads what the stage received (and any rest of the
+// body until a deadline), queues the answer without touching the socket.
+class ConnectionStream final : public httplib::Stream {
+ public:
+  ConnectionStream(Connection& c, std::chrono::steady_clock::time_point read_deadline)
+      : c_(c), deadline_(read_deadline) {}
+
+  bool is_readable() const override { return true; }
+  bool is_writable() const override { return true; }
+  ssize_t read(char* ptr, size_t size) override { return c_.read(ptr, size, deadline_); }
+  ssize_t write(const char* ptr, size_t size) override {
+    const std::string_view bytes(ptr, size);
+    if (lent_ && ptr >= lent_->data() && ptr + size <= lent_->data() + lent_->size())
+      c_.queue_shared(lent_, bytes);
+    else
+      c_.queue(bytes);
+    return static_cast<ssize_t>(size);
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override { c_.peer(ip, port); }
+  void get_local_ip_and_port(std::string& ip, int& port) const override { c_.local(ip, port); }
+  socket_t socket() const override { return c_.fd(); }
+
+  // While lent, bytes written from within `part` are queued as a view of it:
+  // a cached body goes to every slow reader without a copy each.
+  void lend(std::shared_ptr<const std::string> part) { lent_ = std::move(part); }
+  Connection& connection() { return c_; }
+
+  // httplib hands a content provider only a DataSink; the stream of the
+  // request this thread serves is found here.
+  static ConnectionStream*& current() {
+    thread_local ConnectionStream* stream = nullptr;
+    return stream;
+  }
+
+ private:
+  Connection& c_;
+  const std::chrono::steady_clock::time_point deadline_;
+  std::shared_ptr<const std::string> lent_;
 };
 
 std::optional<double> parse_timeout(const std::string& s) {
@@ -59,7 +116,8 @@ ScrapeRequest scrape_request(const httplib::Request& req) {
   return out;
 }
 
-// Writes shared parts as they are; httplib compresses only bodies it owns.
+// Queues shared parts as they are (httplib compresses only bodies it owns);
+// on_sent runs once the stage has sent the last byte.
 void send_parts(Response r, httplib::Response& res) {
   size_t total = 0;
   for (const auto& p : r.parts) total += p->size();
@@ -70,12 +128,16 @@ void send_parts(Response r, httplib::Response& res) {
   auto on_sent = std::make_shared<std::function<void()>>(std::move(r.on_sent));
   // httplib asks again from each offset it has not written yet.
   res.set_content_provider(total, type, [parts, on_sent, total](size_t offset, size_t, httplib::DataSink& sink) {
+    ConnectionStream& stream = *ConnectionStream::current();
     size_t start = 0;
     for (const auto& p : *parts) {
       if (offset < start + p->size()) {
         const size_t skip = offset - start;
-        if (!sink.write(p->data() + skip, p->size() - skip)) return false;
-        if (start + p->size() == total && *on_sent) (*on_sent)();
+        stream.lend(p);
+        const bool ok = sink.write(p->data() + skip, p->size() - skip);
+        stream.lend(nullptr);
+        if (!ok) return false;
+        if (start + p->size() == total && *on_sent) stream.connection().after_sent(std::exchange(*on_sent, nullptr));
         return true;
       }
       start += p->size();
@@ -163,70 +225,30 @@ struct WebServer::Impl {
   std::unique_ptr<WebConfigWatch> watch;
   ScrapeSlots slots;
   std::mutex mutex;  // serialises start() and stop()
-  // One httplib server per listen address: an httplib server owns one socket.
-  struct Listener {
-    std::string address;
-    std::unique_ptr<httplib::Server> server;
-    std::thread thread;
-    int port = -1;
-  };
-  std::vector<Listener> listeners;
+  Router router;     // stateless once routed: every worker shares it
+  bool routed = false;
+  std::vector<int> ports;
+  std::unique_ptr<ConnectionStage> stage;
 
-  std::unique_ptr<httplib::Server> make_server() const;
-  void configure(httplib::Server& srv);
+  void configure();
   void route(httplib::Server& srv);
-  int bind(httplib::Server& srv, const std::string& host, int requested) const;
-  Listener listen(const std::string& address);
+  int listen(const std::string& address) const;
+  bool serve(Connection& c, bool last);
+  SSL* new_session() const;
 };
 
-std::unique_ptr<httplib::Server> WebServer::Impl::make_server() const {
-  if (!config.tls()) return std::make_unique<httplib::Server>();
-  std::string error;
-  auto srv = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) {
-    error = configure_tls(ctx, config);
-    // Each connection moves to the context in force when its ClientHello
-    // arrives, so that new certificates serve without a restart.
-    SSL_CTX_set_client_hello_cb(
-        &ctx,
-        [](SSL* ssl, int*, void* arg) {
-          const auto state = static_cast<WebConfigWatch*>(arg)->current();
-          use_tls_context(*ssl, *state->tls, state->config);
-          return SSL_CLIENT_HELLO_SUCCESS;
-        },
-        watch.get());
-    return error.empty();
-  });
-  if (!srv->is_valid()) throw std::runtime_error("TLS setup failed: " + (error.empty() ? "no SSL context" : error));
-  return srv;
-}
-
-void WebServer::Impl::configure(httplib::Server& srv) {
-  srv.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
-  // A keep-alive connection keeps its worker for up to this many requests; with
-  // more busy scrapers than workers, a high count starves the queued ones (at
-  // 100, some of 200 concurrent scrapers waited over 10 s: tests/e2e/load_test.py).
-  srv.set_keep_alive_max_count(kKeepAliveMaxRequests);
-  srv.set_keep_alive_timeout(kKeepAliveSeconds);
-  srv.set_read_timeout(kReadTimeoutSeconds);
-  srv.set_write_timeout(kWriteTimeoutSeconds);
-  srv.set_payload_max_length(kMaxRequestBody);
-  // httplib writes headers and body separately: without this, every answer on a
-  // reused connection (Prometheus keeps them) waits ~40 ms for a delayed ACK.
-  srv.set_tcp_nodelay(true);
-  // httplib's default adds SO_REUSEPORT, which would let a second exporter share
-  // the port silently. V6ONLY off lets "::" take IPv4 too (it fails harmlessly on
-  // IPv4 sockets).
-  srv.set_socket_options([](socket_t sock) {
-    int yes = 1, no = 0;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    setsockopt(sock, IPPROTO_IPV6, IPV6_V6ONLY, &no, sizeof no);
-  });
+void WebServer::Impl::configure() {
+  const StageLimits limits = stage_limits();
+  router.set_payload_max_length(kMaxRequestBody);
+  // Only what httplib writes in the Keep-Alive header: the stage keeps the connection.
+  router.set_keep_alive_max_count(limits.max_requests_per_connection);
+  router.set_keep_alive_timeout(std::chrono::duration_cast<std::chrono::seconds>(limits.idle_timeout).count());
   httplib::Headers headers;
   for (const auto& [k, v] : config.headers) headers.emplace(k, v);
-  srv.set_default_headers(std::move(headers));
+  router.set_default_headers(std::move(headers));
 
   // Always installed: a reloaded web configuration can add users.
-  srv.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+  router.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     const auto state = watch->current();
     if (!state->auth || state->auth->check(req.get_header_value("Authorization")))
       return httplib::Server::HandlerResponse::Unhandled;
@@ -235,10 +257,10 @@ void WebServer::Impl::configure(httplib::Server& srv) {
     return httplib::Server::HandlerResponse::Handled;
   });
   // httplib leaves unmatched requests with an empty body.
-  srv.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+  router.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty()) res.set_content(reason(res.status) + "\n", kText);
   });
-  srv.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+  router.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     if (!log::enabled(log::Level::debug)) return;
     // Headers are left out on purpose: Authorization must never reach the log.
     log::debug("http request", {{"method", req.method},
@@ -246,6 +268,24 @@ void WebServer::Impl::configure(httplib::Server& srv) {
                                 {"status", std::to_string(res.status)},
                                 {"remote", req.remote_addr}});
   });
+}
+
+bool WebServer::Impl::serve(Connection& c, bool last) {
+  // A body the stage did not wait for (chunked) gets as long as a head does.
+  ConnectionStream stream(c, std::chrono::steady_clock::now() + stage_limits().header_timeout);
+  struct Current {
+    explicit Current(ConnectionStream* s) { ConnectionStream::current() = s; }
+    ~Current() { ConnectionStream::current() = nullptr; }
+  } current(&stream);
+  bool closed = false;
+  return router.serve(stream, last, closed) && !closed;
+}
+
+// Each connection starts from the context in force when it is accepted, so
+// that rotated certificates serve without a restart.
+SSL* WebServer::Impl::new_session() const {
+  const auto state = watch->current();
+  return state->tls ? SSL_new(state->tls.get()) : nullptr;
 }
 
 void WebServer::Impl::route(httplib::Server& srv) {
@@ -291,11 +331,6 @@ void WebServer::Impl::route(httplib::Server& srv) {
   });
 }
 
-int WebServer::Impl::bind(httplib::Server& srv, const std::string& host, int requested) const {
-  if (requested == 0) return srv.bind_to_any_port(host);
-  return srv.bind_to_port(host, requested) ? requested : -1;
-}
-
 WebServer::WebServer(ServerOptions options, WebConfig config, Handlers handlers)
     : impl_(std::make_unique<Impl>(options.max_requests)) {
   impl_->options = std::move(options);
@@ -308,56 +343,61 @@ WebServer::WebServer(std::string listen_address, WebConfig config, Handlers hand
 
 WebServer::~WebServer() { stop(); }
 
-WebServer::Impl::Listener WebServer::Impl::listen(const std::string& address) {
+int WebServer::Impl::listen(const std::string& address) const {
   const auto addr = parse_listen_address(address);
   if (!addr) throw std::runtime_error("invalid listen address \"" + address + "\"");
-  Listener l{address, make_server(), {}, -1};
-  configure(*l.server);
-  route(*l.server);
-  const auto& [host, requested] = *addr;
-  if (host.empty()) {
-    // All interfaces: dual-stack where IPv6 exists, IPv4 otherwise.
-    l.port = bind(*l.server, "::", requested);
-    if (l.port < 0) l.port = bind(*l.server, "0.0.0.0", requested);
-  } else {
-    l.port = bind(*l.server, host, requested);
-  }
-  if (l.port < 0) throw std::runtime_error("cannot listen on " + address);
-  // Best effort: on failure the socket still listens with httplib's backlog.
-  ::listen(ListeningSocket::of(*l.server), kListenBacklog);
-  return l;
+  const auto& [host, port] = *addr;
+  std::string error;
+  // All interfaces: dual-stack where IPv6 exists, IPv4 otherwise.
+  int fd = open_listener(host.empty() ? "::" : host, port, error);
+  if (fd < 0 && host.empty()) fd = open_listener("0.0.0.0", port, error);
+  if (fd < 0) throw std::runtime_error("cannot listen on " + address + ": " + error);
+  return fd;
 }
 
 void WebServer::start() {
   auto& im = *impl_;
   std::lock_guard lock(im.mutex);
-  if (!im.listeners.empty()) throw std::logic_error("web server already started");
+  if (im.stage) throw std::logic_error("web server already started");
   if (im.options.listen_addresses.empty()) throw std::runtime_error("no listen address");
   if (auto problem = telemetry_path_problem(im.options.telemetry_path); !problem.empty())
     throw std::runtime_error("telemetry path " + im.options.telemetry_path + ": " + problem);
   im.watch = std::make_unique<WebConfigWatch>(im.options.web_config_file, im.config);
-  // Every address is bound before any is served, so a bad one serves nothing.
-  std::vector<Impl::Listener> bound;
-  for (const auto& address : im.options.listen_addresses) bound.push_back(im.listen(address));
-  for (auto& l : bound) {
-    l.thread = std::thread([s = l.server.get()] { s->listen_after_bind(); });
-    // httplib's stop() is only safe once the accept loop runs.
-    while (!l.server->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    log::info("listening", {{"address", l.address},
-                            {"port", std::to_string(l.port)},
-                            {"tls", im.config.tls() ? "true" : "false"},
-                            {"basic_auth", im.config.auth() ? "true" : "false"}});
+  if (!im.routed) {
+    im.configure();
+    im.route(im.router);
+    im.routed = true;
   }
-  im.listeners = std::move(bound);
+  // Every address is bound before any is served, so a bad one serves nothing.
+  std::vector<int> fds;
+  try {
+    for (const auto& address : im.options.listen_addresses) fds.push_back(im.listen(address));
+  } catch (...) {
+    for (int fd : fds) ::close(fd);
+    throw;
+  }
+  std::vector<int> ports;
+  for (int fd : fds) ports.push_back(bound_port(fd));
+  ConnectionStage::NewSession tls;
+  if (im.config.tls()) tls = [&im] { return im.new_session(); };
+  im.stage = std::make_unique<ConnectionStage>(std::move(fds), stage_limits(), std::move(tls),
+                                               [&im](Connection& c, bool last) { return im.serve(c, last); });
+  im.stage->start();
+  im.ports = std::move(ports);
+  for (size_t i = 0; i < im.ports.size(); ++i)
+    log::info("listening", {{"address", im.options.listen_addresses[i]},
+                            {"port", std::to_string(im.ports[i])},
+                            {"tls", im.config.tls() ? "true" : "false"},
+                            {"basic_auth", im.config.auth() ? "true" : "false"},
+                            {"max_connections", std::to_string(im.stage->max_connections())}});
 }
 
 void WebServer::stop() {
   auto& im = *impl_;
   std::lock_guard lock(im.mutex);
-  for (auto& l : im.listeners) l.server->stop();
-  for (auto& l : im.listeners)
-    if (l.thread.joinable()) l.thread.join();
-  im.listeners.clear();
+  if (im.stage) im.stage->stop();
+  im.stage.reset();
+  im.ports.clear();
 }
 
 std::string WebServer::reload_web_config() {
@@ -368,9 +408,7 @@ std::string WebServer::reload_web_config() {
 
 std::vector<int> WebServer::ports() const {
   std::lock_guard lock(impl_->mutex);
-  std::vector<int> out;
-  for (const auto& l : impl_->listeners) out.push_back(l.port);
-  return out;
+  return impl_->ports;
 }
 
 int WebServer::port() const {

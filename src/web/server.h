@@ -100,6 +100,12 @@ class WebServer {
   std::unique_ptr<Impl> impl_;
 };
 
+// Every connection holds a file descriptor, and the server sizes its connection
+// table from the soft open-files limit when it starts: this raises that limit
+// to the hard one, as Go programs do at start. Returns the soft limit in force
+// (unchanged where raising it is not allowed).
+unsigned long raise_open_files_limit();
+
 // {host, port}; the host is "" for all interfaces and has no brackets. Pure.
 std::optional<std::pair<std::string, int>> parse_listen_address(std::string_view address);
 // Why `path` cannot serve the metrics ("" when it can): it must be an absolute

@@ -13,10 +13,6 @@
 namespace coinw::web {
 namespace {
 
-// OpenSSL 3.0's default groups (SSL_CTX_set1_groups_list(3)), for a connection
-// moved from a context that had curve_preferences to one without.
-constexpr const char* kDefaultGroups = "X25519:P-256:X448:P-521:P-384";
-
 std::string openssl_error() {
   char buf[256] = "unknown error";
   if (const unsigned long e = ERR_peek_last_error()) ERR_error_string_n(e, buf, sizeof buf);
@@ -131,24 +127,6 @@ SslCtxPtr make_tls_context(const WebConfig& cfg, std::string& error) {
   error = configure_tls(*ctx, cfg);
   if (!error.empty()) return nullptr;
   return ctx;
-}
-
-void use_tls_context(SSL& ssl, SSL_CTX& ctx, const WebConfig& cfg) {
-  SSL_set_SSL_CTX(&ssl, &ctx);
-  SSL_set_min_proto_version(&ssl, version_number(cfg.min_tls_version));
-  SSL_set_max_proto_version(&ssl, cfg.max_tls_version ? version_number(*cfg.max_tls_version) : 0);
-  SSL_set_cipher_list(&ssl, cfg.cipher_suites.empty() ? OSSL_default_cipher_list() : joined(cfg.cipher_suites).c_str());
-  SSL_set1_groups_list(&ssl, cfg.curves.empty() ? kDefaultGroups : joined(cfg.curves).c_str());
-  if (cfg.prefer_server_cipher_suites)
-    SSL_set_options(&ssl, SSL_OP_CIPHER_SERVER_PREFERENCE);
-  else
-    SSL_clear_options(&ssl, SSL_OP_CIPHER_SERVER_PREFERENCE);
-  if (cfg.client_auth()) {
-    SSL_set_client_CA_list(&ssl, SSL_dup_CA_list(SSL_CTX_get_client_CA_list(&ctx)));
-    SSL_set_verify(&ssl, kVerifyClient, verify_client);
-  } else {
-    SSL_set_verify(&ssl, SSL_VERIFY_NONE, nullptr);
-  }
 }
 
 }  // namespace coinw::web

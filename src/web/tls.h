@@ -21,9 +21,4 @@ using SslCtxPtr = std::unique_ptr<SSL_CTX, FreeSslCtx>;
 // A new server context configured by configure_tls; nullptr and `error` on failure.
 SslCtxPtr make_tls_context(const WebConfig& cfg, std::string& error);
 
-// Moves a connection, during its ClientHello, to `ctx` (certificate, key, CA
-// store) and applies cfg's per-connection settings, which an SSL copied from
-// the context it was created with.
-void use_tls_context(SSL& ssl, SSL_CTX& ctx, const WebConfig& cfg);
-
 }  // namespace coinw::web

@@ -3,8 +3,9 @@
 hand (`kubectl kustomize`, Debian's kubectl 1.20 or a newer one, and a
 standalone `kustomize build`) and checks the objects: kinds, one namespace,
 selectors that match the pod's labels, the recommended labels, the
-kube-prometheus-stack release label, the dashboards for Grafana's sidecar (and
-that deploy/kubernetes/dashboards/ holds the current dashboards/*.json), the
+kube-prometheus-stack release label, the dashboards for Grafana's sidecar (the
+mixin renders deploy/kubernetes/dashboards/ with dashboards/; ops.mixin_rendered
+checks both are current), the
 security context, the NetworkPolicy, the image tag, and the configuration: the
 real exporter loads the rendered config.yml and answers its probes' paths on
 the container's port.
@@ -196,9 +197,6 @@ def check_exporter(c, exporter, facts):
 
 def main(exporter):
     problems = []
-    copies = {p.name: p.read_text() for p in (K8S / "dashboards").glob("*.json")}
-    if copies != {p.name: p.read_text() for p in (ROOT / "dashboards").glob("*.json")}:
-        problems.append("deploy/kubernetes/dashboards/ is stale: cp dashboards/*.json deploy/kubernetes/dashboards/")
     found = renderers()
     if not found:
         print("SKIP no kubectl or kustomize (scripts/install-deps.sh installs Debian's kubernetes-client)")

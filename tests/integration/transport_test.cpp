@@ -1,6 +1,11 @@
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <thread>
 
 #include "api/transport.h"
@@ -100,6 +105,73 @@ TEST(HttpTransport, OversizedBodyIsRefused) {
   auto res = make_http_transport(o)->send({"GET", "/big", {}, {}, ""});
   ASSERT_FALSE(res);
   EXPECT_EQ(res.error().reason, FailureReason::malformed_response);
+}
+
+// A peer that answers `answered` requests on each connection and closes it on
+// the next without answering: what a server's idle timeout does to a request
+// that arrives as it fires.
+class Closer {
+ public:
+  explicit Closer(int answered) : answered_(answered) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(fd_, 8) != 0 ||
+        getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+      ADD_FAILURE() << "cannot listen";
+    port = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { run(); });
+  }
+  ~Closer() {
+    ::shutdown(fd_, SHUT_RDWR);
+    thread_.join();
+    ::close(fd_);
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+  int port = 0;
+  std::atomic<int> connections{0};
+
+ private:
+  void run() {
+    for (int c; (c = ::accept(fd_, nullptr, nullptr)) >= 0; ::close(c)) {
+      ++connections;
+      for (int served = 0;; ++served) {
+        std::string in;
+        char buf[1024];
+        for (ssize_t n; in.find("\r\n\r\n") == std::string::npos && (n = ::recv(c, buf, sizeof buf, 0)) > 0;)
+          in.append(buf, static_cast<size_t>(n));
+        if (served == answered_ || in.empty()) break;
+        const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n{\"code\":\"0\"}";
+        ::send(c, answer.data(), answer.size(), MSG_NOSIGNAL);
+      }
+    }
+  }
+  int fd_;
+  const int answered_;
+  std::thread thread_;
+};
+
+TEST(HttpTransport, AKeptAliveConnectionClosedUnderARequestIsStale) {
+  Closer peer(1);
+  auto t = make_http_transport(at(peer.url()));
+  const HttpRequest r{"GET", "/", {}, {}, ""};
+  ASSERT_TRUE(t->send(r));
+  auto res = t->send(r);
+  ASSERT_FALSE(res);
+  EXPECT_EQ(res.error().reason, FailureReason::network);
+  EXPECT_TRUE(res.error().stale_connection) << res.error().message;
+  EXPECT_TRUE(t->send(r)) << "on a new connection";
+  EXPECT_EQ(peer.connections, 2);
+}
+
+TEST(HttpTransport, ANewConnectionClosedUnderARequestIsAFailure) {
+  Closer peer(0);
+  auto res = make_http_transport(at(peer.url()))->send({"GET", "/", {}, {}, ""});
+  ASSERT_FALSE(res);
+  EXPECT_EQ(res.error().reason, FailureReason::network);
+  EXPECT_FALSE(res.error().stale_connection);
 }
 
 }  // namespace

@@ -190,6 +190,18 @@ TEST_F(WebServerTest, PartsLargerThanSocketBuffersArriveWhole) {
   EXPECT_EQ(sent.load(), 2) << "on_sent once per response, after its last byte";
 }
 
+TEST_F(WebServerTest, ARangeIsAnsweredWhole) {
+  start();
+  auto c = client();
+  auto r = c.Get("/metrics", {{"Range", "bytes=10-29"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, exposition());
+  r = c.Get("/metrics");  // the same connection: the answer before had the length it said
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, exposition());
+}
+
 TEST_F(WebServerTest, HandlerExceptionIs500AndServerSurvives) {
   start();
   auto c = client();

@@ -270,6 +270,42 @@ TEST_F(ClientTest, TransportErrorsPassThroughAndAreObserved) {
   EXPECT_EQ(observer.failures[0], FailureReason::tls);
 }
 
+ApiError stale() {
+  ApiError e{FailureReason::network, "HTTP request failed: Failed to read connection", "", 0, {}};
+  e.stale_connection = true;
+  return e;
+}
+
+// A server closing an idle kept-alive connection just as a request goes out is
+// no failure of CoinW's: the request goes again on a new connection.
+TEST_F(ClientTest, AStaleKeptAliveConnectionIsRetriedWithAPermitOfItsOwn) {
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(client.invitee_assets({}, far()));
+  transport.answers.push_back(stale());
+  ASSERT_TRUE(client.invitee_assets({}, far()));
+  ASSERT_EQ(transport.requests.size(), 6u);
+  // CoinW may have counted the lost one: the retry waits for the window like a sixth request.
+  EXPECT_GT(transport.send_times[5] - transport.send_times[0], 1s);
+  EXPECT_NE(header(transport.requests[5], "timestamp"), header(transport.requests[4], "timestamp"));
+  EXPECT_EQ(observer.failures.size(), 5u) << "the request is observed once, by its outcome";
+  EXPECT_FALSE(observer.failures.back());
+}
+
+TEST_F(ClientTest, AStaleConnectionIsRetriedOnceAndOnlyWithinTheBudget) {
+  transport.answers.push_back(stale());
+  transport.answers.push_back(stale());
+  auto r = client.sub_accounts(far());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().reason, FailureReason::network);
+  EXPECT_EQ(transport.requests.size(), 2u);
+
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(client.invitee_assets({}, far()));
+  transport.answers.push_back(stale());
+  auto page = client.invitee_assets({}, clock.now() + 100ms);
+  ASSERT_FALSE(page);
+  EXPECT_FALSE(page.error().sent) << "no permit for the retry within the budget: resumed on the next scrape";
+  EXPECT_EQ(transport.requests.size(), 7u);
+}
+
 // Rows of `good` readable invitees and `bad` with an unreadable uid.
 std::string page_body(int good, int bad) {
   std::string list;

@@ -29,7 +29,7 @@ class CollectAccount : public ::testing::Test {
     a.invitee_assets.page_size = page_size;
     a.sub_accounts.enabled = sub_accounts;
     auto settings = derive_client_settings(config::GlobalConfig{}, a);
-    return std::make_unique<AccountCollector>(a, settings, gate_, clock_, coinw_.transport());
+    return std::make_unique<AccountCollector>(a, settings, gate_, clock_, [this] { return coinw_.transport(); });
   }
   testing::Series scrape(const AccountCollector& c) const {
     exposition::FamilySet out;
@@ -157,7 +157,7 @@ class BackgroundRefresh : public ::testing::Test {
     a.invitee_assets.page_size = page_size;
     a.sub_accounts.enabled = false;
     return std::make_unique<AccountCollector>(a, derive_client_settings(config::GlobalConfig{}, a), gate_, clock_,
-                                              coinw_.transport());
+                                              [this] { return coinw_.transport(); });
   }
   // Moves virtual time in steps, giving the lane (which waits in real time for
   // time to move) a moment to look after each.

@@ -472,7 +472,8 @@ TEST(ConfigLoad, DescribeSummarisesWithoutSecrets) {
   EXPECT_EQ(d,
             "2 accounts; nick_name masked; staleness_limit 15m\n"
             "account main: https://api.coinw.com direct (no HTTPS_PROXY in the environment); invitee_assets every 2m (quotes usdt,usdc, page_size 200, per-invitee series all); "
-            "sub_accounts every 30s\n"
+            "cost 300 requests/h per 1,000 invitees, so 18000/h (5/s) refreshes up to about 60000 invitees at these "
+            "intervals; sub_accounts every 30s\n"
             "account subs: http://127.0.0.1:8790 (user alice) direct (no HTTP_PROXY in the environment); invitee_assets off; sub_accounts every 45s\n");
   for (const std::string& secret : {kKey, kSecret, std::string("AK-second-0123456789"), std::string("SK-second-0123456789")})
     EXPECT_EQ(d.find(secret), std::string::npos);

@@ -111,5 +111,22 @@ TEST(ConfigPeriods, DescribeNamesWindowsAndWatchList) {
   EXPECT_NE(d.find("watching 2 uid(s) every 15s"), std::string::npos) << d;
 }
 
+// The cost is per invitee, not per scrape: passes keep going between scrapes at
+// the endpoint's whole rate, so only the intervals, quotes and page size count.
+TEST(ConfigPeriods, DescribeSaysHowManyInviteesTheIntervalsFitAtTheWholeRate) {
+  // (60 cumulative + 2 open windows x 12) passes/h over 100 rows a page; previous_month runs once.
+  std::string d = describe(parse("      windows: [today, month, previous_month]\n").config);
+  EXPECT_NE(d.find("cost 840 requests/h per 1,000 invitees, so 18000/h (5/s) refreshes up to about 21428 invitees"),
+            std::string::npos)
+      << d;
+  // Two watched uids every 15 s take 480 of the 18,000 first; a second quote doubles everything.
+  d = describe(parse("      quotes: [usdt, usdc]\n      windows: [today, month]\n      watch:\n        uids: [1, 2]\n")
+                   .config);
+  EXPECT_NE(d.find("cost 1680 requests/h per 1,000 invitees + 960/h for the watch list, so 18000/h (5/s) refreshes "
+                   "up to about 10142 invitees"),
+            std::string::npos)
+      << d;
+}
+
 }  // namespace
 }  // namespace coinw::config

@@ -46,7 +46,7 @@ class InviteePasses : public ::testing::Test {
     a.sub_accounts.enabled = false;
     config::GlobalConfig g;
     g.time_zone_offset_seconds = kOffset;
-    return std::make_unique<AccountCollector>(a, derive_client_settings(g, a), gate_, clock_, sim_.transport());
+    return std::make_unique<AccountCollector>(a, derive_client_settings(g, a), gate_, clock_, [this] { return sim_.transport(); });
   }
   static config::InviteeAssetsConfig with_windows(std::vector<WindowKind> kinds) {
     config::InviteeAssetsConfig ia;

@@ -98,7 +98,7 @@ TEST_F(SchedulerTest, TheMostUrgentKindGoesFirst) {
   add("watch", Priority::watch, 1);
   auto s = make();
   const auto o = run(s, 100);
-  EXPECT_FALSE(o.out_of_budget);
+  EXPECT_FALSE(o.more);
   EXPECT_EQ(log_, (std::vector<std::string>{"watch", "cumulative", "cumulative", "open", "open", "closed", "closed"}));
 }
 
@@ -106,7 +106,7 @@ TEST_F(SchedulerTest, PassesOfOneKindTakeTurnsSoAShortBudgetStarvesNoQuote) {
   add("usdt", Priority::cumulative, 4);
   add("usdc", Priority::cumulative, 4);
   auto s = make();
-  for (int i = 0; i < 4; ++i) EXPECT_TRUE(run(s, 1).out_of_budget);
+  for (int i = 0; i < 4; ++i) EXPECT_TRUE(run(s, 1).more);
   EXPECT_EQ(count("usdt"), 2u);
   EXPECT_EQ(count("usdc"), 2u);
 }
@@ -199,7 +199,7 @@ TEST_F(SchedulerTest, AFailedPassTriesAgainOnlyAfterANewScrape) {
 TEST_F(SchedulerTest, APassDueAgainAtOnceRunsOncePerRun) {
   add("list", Priority::cumulative, 2, 0s);
   auto s = make();
-  EXPECT_FALSE(run(s, 100).out_of_budget);
+  EXPECT_FALSE(run(s, 100).more);
   EXPECT_EQ(count("list"), 2u);
 }
 

@@ -51,7 +51,7 @@ class StateFileTest : public ::testing::Test {
     a.secret_key = "SK-0123456789";
     a.invitee_assets.page_size = 5;
     auto c = std::make_unique<AccountCollector>(a, derive_client_settings(config::GlobalConfig{}, a), gate_, clock_,
-                                                coinw_.transport());
+                                                [this] { return coinw_.transport(); });
     c->use_state(std::move(dir));
     return c;
   }
