@@ -132,13 +132,10 @@ StateSlice ApiKeyCollector::snapshot(std::optional<WallTime> fetched, config::Ni
 }
 
 std::optional<WallTime> ApiKeyCollector::restore(const json& file, const RestoreContext& r) {
-  const auto slice = file.find("sub_account_api_keys");
-  if (slice == file.end()) return std::nullopt;
-  const auto fetched = time_of(*slice, "fetched_at_ns");
-  if (!r.usable(fetched)) return std::nullopt;
-  std::vector<api::SubAccountApiKey> rows;
-  for (const auto& row : slice->at("rows")) rows.push_back(key_of(row));
-  pass_.fetched(r.steady(*fetched));
+  auto restored = usable_rows<api::SubAccountApiKey>(file, "sub_account_api_keys", r, key_of);
+  if (!restored) return std::nullopt;
+  auto& [fetched, rows] = *restored;
+  pass_.fetched(r.steady(fetched));
   inventory_.restore(std::move(rows));
   std::lock_guard lock(mu_);
   fetched_ = fetched;

@@ -50,6 +50,7 @@ class FundsCollector::FundsPass final : public Pass {
   Step step(api::Client& client, TimePoint send_deadline, Clock& clock) override {
     std::unique_lock lock(mu_);
     if (cursor_ >= todo_.size()) start(clock.now());
+    if (todo_.empty()) return Step{};  // the list emptied since wants(): nothing to ask
     const auto [uid, coin] = todo_[cursor_];
     lock.unlock();
     auto answer = client.transfer_available(uid, coin, send_deadline);

@@ -108,13 +108,10 @@ StateSlice SubAccountCollector::snapshot(std::optional<WallTime> fetched, config
 }
 
 std::optional<WallTime> SubAccountCollector::restore(const json& file, const RestoreContext& r) {
-  const auto slice = file.find("sub_accounts");
-  if (slice == file.end()) return std::nullopt;
-  const auto fetched = time_of(*slice, "fetched_at_ns");
-  if (!r.usable(fetched)) return std::nullopt;
-  std::vector<api::SubAccount> rows;
-  for (const auto& row : slice->at("rows")) rows.push_back(sub_account_of(row));
-  pass_->fetched(r.steady(*fetched));
+  auto restored = usable_rows<api::SubAccount>(file, "sub_accounts", r, sub_account_of);
+  if (!restored) return std::nullopt;
+  auto& [fetched, rows] = *restored;
+  pass_->fetched(r.steady(fetched));
   std::lock_guard lock(mu_);
   rows_ = std::make_shared<const std::vector<api::SubAccount>>(std::move(rows));
   fetched_ = fetched;

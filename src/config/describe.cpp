@@ -38,12 +38,11 @@ std::string sub_account_extras(const SubAccountsConfig& s, int per_second) {
   std::string coins;
   for (const auto& c : s.funds.coins) coins += (coins.empty() ? "" : ",") + c;
   const auto n = static_cast<int64_t>(s.funds.coins.size());
-  out += "; funds " + coins + " every " + format_duration(s.funds.min_refresh_interval) + " (a full pass: " +
-         std::to_string(n) + " request(s) per sub-account";
-  if (per_second > 0) {
-    const auto per_100 = std::chrono::milliseconds(100 * n * 1000 / per_second);
-    out += ", at least " + format_duration(per_100) + " for 100 sub-accounts at " + std::to_string(per_second) + "/s";
-  }
+  out += "; funds " + coins + " every " + format_duration(s.funds.min_refresh_interval) + " (cost " +
+         std::to_string(n) + " request(s) per sub-account a pass";
+  if (per_second > 0)
+    out += ": at " + std::to_string(per_second) + "/s, at least " + std::to_string((100 * n + per_second - 1) / per_second) +
+           "s for 100 sub-accounts";
   return out + ")";
 }
 

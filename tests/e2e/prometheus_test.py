@@ -34,7 +34,10 @@ EXPORTER_CONFIG = harness.DEMO_ACCOUNT + """    invitee_assets:
       window_refresh_interval: 10s
       closed_window_grace: 0s     # previous_month at once, whatever the date the test runs
       watch: {{ uids: [10000065, 10240034], min_refresh_interval: 10s }}   # the simulator's, seed 42
-    sub_accounts: {{ min_refresh_interval: 1s }}
+    sub_accounts:
+      min_refresh_interval: 1s
+      api_keys: {{ min_refresh_interval: 2s }}
+      funds: {{ coins: [USDT, BTC], min_refresh_interval: 10s }}   # 12 sub-accounts: 24 requests a pass
 """
 # Short intervals so the test takes seconds; the shipped config/prometheus.yml uses 60s.
 PROMETHEUS_CONFIG = """
@@ -99,6 +102,11 @@ class PrometheusEndToEnd(unittest.TestCase):
             harness.wait_for(lambda: {r["metric"]["window"] for r in query(
                 prom, 'coinw_invitees_window_deposits{job="coinw",quote="usdt"}')} == windows, 60,
                 f"the sums of the windows {sorted(windows)}")
+
+            # A complete funds pass (24 requests beside the list and the keys, at 3/s in all).
+            harness.wait_for(lambda: {r["metric"]["coin"] for r in query(
+                prom, 'coinw_sub_accounts_transferable{job="coinw"}')} == {"USDT", "BTC"}, 60,
+                "the sums of a complete funds pass")
 
             # Every panel of every dashboard shows data (rate() needs a few scrapes),
             # with all jobs selected and with only the sharded set-up's jobs.
