@@ -127,15 +127,15 @@ StateSlice ApiKeyCollector::snapshot(std::optional<WallTime> fetched, config::Ni
                         {"ip_whitelist", bit_json(k.ip_whitelist)},
                         {"spot_trade", bit_json(k.spot_trade)},
                         {"contract_trade", bit_json(k.contract_trade)}});
-    file["sub_account_api_keys"] = {{"fetched_at_ns", time_json(fetched)}, {"rows", std::move(rows)}};
+    file["sub_account_keys"] = {{"fetched_at_ns", time_json(fetched)}, {"rows", std::move(rows)}};
   };
 }
 
 std::optional<WallTime> ApiKeyCollector::restore(const json& file, const RestoreContext& r) {
-  auto restored = usable_rows<api::SubAccountApiKey>(file, "sub_account_api_keys", r, key_of);
+  auto restored = usable_rows<api::SubAccountApiKey>(file, "sub_account_keys", r, key_of);
   if (!restored) return std::nullopt;
   auto& [fetched, rows] = *restored;
-  pass_.fetched(r.steady(fetched));
+  pass_.restored(r.steady(fetched), fetched);
   inventory_.restore(std::move(rows));
   std::lock_guard lock(mu_);
   fetched_ = fetched;

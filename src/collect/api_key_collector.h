@@ -23,7 +23,6 @@ class ApiKeyCollector final : public Collector {
   std::vector<api::Endpoint> endpoints() const override { return {api::Endpoint::sub_account_apikey}; }
   std::vector<Pass*> passes() override { return {&pass_}; }
   std::optional<WallTime> full_refresh_time() const override;
-  bool light() const override { return true; }
   bool drop_stale() override;
   void collect(exposition::FamilySet& out, const RenderContext& r) const override;
   void collect_progress(exposition::FamilySet& out, const exposition::Labels& account) const override;

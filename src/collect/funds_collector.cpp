@@ -42,9 +42,10 @@ class FundsCollector::FundsPass final : public Pass {
   }
   Duration interval() const override { return owner_.config_.funds.min_refresh_interval; }
   // The state file brought a pass back that completed at `t`: not walked again sooner.
-  void restored(TimePoint t) {
+  void restored(TimePoint steady, WallTime wall) {
+    completed_at(wall);
     std::lock_guard lock(mu_);
-    started_ = t;
+    started_ = steady;
   }
 
   Step step(api::Client& client, TimePoint send_deadline, Clock& clock) override {
@@ -193,7 +194,7 @@ std::optional<WallTime> FundsCollector::restore(const json& file, const RestoreC
     sums.emplace();
     for (const auto& [coin, v] : s.items()) (*sums)[coin] = amount_of(v);
   }
-  pass_->restored(r.steady(*completed));
+  pass_->restored(r.steady(*completed), *completed);
   std::lock_guard lock(mu_);
   holdings_ = std::move(holdings);
   sums_ = std::move(sums);

@@ -41,13 +41,18 @@ class PollPass final : public Pass {
     apply_(std::move(answer.value()), s.at);
     return s;
   }
-  // Also when the state file brought the answer back: not asked again sooner.
+  // The state file brought back an answer of `t`: not asked again sooner.
+  void restored(TimePoint steady, WallTime wall) {
+    fetched(steady);
+    completed_at(wall);
+  }
+
+ private:
   void fetched(TimePoint t) {
     std::lock_guard lock(mu_);
     fetched_ = t;
   }
 
- private:
   const Priority priority_;
   const Duration interval_;
   const Request request_;

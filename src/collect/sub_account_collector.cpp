@@ -111,7 +111,7 @@ std::optional<WallTime> SubAccountCollector::restore(const json& file, const Res
   auto restored = usable_rows<api::SubAccount>(file, "sub_accounts", r, sub_account_of);
   if (!restored) return std::nullopt;
   auto& [fetched, rows] = *restored;
-  pass_->fetched(r.steady(fetched));
+  pass_->restored(r.steady(fetched), fetched);
   std::lock_guard lock(mu_);
   rows_ = std::make_shared<const std::vector<api::SubAccount>>(std::move(rows));
   fetched_ = fetched;

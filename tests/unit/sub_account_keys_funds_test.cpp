@@ -293,7 +293,7 @@ TEST_F(SubAccountAssets, NoFullKeyNoIpListAndNoRemarkInMetricsOrStateFile) {
       ++remarks;
     }
   EXPECT_GT(remarks, 0u);
-  EXPECT_NE(file.find("sub_account_api_keys"), std::string::npos);
+  EXPECT_NE(file.find("sub_account_keys"), std::string::npos);
   // Restored, the keys are served again without a request.
   sim_.clear();
   auto c = make({"USDT"});
