@@ -262,6 +262,31 @@ TEST_F(SubAccountAssets, ASubAccountGoesOnlyAfterTwoCompletePassesWithoutIt) {
   EXPECT_FALSE(scrape(*c).count(series));
 }
 
+TEST_F(SubAccountAssets, AFormatChangeKeepsTheLastValuesAndSetsSuccessZero) {
+  auto c = make({"USDT"});
+  refresh(*c);
+  const auto before = scrape(*c);
+  sim::Drift d;
+  d.spot_formats_changed = true;  // flags as "Y"/"N", amounts as objects
+  sim_.drift(d);
+  clock_.advance(10min);
+  refresh(*c);
+  scraped_ = scrape(*c);
+  EXPECT_EQ(scraped_.at("coinw_collector_success{account=\"main\",collector=\"sub_account_api_keys\"}"), 0);
+  EXPECT_EQ(scraped_.at("coinw_collector_success{account=\"main\",collector=\"sub_account_funds\"}"), 0);
+  size_t kept = 0;
+  for (const auto& [series, v] : before)
+    if (series.starts_with("coinw_sub_account_api_key_read_only{") || series.starts_with("coinw_sub_account_transferable{") ||
+        series.starts_with("coinw_sub_accounts_transferable{")) {
+      EXPECT_EQ(scraped_.at(series), v) << series;
+      ++kept;
+    }
+  EXPECT_GT(kept, 50u);
+  EXPECT_GT(scraped_.at("coinw_api_failures_total{account=\"main\",endpoint=\"sub_account_transfer_available\","
+                        "reason=\"unexpected_format\"}"),
+            0);
+}
+
 TEST_F(SubAccountAssets, NoFullKeyNoIpListAndNoRemarkInMetricsOrStateFile) {
   const auto dir = std::filesystem::temp_directory_path() / ("coinw-keys-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
