@@ -10,6 +10,7 @@
 //   coinw_passes_bench [--invitees=20000] [--windows=today,month,previous_month]
 //                      [--min-refresh=60] [--window-refresh=300] [--watch=0]
 //                      [--hours=6] [--scrape-interval=30]
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -141,13 +142,16 @@ int main(int argc, char** argv) try {
 
   const double steady_hours = args.hours - 1;
   const int per_pass = args.invitees / args.page_size + 1;  // the short or empty last page ends a pass
-  // Intervals count from a pass's start: what they ask for, whatever the scrape cadence.
-  const double need = per_pass * 3600 / args.min_refresh +
-                      per_pass * 3600 / args.window_refresh *
+  // Intervals count from a pass's start: what they ask for, except that a pass
+  // starts only while the last scrape is within its interval, so one shorter
+  // than the scrape interval runs once per scrape (more would go unseen).
+  const auto every = [&](double interval) { return 3600 / std::max(interval, args.scrape_interval); };
+  const double need = per_pass * every(args.min_refresh) +
+                      per_pass * every(args.window_refresh) *
                           static_cast<double>(std::count_if(ia.windows.begin(), ia.windows.end(), [](auto& w) {
                             return w.kind != config::WindowKind::yesterday && w.kind != config::WindowKind::previous_month;
                           })) +
-                      args.watch * 3600 / 15.0;
+                      args.watch * every(15);
   const double bound = facts::kInviteeAssetsPerSecond * 3600.0;
   std::printf("passes: %d invitees, page_size %d, windows [%s], watch %d uid(s), min_refresh_interval %gs, "
               "window_refresh_interval %gs; scraped every %gs for %g virtual hours\n",

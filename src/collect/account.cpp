@@ -245,11 +245,15 @@ void AccountCollector::collect_health(exposition::FamilySet& out) const {
   }
   for (const auto& c : collectors_) c->collect_progress(out, account);
   api_metrics_.collect(out, account);
-  for (const auto& lane : lanes_)
-    for (size_t c : lane->collectors)
-      for (api::Endpoint e : collectors_[c]->endpoints())
-        sample(out, metric::rate_limit_paused, with(account, "endpoint", api::to_string(e)),
-               lane->client.paused_until(e) ? 1 : 0);
+  for (size_t c = 0; c < collectors_.size(); ++c) {
+    const auto lane = std::find_if(lanes_.begin(), lanes_.end(), [&](const auto& l) {
+      return std::find(l->collectors.begin(), l->collectors.end(), c) != l->collectors.end();
+    });
+    if (lane == lanes_.end()) continue;  // a collector without passes sends nothing
+    for (api::Endpoint e : collectors_[c]->endpoints())
+      sample(out, metric::rate_limit_paused, with(account, "endpoint", api::to_string(e)),
+             (*lane)->client.paused_until(e) ? 1 : 0);
+  }
   std::lock_guard lock(mu_);
   if (state_) sample(out, metric::state_load_failures, account, static_cast<double>(state_load_failures_));
 }

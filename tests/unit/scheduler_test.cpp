@@ -196,6 +196,22 @@ TEST_F(SchedulerTest, AFailedPassTriesAgainOnlyAfterANewScrape) {
   EXPECT_EQ(count("list"), 3u);
 }
 
+TEST_F(SchedulerTest, ANewScrapeEndsARunBetweenTwoRequests) {
+  add("list", Priority::cumulative, 5, 1min, 1min);
+  auto s = make();
+  budget_ = 100;
+  int asked = 0;
+  const Scheduler::Hooks hooks{[](size_t, bool, const Now&) {}, [](size_t, const api::ApiError&) {}};
+  // The run decides with the scrape time it was given: a newer scrape ends it,
+  // so the next run starts from that one.
+  const auto o = s.run(client_, clock_, [&] { return clock_.now() + 1h; }, hooks, clock_.now(),
+                       [&] { return ++asked > 2; });
+  EXPECT_TRUE(o.more);
+  EXPECT_EQ(count("list"), 2u);
+  run(s, 100);
+  EXPECT_EQ(count("list"), 5u) << "the walk goes on where it stopped";
+}
+
 TEST_F(SchedulerTest, APassDueAgainAtOnceRunsOncePerRun) {
   add("list", Priority::cumulative, 2, 0s);
   auto s = make();
