@@ -7,9 +7,12 @@
 // CoinW's bound (5/s), the busiest second, and the requests a strict
 // 5-per-second window would have refused (simulator violations).
 //
+// With --funnel, the funnel's collectors too (invitee_registrations and
+// invitee_trade_volume at their default intervals and page size), sharing the 5/s.
+//
 //   coinw_passes_bench [--invitees=20000] [--windows=today,month,previous_month]
 //                      [--min-refresh=60] [--window-refresh=300] [--watch=0]
-//                      [--hours=6] [--scrape-interval=30]
+//                      [--hours=6] [--scrape-interval=30] [--funnel]
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -34,6 +37,7 @@ using namespace std::chrono_literals;
 
 struct Args {
   int invitees = 20000, page_size = 100, watch = 0;
+  bool funnel = false;
   double min_refresh = 60, window_refresh = 300, hours = 6, scrape_interval = 30;
   std::string windows = "today,month,previous_month";
 };
@@ -52,6 +56,7 @@ Args parse_args(int argc, char** argv) {
     else if (name == "--page-size") a.page_size = std::stoi(value);
     else if (name == "--watch") a.watch = std::stoi(value);
     else if (name == "--windows") a.windows = value;
+    else if (name == "--funnel") a.funnel = true;
     else if (numbers.contains(name)) *numbers[name] = std::stod(value);
     else throw std::invalid_argument("unknown argument " + arg);
   }
@@ -83,7 +88,10 @@ int main(int argc, char** argv) try {
       std::chrono::system_clock::time_point(std::chrono::seconds(parse_coinw_time("2026-12-01 09:00:00", 0).value())));
   const auto wall0 = clock.wall_now();
   ratelimit::RateGate gate(clock);
-  sim::Dataset data(42, args.invitees, 0);
+  // The funnel's trades need the dataset's "now"; without it the figures stay those of before.
+  const auto anchor = args.funnel ? std::optional(sim::Anchor{parse_coinw_time("2026-12-01 09:00:00", 0).value(), 0})
+                                  : std::nullopt;
+  sim::Dataset data(42, args.invitees, 0, anchor);
   testing::SimTransport coinw(clock, data, 0);
 
   config::AccountConfig a;
@@ -98,6 +106,8 @@ int main(int argc, char** argv) try {
   ia.windows = windows_of(args.windows);
   for (int i = 0; i < args.watch; ++i) ia.watch.uids.push_back(static_cast<uint64_t>(data.invitees(sim::Quote::usdt)[i * 7].uid));
   ia.watch.min_refresh_interval = 15s;
+  a.invitee_registrations.enabled = args.funnel;
+  a.invitee_trade_volume.enabled = args.funnel;
   collect::AccountCollector collector(a, collect::derive_client_settings(config::GlobalConfig{}, a), gate, clock,
                                       [&] { return coinw.transport(); });
   const collect::ExposeSettings expose{config::NickNamePolicy::masked, std::chrono::hours(24)};
@@ -130,13 +140,18 @@ int main(int argc, char** argv) try {
   // What a strict 5-per-second window over every request would have refused.
   sim::SlidingWindow window(facts::kInviteeAssetsPerSecond);
   size_t violations = 0, total = 0, steady_total = 0, busiest = 0;
-  const auto requests = coinw.invitee_requests();
+  // The three affiliate endpoints share the one limit.
+  std::vector<TimePoint> requests;
+  for (const auto& r : coinw.invitee_requests()) requests.push_back(r.at);
+  for (const char* path : {facts::kInviteeListPath, facts::kInviteeVolumePath})
+    for (const auto& r : coinw.funnel_requests(path)) requests.push_back(r.at);
+  std::sort(requests.begin(), requests.end());
   for (size_t i = 0, first = 0; i < requests.size(); ++i) {
-    const auto at = requests[i].at;
+    const auto at = requests[i];
     ++total;
     if (at >= steady_from && at < end) ++steady_total;
     violations += !window.arrive(at);
-    while (at - requests[first].at >= 1s) ++first;
+    while (at - requests[first] >= 1s) ++first;
     busiest = std::max(busiest, i - first + 1);
   }
 
@@ -146,17 +161,33 @@ int main(int argc, char** argv) try {
   // starts only while the last scrape is within its interval, so one shorter
   // than the scrape interval runs once per scrape (more would go unseen).
   const auto every = [&](double interval) { return 3600 / std::max(interval, args.scrape_interval); };
-  const double need = per_pass * every(args.min_refresh) +
-                      per_pass * every(args.window_refresh) *
-                          static_cast<double>(std::count_if(ia.windows.begin(), ia.windows.end(), [](auto& w) {
-                            return w.kind != config::WindowKind::yesterday && w.kind != config::WindowKind::previous_month;
-                          })) +
-                      args.watch * every(15);
+  const double invitee_need = per_pass * every(args.min_refresh) +
+                              per_pass * every(args.window_refresh) *
+                                  static_cast<double>(std::count_if(ia.windows.begin(), ia.windows.end(), [](auto& w) {
+                                    return w.kind != config::WindowKind::yesterday &&
+                                           w.kind != config::WindowKind::previous_month;
+                                  })) +
+                              args.watch * every(15);
+  // The funnel: one page of new sign-ups per min_refresh_interval, today's
+  // volume rows in pages per open_day_refresh_interval; closed days cost
+  // nothing in a steady hour (one walk after midnight).
+  double funnel_need = 0;
+  if (args.funnel) {
+    const config::TradeVolumeConfig v;
+    const config::RegistrationsConfig r;
+    const int32_t today = local_day(parse_coinw_time("2026-12-01 09:00:00", 0).value(), 0);
+    size_t today_rows = 0;
+    for (const auto& [key, units] : data.volumes()) today_rows += key.first == today;
+    funnel_need = every(std::chrono::duration<double>(r.min_refresh_interval).count()) +
+                  static_cast<double>(today_rows / static_cast<size_t>(v.page_size) + 1) *
+                      every(std::chrono::duration<double>(v.open_day_refresh_interval).count());
+  }
+  const double need = invitee_need + funnel_need;
   const double bound = facts::kInviteeAssetsPerSecond * 3600.0;
   std::printf("passes: %d invitees, page_size %d, windows [%s], watch %d uid(s), min_refresh_interval %gs, "
-              "window_refresh_interval %gs; scraped every %gs for %g virtual hours\n",
+              "window_refresh_interval %gs%s; scraped every %gs for %g virtual hours\n",
               args.invitees, args.page_size, args.windows.c_str(), args.watch, args.min_refresh, args.window_refresh,
-              args.scrape_interval, args.hours);
+              args.funnel ? "; funnel on (registrations, trade volume)" : "", args.scrape_interval, args.hours);
   std::printf("%-78s %14s %18s\n", "pass", "first complete", "steady requests/h");
   for (const auto& [series, value] : final_series) {
     if (!series.starts_with("coinw_invitee_pass_requests_total")) continue;

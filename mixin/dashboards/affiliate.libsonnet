@@ -14,6 +14,9 @@ local recording = import '../rules/recording.libsonnet';
     local complete = ' Complete under every per_invitee_series setting.',
     local byQuote(metric) = 'sum by (quote) (%s{%s})' % [metric, accQ],
     local refresh = promql.seconds(c.windowRefreshInterval),
+    // The funnel's series have account and window, no quote.
+    local fw = g.acc + ',window=~"$window"',
+    local per(metric) = 'sum by (account, window) (%s{%s})' % [metric, fw],
 
     'coinw-affiliate.json': g.dashboard(
       c, 'coinw-affiliate', 'CoinW / Affiliate overview',
@@ -84,6 +87,38 @@ local recording = import '../rules/recording.libsonnet';
             'The invitees of invitee_assets.watch: fetched one by one every watch.min_refresh_interval, so fresher than the full passes. Complete whatever per_invitee_series says.',
             { w: 12, h: 8, decimals: 2, sort: 'Balance',
               rename: { uid: 'UID', 'Value #A': 'Balance', 'Value #B': 'Total deposit', 'Value #C': 'Total withdrawal' } }),
+        ])
+        // invitee_registrations and invitee_trade_volume.
+        + g.row('Funnel', [
+          g.table(c, 'Funnel by period', [
+            g.row_('1000 * max by (account, window) (coinw_window_start_timestamp_seconds{%s})' % fw, 'A'),
+            g.row_('1000 * max by (account, window) (coinw_window_end_timestamp_seconds{%s})' % fw, 'B'),
+            g.row_(per('coinw_invitees_registered'), 'C'),
+            g.row_(per('coinw_invitees_window_first_deposits'), 'D'),
+            g.row_('%s / (%s > 0)' % [per('coinw_invitees_window_registered_depositors'), per('coinw_invitees_registered')], 'E'),
+            g.row_(per('coinw_invitees_window_traders'), 'F'),
+            g.row_(per('coinw_invitees_window_trade_volume'), 'G'),
+          ], 'short',
+            "Per period: sign-ups, first deposits (from the invitee assets' firstDepositTime), the conversion: the share of the period's sign-ups who have deposited since (no value without sign-ups), invitees who traded, and their trading volume as CoinW reports it (which markets it covers is undocumented). Volume appears once every day of the period was fetched; a past day is fetched once, for good." + complete,
+            { w: 24, h: 7, decimals: 0,
+              rename: { account: 'Account', window: 'Window', 'Value #A': 'From', 'Value #B': 'To', 'Value #C': 'Sign-ups',
+                        'Value #D': 'First deposits', 'Value #E': 'Conversion', 'Value #F': 'Traders', 'Value #G': 'Volume' },
+              overrides: [
+                g.overrideByName('From', { unit: 'dateTimeAsIso' }),
+                g.overrideByName('To', { unit: 'dateTimeAsIso' }),
+                g.overrideByName('Conversion', { unit: 'percentunit', decimals: 1 }),
+                g.overrideByName('Volume', { unit: money, decimals: 2 }),
+              ] }),
+          g.timeseries(c, 'Sign-ups and first deposits by period', [
+            g.target(per('coinw_invitees_registered'), 'sign-ups {{account}} {{window}}'),
+            g.target(per('coinw_invitees_window_first_deposits'), 'first deposits {{account}} {{window}}'),
+            g.target(per('coinw_invitees_window_traders'), 'traders {{account}} {{window}}'),
+          ], 'short', 'The funnel of each selected period over time: a calendar window climbs through its period and starts again at its next one.' + complete,
+            { decimals: 0 }),
+          g.table(c, 'Top invitees by volume in the period',
+                  [g.row_('sort_desc(topk by (window) ($topn, coinw_invitee_window_trade_volume{%s}))' % fw)], money,
+                  'The $topn invitees who traded most in each selected period.' + partial,
+                  { w: 12, h: 8, decimals: 2, rename: { Value: 'Volume', uid: 'UID', window: 'Window' }, sort: 'Volume' }),
         ])
         + g.row('Trends', [
           g.timeseries(c, 'Deposits, withdrawals and balances', [

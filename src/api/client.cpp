@@ -95,21 +95,57 @@ Result<InviteePage> Client::invitee_assets(const InviteeQuery& q, TimePoint dead
   if (q.start_time) r.query.emplace_back("startTime", *q.start_time);
   if (q.uid) r.query.emplace_back("uid", std::to_string(*q.uid));
   const int offset = options_.time_zone_offset_seconds;
-  auto parse = [&](const HttpResponse& resp) { return parse_invitee_page(resp.status, resp.body, offset); };
+  return affiliate_call<InviteePage>(Endpoint::invitee_assets, r, deadline, [&](const HttpResponse& resp) {
+    return parse_invitee_page(resp.status, resp.body, offset);
+  });
+}
 
-  const Endpoint e = Endpoint::invitee_assets;
+Result<RegistrationPage> Client::invitee_list(const RegistrationQuery& q, TimePoint deadline) {
+  HttpRequest r;
+  r.method = "GET";
+  r.path = facts::kInviteeListPath;
+  r.query = {{"endTime", q.end_time},
+             {"pageNo", std::to_string(q.page_no)},
+             {"pageSize", std::to_string(q.page_size)},
+             {"startTime", q.start_time}};
+  const int offset = options_.time_zone_offset_seconds;
+  return affiliate_call<RegistrationPage>(Endpoint::invitee_list, r, deadline, [&](const HttpResponse& resp) {
+    return parse_registration_page(resp.status, resp.body, offset);
+  });
+}
+
+std::string volume_request_body(const VolumeQuery& q) {
+  // Written by hand, not by a JSON library, so the bytes signed and sent
+  // cannot change with its version; dates and numbers need no escaping.
+  return "{\"endTime\":\"" + format_coinw_date(q.last_day) + "\",\"pageNo\":" + std::to_string(q.page_no) +
+         ",\"pageSize\":" + std::to_string(q.page_size) + ",\"startTime\":\"" + format_coinw_date(q.first_day) +
+         "\"}";
+}
+
+Result<VolumePage> Client::invitee_volume(const VolumeQuery& q, TimePoint deadline) {
+  HttpRequest r;
+  r.method = "POST";
+  r.path = facts::kInviteeVolumePath;
+  r.body = volume_request_body(q);
+  return affiliate_call<VolumePage>(Endpoint::invitee_volume, r, deadline, [&](const HttpResponse& resp) {
+    return parse_volume_page(resp.status, resp.body, q.first_day, q.last_day);
+  });
+}
+
+template <class T, class Parse>
+Result<T> Client::affiliate_call(Endpoint e, const HttpRequest& r, TimePoint deadline, Parse parse) {
   // Only where encoding changes the query can the two readings of the rule differ.
   if (join_raw(r.query) == join_encoded(r.query)) {
-    auto result = call<InviteePage>(e, r, deadline, parse);
+    auto result = call<T>(e, r, deadline, parse);
     if (result) plain_signed_ok_ = true;
     return result;
   }
-  if (sign_encoded_) return call<InviteePage>(e, r, deadline, parse, QueryForm::encoded);
-  auto result = call<InviteePage>(e, r, deadline, parse);
+  if (sign_encoded_) return call<T>(e, r, deadline, parse, QueryForm::encoded);
+  auto result = call<T>(e, r, deadline, parse);
   // A bad signature while plain requests pass points at the form, not the key.
   if (result || result.error().code != facts::code::kBadSign || !plain_signed_ok_ || fallback_failed_)
     return result;
-  auto retry = call<InviteePage>(e, r, deadline, parse, QueryForm::encoded);
+  auto retry = call<T>(e, r, deadline, parse, QueryForm::encoded);
   if (retry) {
     if (!sign_encoded_.exchange(true) && observer_) observer_->on_signature_fallback(e);
   } else if (retry.error().code == facts::code::kBadSign) {

@@ -1,5 +1,5 @@
 #pragma once
-// The two signed CoinW endpoints, each call within its rate limits.
+// The signed CoinW endpoints, each call within its rate limits.
 #include <atomic>
 #include <cstdint>
 #include <optional>
@@ -14,7 +14,15 @@
 
 namespace coinw::api {
 
-enum class Endpoint { invitee_assets, sub_account_list, sub_account_apikey, sub_account_transfer_available };
+// In the order of kEndpoints.
+enum class Endpoint {
+  invitee_assets,
+  sub_account_list,
+  invitee_list,
+  invitee_volume,
+  sub_account_apikey,
+  sub_account_transfer_available,
+};
 
 // How CoinW signs and limits an endpoint. The affiliate endpoints sign with
 // headers (futures scheme) and share the key's invitee limiter; the spot
@@ -33,6 +41,10 @@ inline constexpr std::array kEndpoints{
     EndpointInfo{Endpoint::invitee_assets, "invitee_assets", Family::affiliate, kInviteeFields},
     EndpointInfo{Endpoint::sub_account_list, "sub_account_list", Family::spot, kSubAccountFields,
                  facts::kSubAccountListCommand},
+    // The funnel (docs/coinw-api.md §6): no documented limit of their own, so
+    // they share the invitee limiter, never more than 5/s for the three.
+    EndpointInfo{Endpoint::invitee_list, "invitee_list", Family::affiliate, kRegistrationFields},
+    EndpointInfo{Endpoint::invitee_volume, "invitee_volume", Family::affiliate, kVolumeFields},
     EndpointInfo{Endpoint::sub_account_apikey, "sub_account_apikey", Family::spot, kApiKeyFields,
                  facts::kSubAccountApiKeyCommand},
     EndpointInfo{Endpoint::sub_account_transfer_available, "sub_account_transfer_available", Family::spot,
@@ -75,6 +87,25 @@ struct InviteeQuery {
   std::optional<std::string> start_time, end_time;  // yyyy-MM-dd HH:mm:ss
 };
 
+// Sign-ups registered within [start_time, end_time] (yyyy-MM-dd HH:mm:ss, both
+// always sent: without them CoinW answers the current month only).
+struct RegistrationQuery {
+  int page_no = 1;
+  int page_size = facts::kFunnelMaxPageSize;
+  std::string start_time, end_time;
+};
+
+// Volume per invitee and day for the days [first_day, last_day] (days since
+// 1970-01-01, sent as yyyy-MM-dd).
+struct VolumeQuery {
+  int page_no = 1;
+  int page_size = facts::kFunnelMaxPageSize;
+  int32_t first_day = 0, last_day = 0;
+};
+// The JSON body sent for `q`, byte for byte what is signed: compact, keys in
+// byte order, numbers as JSON numbers (docs/coinw-api.md §6).
+std::string volume_request_body(const VolumeQuery& q);
+
 // What the exporter counts; every method is called on the calling thread.
 class ClientObserver {
  public:
@@ -109,7 +140,11 @@ class Client {
   // keeps that form; if it fails too, the fallback is never tried again.
   Result<InviteePage> invitee_assets(const InviteeQuery& query, TimePoint deadline);
   Result<SubAccountList> sub_accounts(TimePoint deadline);
-  // The three sub-account endpoints share one limiter (docs/coinw-api.md §6).
+  // The funnel endpoints (§6), under the same limiter and signing (and the
+  // same fallback for the time parameters) as invitee_assets.
+  Result<RegistrationPage> invitee_list(const RegistrationQuery& query, TimePoint deadline);
+  Result<VolumePage> invitee_volume(const VolumeQuery& query, TimePoint deadline);
+  // The three sub-account endpoints share one limiter (docs/coinw-api.md §7).
   Result<SubAccountApiKeys> sub_account_api_keys(TimePoint deadline);
   Result<TransferAvailable> transfer_available(uint64_t sub_uid, const std::string& coin, TimePoint deadline);
 
@@ -127,6 +162,9 @@ class Client {
   template <class T, class Parse>
   Result<T> call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse,
                  QueryForm form = QueryForm::raw);
+  // An affiliate request, with the signature fallback for encoded values.
+  template <class T, class Parse>
+  Result<T> affiliate_call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse);
   struct Exchange {
     Result<HttpResponse> response;  // a refusal comes back with `sent` false
     Duration latency{};

@@ -2,18 +2,18 @@
 
 namespace coinw::api {
 
-InviteePager::InviteePager(std::string quote, int page_size)
-    : quote_(std::move(quote)), page_size_(page_size), served_size_(page_size) {}
+Pager::Pager(int page_size) : page_size_(page_size), served_size_(page_size) {}
 
 InviteeQuery InviteePager::next_query() const {
+  const PageQuery p = Pager::next_query();
   InviteeQuery q;
   q.quote = quote_;
-  q.page_no = page_no_;
-  q.page_size = page_size_;
+  q.page_no = p.page_no;
+  q.page_size = p.page_size;
   return q;
 }
 
-void InviteePager::restart() {
+void Pager::restart() {
   served_size_ = page_size_;
   page_no_ = 1;
   pages_ = 0;
@@ -21,16 +21,14 @@ void InviteePager::restart() {
   done_ = false;
 }
 
-void InviteePager::on_page(const InviteePage& page, size_t new_rows) {
-  // Unreadable rows still hold their place on the page.
-  const auto n = static_cast<int64_t>(page.rows.size() + page.invalid_rows);
-  if (page.total) total_ = page.total;
+void Pager::on_rows(int64_t n, std::optional<int64_t> total, size_t new_rows) {
+  if (total) total_ = total;
   ++pages_;
   rows_seen_ += n;
   if (page_no_ == 1) {
     // A short first page is either the whole list or the server's cap; only
     // CoinW's count can tell them apart, and it is the only place it decides.
-    if (n == 0 || (n < page_size_ && (!page.total || *page.total <= n))) {
+    if (n == 0 || (n < page_size_ && (!total || *total <= n))) {
       done_ = true;
       return;
     }

@@ -130,13 +130,21 @@ struct RowReader {
   }
 
   std::optional<int64_t> time(std::string_view key, int offset) {
+    return text_as(key, [offset](const std::string& s) { return parse_coinw_time(s, offset); });
+  }
+
+  std::optional<int32_t> date(std::string_view key) { return text_as(key, parse_coinw_date); }
+
+  // A string read by `parse`; an empty one is absent.
+  template <class Parse>
+  auto text_as(std::string_view key, Parse parse) -> decltype(parse(std::string())) {
     const json* v = find(key);
     if (!v) return std::nullopt;
-    std::optional<int64_t> out;
+    decltype(parse(std::string())) out;
     if (v->is_string()) {
       const auto& s = v->get_ref<const std::string&>();
       if (s.empty()) return std::nullopt;
-      out = parse_coinw_time(s, offset);
+      out = parse(s);
     }
     if (!out) unreadable(key);
     return out;
@@ -244,6 +252,32 @@ std::optional<InviteeAsset> parse_invitee_row(RowReader& r, int offset) {
   return a;
 }
 
+std::optional<Registration> parse_registration_row(RowReader& r, int offset) {
+  auto uid = r.uid("uid");
+  if (!uid) return std::nullopt;
+  return Registration{*uid, r.time("registerTime", offset)};
+}
+
+std::optional<DailyVolume> parse_volume_row(RowReader& r, int32_t first_day, int32_t last_day) {
+  auto uid = r.uid("uid");
+  if (!uid) return std::nullopt;
+  const auto day = r.date("time");
+  auto volume = r.amount("volume");
+  if (volume && *volume < 0) {
+    r.unreadable("volume");
+    volume.reset();
+  }
+  // A volume without its day, or a day without its volume, adds to nothing:
+  // skipped and counted with the invalid rows, which keep their place on the page.
+  if (!day || !volume) return std::nullopt;
+  // Not a day we asked for: CoinW's filter works differently than documented.
+  if (*day < first_day || *day > last_day) {
+    r.unexpected("time");
+    return std::nullopt;
+  }
+  return DailyVolume{*uid, *day, *volume};
+}
+
 std::optional<SubAccount> parse_sub_account_row(RowReader& r) {
   auto uid = r.uid("spotUid");
   if (!uid) return std::nullopt;
@@ -323,6 +357,28 @@ void read_rows(const json& list, std::vector<Row>& rows, size_t& invalid_rows, F
   }
 }
 
+// The affiliate envelope around `data: {total, list}`, every row read by `parse`.
+template <class Row, class Parse>
+Result<Page<Row>> parse_page(int http_status, std::string_view body, Parse parse) {
+  Page<Row> page;
+  auto data = parse_envelope(http_status, body, facts::code::kFuturesSuccess, page.format);
+  if (!data) return data.error();
+  const json& d = data.value();
+  if (d.is_null()) return page;  // an affiliate without invitees
+  if (!d.is_object()) return malformed("data is not an object", http_status);
+  auto total = total_of(d);
+  if (!total) return malformed("data.total is not a count", http_status);
+  page.total = *total;
+  auto list_it = d.find("list");
+  if (list_it == d.end() || list_it->is_null()) {
+    if (page.total.value_or(0) > 0) return malformed("data.list missing while data.total is not 0", http_status);
+    return page;
+  }
+  if (!list_it->is_array()) return malformed("data.list is not an array", http_status);
+  read_rows(*list_it, page.rows, page.invalid_rows, page.format, parse);
+  return page;
+}
+
 }  // namespace
 
 std::string mask_api_key(std::string_view key) {
@@ -341,24 +397,18 @@ std::optional<double> parse_amount(std::string_view s) {
 
 Result<InviteePage> parse_invitee_page(int http_status, std::string_view body,
                                        int utc_offset_seconds) {
-  InviteePage page;
-  auto data = parse_envelope(http_status, body, facts::code::kFuturesSuccess, page.format);
-  if (!data) return data.error();
-  const json& d = data.value();
-  if (d.is_null()) return page;  // an affiliate without invitees
-  if (!d.is_object()) return malformed("data is not an object", http_status);
-  auto total = total_of(d);
-  if (!total) return malformed("data.total is not a count", http_status);
-  page.total = *total;
-  auto list_it = d.find("list");
-  if (list_it == d.end() || list_it->is_null()) {
-    if (page.total.value_or(0) > 0) return malformed("data.list missing while data.total is not 0", http_status);
-    return page;
-  }
-  if (!list_it->is_array()) return malformed("data.list is not an array", http_status);
-  read_rows(*list_it, page.rows, page.invalid_rows, page.format,
-            [&](RowReader& r) { return parse_invitee_row(r, utc_offset_seconds); });
-  return page;
+  return parse_page<InviteeAsset>(http_status, body,
+                                  [&](RowReader& r) { return parse_invitee_row(r, utc_offset_seconds); });
+}
+
+Result<RegistrationPage> parse_registration_page(int http_status, std::string_view body, int utc_offset_seconds) {
+  return parse_page<Registration>(http_status, body,
+                                  [&](RowReader& r) { return parse_registration_row(r, utc_offset_seconds); });
+}
+
+Result<VolumePage> parse_volume_page(int http_status, std::string_view body, int32_t first_day, int32_t last_day) {
+  return parse_page<DailyVolume>(http_status, body,
+                                 [&](RowReader& r) { return parse_volume_row(r, first_day, last_day); });
 }
 
 Result<SubAccountList> parse_sub_accounts(int http_status, std::string_view body) {

@@ -34,6 +34,8 @@ inline constexpr std::array<std::string_view, 7> kInviteeFields = {
     "firstDepositTime"};
 inline constexpr std::array<std::string_view, 6> kSubAccountFields = {
     "spotUid", "userCode", "nickName", "frozenFlag", "spotTradeFlag", "contractTradeFlag"};
+inline constexpr std::array<std::string_view, 2> kRegistrationFields = {"uid", "registerTime"};
+inline constexpr std::array<std::string_view, 3> kVolumeFields = {"uid", "volume", "time"};
 inline constexpr std::array<std::string_view, 9> kApiKeyFields = {
     "userCode",        "apiKey",        "apiRemark",         "createdAt",   "readonlyFlag",
     "apiWhiteListFlag", "spotTradeFlag", "contractTradeFlag", "apiWhiteList"};
@@ -51,12 +53,30 @@ struct FormatReport {
   bool drifted() const { return unreadable_rows * 10 > rows; }
 };
 
-struct InviteePage {
+// One page of a paged affiliate list.
+template <class Row>
+struct Page {
   std::optional<int64_t> total;  // CoinW's count: a hint, often right
-  std::vector<InviteeAsset> rows;
-  size_t invalid_rows = 0;  // rows skipped because their uid could not be read
+  std::vector<Row> rows;
+  size_t invalid_rows = 0;  // rows skipped: their uid (for volume: day, volume) could not be read
   FormatReport format;
 };
+using InviteePage = Page<InviteeAsset>;
+
+// A direct invitee's sign-up (Get Directly Invited User List).
+struct Registration {
+  uint64_t uid = 0;
+  std::optional<int64_t> registered;  // unix seconds
+};
+using RegistrationPage = Page<Registration>;
+
+// A direct invitee's trading volume on one day (Get Invited Users Trading Volume).
+struct DailyVolume {
+  uint64_t uid = 0;
+  int32_t day = 0;  // `time`, days since 1970-01-01 (common/timefmt.h)
+  double volume = 0;
+};
+using VolumePage = Page<DailyVolume>;
 
 struct SubAccount {
   uint64_t uid = 0;
@@ -116,6 +136,10 @@ std::optional<double> parse_amount(std::string_view text);
 Result<InviteePage> parse_invitee_page(int http_status, std::string_view body,
                                        int utc_offset_seconds);
 Result<SubAccountList> parse_sub_accounts(int http_status, std::string_view body);
+Result<RegistrationPage> parse_registration_page(int http_status, std::string_view body, int utc_offset_seconds);
+// Rows dated outside [first_day, last_day] (the days asked for) are left out
+// and counted as unexpected `time` values; a negative volume is unreadable.
+Result<VolumePage> parse_volume_page(int http_status, std::string_view body, int32_t first_day, int32_t last_day);
 Result<SubAccountApiKeys> parse_sub_account_api_keys(int http_status, std::string_view body);
 Result<TransferAvailable> parse_transfer_available(int http_status, std::string_view body);
 

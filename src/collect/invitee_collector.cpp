@@ -1,7 +1,11 @@
 #include "collect/invitee_collector.h"
 
+#include <algorithm>
+#include <map>
+
 #include <nlohmann/json.hpp>
 
+#include "collect/pass_progress.h"
 #include "collect/state_codec.h"
 #include "collect/watch_pass.h"
 #include "collect/window_pass.h"
@@ -54,12 +58,8 @@ void InviteeCollector::collect(exposition::FamilySet& out, const RenderContext& 
 }
 
 void InviteeCollector::collect_progress(exposition::FamilySet& out, const exposition::Labels& account) const {
-  namespace metric = exposition::metric;
-  for (const auto& p : passes_) {
-    const auto l = exposition::with(exposition::with(account, "quote", p->quote()), "pass", p->name());
-    exposition::sample(out, metric::invitee_pass_requests, l, static_cast<double>(p->requests()));
-    if (auto t = p->last_complete_seconds()) exposition::sample(out, metric::invitee_pass_last_complete, l, *t);
-  }
+  for (const auto& p : passes_)
+    sample_pass_progress(out, exposition::with(exposition::with(account, "quote", p->quote()), "pass", p->name()), *p);
 }
 
 size_t InviteeCollector::rows() const {
@@ -90,6 +90,19 @@ std::optional<WallTime> InviteeCollector::restore(const nlohmann::json& file, co
     p->restore(file, r, fresh);
   }
   return fresh ? fetched : std::nullopt;
+}
+
+std::optional<FirstDeposits> InviteeCollector::first_deposits() const {
+  std::map<uint64_t, int64_t> first;
+  for (const auto* c : cumulative_) {
+    if (!c->book().totals()) return std::nullopt;
+    c->book().for_each([&](const InviteeRow& row) {
+      if (row.first_deposit_time == kNoTime) return;
+      auto [it, added] = first.try_emplace(row.uid, row.first_deposit_time);
+      if (!added) it->second = std::min(it->second, row.first_deposit_time);
+    });
+  }
+  return FirstDeposits(first.begin(), first.end());
 }
 
 }  // namespace coinw::collect

@@ -12,6 +12,9 @@
 
 namespace coinw::collect {
 
+// The earliest firstDepositTime of each invitee over every quote, by uid.
+using FirstDeposits = std::vector<std::pair<uint64_t, int64_t>>;
+
 class InviteeCollector final : public Collector {
  public:
   InviteeCollector(std::string account, config::InviteeAssetsConfig config, int offset_s);
@@ -28,6 +31,9 @@ class InviteeCollector final : public Collector {
   size_t rows() const override;
   StateSlice snapshot(std::optional<WallTime> fetched, config::NickNamePolicy nick) const override;
   std::optional<WallTime> restore(const nlohmann::json& file, const RestoreContext& r) override;
+  // For the funnel (registrations_collector.h): none until every quote has a
+  // complete pass.
+  std::optional<FirstDeposits> first_deposits() const;
 
  private:
   const config::InviteeAssetsConfig config_;

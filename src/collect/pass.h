@@ -15,15 +15,22 @@
 
 namespace coinw::collect {
 
-// Served in this order when a budget cannot serve everything.
+// Served in this order when a budget cannot serve everything. The funnel's
+// (registrations, open_day, closed_days): an incremental sign-up pass is one
+// request every few minutes, so it goes before the long walks it would
+// hardly delay; the open day's volume after the open windows, which it
+// resembles; closed days last, as closed windows: final data waits for nothing.
+// The sub-account lane, after its list: the key inventory (one request, a
+// security audit) before the funds walk (one request per sub-account and coin).
 enum class Priority {
   watch,
   list,
+  registrations,
   cumulative,
   open_window,
+  open_day,
   closed_window,
-  // The sub-account lane, after its list: the key inventory (one request, a
-  // security audit) before the funds walk (one request per sub-account and coin).
+  closed_days,
   api_keys,
   funds,
 };

@@ -13,8 +13,14 @@ inline constexpr const char* kDefaultBaseUrl = "https://api.coinw.com";
 inline constexpr const char* kInviteeAssetsPath = "/api/v3/patener/openapi/v1/partner/invitation/user/assets";
 inline constexpr const char* kPrivateSpotPath = "/api/v1/private";
 inline constexpr const char* kSubAccountListCommand = "subAccount_list";
+// §6: the direct invitees' sign-ups (GET, query) and their daily trading
+// volume (POST, a JSON body), under the invitee-assets endpoint's key and signing.
+inline constexpr const char* kInviteeListPath = "/api/v3/patener/openapi/v1/partner/invitation/user/list";
+inline constexpr const char* kInviteeVolumePath = "/api/v3/patener/openapi/v1/partner/invitation/user/volume/list";
+// Both document pageSize up to 1000.
+inline constexpr int kFunnelMaxPageSize = 1000;
 
-// §6: the master key's view of its sub-accounts' API keys and movable funds.
+// §7: the master key's view of its sub-accounts' API keys and movable funds.
 inline constexpr const char* kSubAccountApiKeyCommand = "subAccount_apikey";
 inline constexpr const char* kTransferAvailableCommand = "subAccount_transferAvailable";
 // Every spot command the client may send: each one only reads. CoinW's
@@ -27,7 +33,7 @@ inline constexpr std::array<std::string_view, 3> kReadOnlySpotCommands{
 // Documented limits, requests per second in any sliding window of this length (§1, §2, §3).
 inline constexpr std::chrono::seconds kLimitWindow{1};
 inline constexpr int kInviteeAssetsPerSecond = 5;  // per IP and user
-inline constexpr int kSubAccountListPerSecond = 3;  // per user; shared by the three sub-account commands (§6)
+inline constexpr int kSubAccountListPerSecond = 3;  // per user; shared by the three sub-account commands (§7)
 inline constexpr int kSpotIpPerSecond = 100;        // all spot endpoints, per IP
 inline constexpr int kSpotUserPerSecond = 300;      // all spot endpoints, per user
 // The ban after breaking a limit; calling sooner only extends it (§3).
@@ -53,6 +59,8 @@ inline constexpr const char* kSpotSign = "10007";
 
 // Times are `yyyy-MM-dd HH:mm:ss` in an undocumented zone (§4); see common/timefmt.h.
 inline constexpr int kTimeTextLength = 19;
+// The volume endpoint's dates: `yyyy-MM-dd` (§6).
+inline constexpr int kDateTextLength = 10;
 // Real zones lie within 14 hours of UTC.
 inline constexpr int kMaxUtcOffsetSeconds = 14 * 3600;
 

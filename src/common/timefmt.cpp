@@ -97,4 +97,20 @@ std::string format_coinw_time(int64_t epoch_s, int offset_s) {
   return buf;
 }
 
+std::optional<int32_t> parse_coinw_date(std::string_view text) {
+  if (text.size() != facts::kDateTextLength) return std::nullopt;
+  const auto t = parse_coinw_time(std::string(text) + " 00:00:00", 0);
+  if (!t) return std::nullopt;
+  return local_day(*t, 0);
+}
+
+std::string format_coinw_date(int32_t day) { return format_coinw_time(day_start(day, 0), 0).substr(0, facts::kDateTextLength); }
+
+int32_t local_day(int64_t epoch_s, int offset_s) {
+  using namespace std::chrono;
+  return static_cast<int32_t>(floor<days>(sys_seconds{seconds{epoch_s + offset_s}}).time_since_epoch().count());
+}
+
+int64_t day_start(int32_t day, int offset_s) { return int64_t{day} * 86400 - offset_s; }
+
 }  // namespace coinw

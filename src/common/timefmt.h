@@ -19,6 +19,14 @@ std::optional<int64_t> parse_coinw_time(std::string_view text, int offset_s);
 // Unix seconds as `yyyy-MM-dd HH:mm:ss` in the zone `offset_s` east of UTC.
 std::string format_coinw_time(int64_t epoch_s, int offset_s);
 
+// Calendar days, as the volume endpoint's `yyyy-MM-dd` names them: days since
+// 1970-01-01, a date without a zone. A local day of unix seconds, and the unix
+// seconds of a local day's first second, in the zone `offset_s` east of UTC.
+std::optional<int32_t> parse_coinw_date(std::string_view text);
+std::string format_coinw_date(int32_t day);
+int32_t local_day(int64_t epoch_s, int offset_s);
+int64_t day_start(int32_t day, int offset_s);
+
 // An HTTP Date header in the IMF-fixdate form every current server sends
 // ("Sun, 06 Nov 1994 08:49:37 GMT", RFC 9110 §5.6.7); unix seconds. The two
 // obsolete forms are not read: a Date is only a hint, and then none is taken.

@@ -97,6 +97,26 @@ struct InviteeAssetsConfig {
   bool operator==(const InviteeAssetsConfig&) const = default;
 };
 
+// The affiliate funnel (docs/coinw-api.md §6), off by default. Its periods are
+// invitee_assets.windows: one definition per account for every periodic figure.
+struct RegistrationsConfig {
+  bool enabled = false;
+  // The first day (in global.time_zone) of the one full walk: CoinW's default
+  // range is the current month, never "everyone". 2017-01-01: CoinW's founding.
+  int32_t since_day = 17167;  // days since 1970-01-01
+  int page_size = facts::kFunnelMaxPageSize;
+  milliseconds min_refresh_interval{10 * 60 * 1000};
+  bool operator==(const RegistrationsConfig&) const = default;
+};
+
+struct TradeVolumeConfig {
+  bool enabled = false;
+  int page_size = facts::kFunnelMaxPageSize;
+  milliseconds open_day_refresh_interval{5 * 60 * 1000};
+  milliseconds closed_day_grace{60 * 60 * 1000};  // after a day ends, before its one fetch for good
+  bool operator==(const TradeVolumeConfig&) const = default;
+};
+
 // The state the operator means a sub-account to have; an absent flag is not watched.
 struct ExpectedSubAccount {
   std::optional<bool> frozen, spot_trade, contract_trade;
@@ -141,6 +161,8 @@ struct AccountConfig {
   std::string proxy_from;  // which key or environment variable chose it, or why there is none
   InviteeAssetsConfig invitee_assets;
   SubAccountsConfig sub_accounts;
+  RegistrationsConfig invitee_registrations;
+  TradeVolumeConfig invitee_trade_volume;
   bool operator==(const AccountConfig&) const = default;
 };
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "common/coinw_facts.h"
+#include "common/timefmt.h"
 #include "config/config.h"
 
 namespace coinw::config {
@@ -103,6 +104,13 @@ std::string describe(const Config& c) {
     }
     out += a.sub_accounts.enabled ? "; sub_accounts every " + format_duration(a.sub_accounts.min_refresh_interval)
                                   : std::string("; sub_accounts off");
+    if (a.invitee_registrations.enabled)
+      out += "; invitee_registrations since " + format_coinw_date(a.invitee_registrations.since_day) + " every " +
+             format_duration(a.invitee_registrations.min_refresh_interval);
+    if (a.invitee_trade_volume.enabled)
+      out += "; invitee_trade_volume (open days every " +
+             format_duration(a.invitee_trade_volume.open_day_refresh_interval) + ", closed ones once, " +
+             format_duration(a.invitee_trade_volume.closed_day_grace) + " after their end)";
     if (a.sub_accounts.enabled) out += sub_account_extras(a.sub_accounts, c.global.rate_limits.sub_account_list_per_second);
     out += "\n";
   }

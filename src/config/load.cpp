@@ -171,7 +171,8 @@ void Loader::rate_limits(const Map& global, RateLimitConfig& r) {
 std::optional<AccountConfig> Loader::account(const YAML::Node& n, size_t index, const GlobalConfig& g) {
   auto m = w_.map(n, "accounts[" + std::to_string(index) + "]",
                   {"name", "user", "base_url", "api_key", "api_key_file", "secret_key", "secret_key_file", "ca_file",
-                   "proxy_url", "proxy_password_file", "no_proxy", "invitee_assets", "sub_accounts"});
+                   "proxy_url", "proxy_password_file", "no_proxy", "invitee_assets", "sub_accounts",
+                   "invitee_registrations", "invitee_trade_volume"});
   if (!m) return std::nullopt;
   AccountConfig a;
   if (m->find("name")) identifier(*m, "name", a.name);
@@ -197,8 +198,11 @@ std::optional<AccountConfig> Loader::account(const YAML::Node& n, size_t index, 
   account_proxy(*m, g, a);
   invitee_assets(*m, g, a.invitee_assets);
   sub_accounts(*m, a.sub_accounts);
-  if (!a.invitee_assets.enabled && !a.sub_accounts.enabled)
-    w_.warn(m->line, m->path, "both invitee_assets and sub_accounts are disabled: this account exports nothing");
+  detail::funnel(w_, *m, g.time_zone_offset_seconds, a.invitee_assets.windows, a.invitee_registrations,
+                 a.invitee_trade_volume);
+  if (!a.invitee_assets.enabled && !a.sub_accounts.enabled && !a.invitee_registrations.enabled &&
+      !a.invitee_trade_volume.enabled)
+    w_.warn(m->line, m->path, "every collector is disabled: this account exports nothing");
   return a;
 }
 

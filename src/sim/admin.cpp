@@ -4,6 +4,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/timefmt.h"
 #include "sim/simulator.h"
 
 namespace coinw::sim {
@@ -153,12 +154,26 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
     reply(res, 200, {{"ok", true}});
   });
 
+  // The funnel: a sign-up now, and a trade today.
+  post(srv, "/admin/signups", [&sim](const httplib::Request&, httplib::Response& res) {
+    const int64_t uid = sim.add_signup();
+    reply(res, 200, {{"ok", true}, {"uid", uid}, {"time", sim.now()}});
+  });
+  post(srv, R"(/admin/invitees/(\d+)/trade)", [&sim](const httplib::Request& req, httplib::Response& res) {
+    auto volume = parse_amount(req.get_param_value("volume"));
+    if (!volume || *volume <= 0) return fail(res, 400, "volume must be a positive decimal with at most 8 decimals");
+    auto day = sim.book_trade(path_uid(req), *volume);
+    if (!day) return fail(res, 404, "unknown invitee");
+    reply(res, 200, {{"ok", true}, {"day", format_coinw_date(*day)}});
+  });
+
   // Each parameter present replaces that switch; the others stay.
   post(srv, "/admin/drift", [&sim](const httplib::Request& req, httplib::Response& res) {
     Drift d = sim.drift();
     for (auto [name, slot] : {std::pair{"total_skew", &d.total_skew}, std::pair{"insert_per_page", &d.insert_per_page},
                               std::pair{"remove_per_page", &d.remove_per_page},
                               std::pair{"empty_answers", &d.empty_answers}, std::pair{"formats_after", &d.formats_after},
+                              std::pair{"list_max_range_days", &d.list_max_range_days},
                               std::pair{"empty_key_answers", &d.empty_key_answers}}) {
       if (!req.has_param(name)) continue;
       auto v = parse_number<int>(req.get_param_value(name));
@@ -173,8 +188,8 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
                               std::pair{"spot_formats_changed", &d.spot_formats_changed}})
       if (auto v = parse_flag(req, name, bad)) *slot = *v;
     if (bad) return fail(res, 400, "switches must be 0 or 1");
-    if (d.insert_per_page < 0 || d.remove_per_page < 0 || d.empty_answers < 0 || d.empty_key_answers < 0 ||
-        d.formats_after < -1)
+    if (d.insert_per_page < 0 || d.remove_per_page < 0 || d.empty_answers < 0 || d.formats_after < -1 ||
+        d.list_max_range_days < 0 || d.empty_key_answers < 0)
       return fail(res, 400, "counts must be >= 0 (formats_after: -1 for never)");
     sim.set_drift(d);
     reply(res, 200, {{"ok", true},
@@ -184,6 +199,7 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
                      {"remove_per_page", d.remove_per_page},
                      {"empty_answers", d.empty_answers},
                      {"formats_after", d.formats_after},
+                     {"list_max_range_days", d.list_max_range_days},
                      {"bad_nick_names", d.bad_nick_names},
                      {"spot_success_false", d.spot_success_false},
                      {"frozen_flag_two", d.frozen_flag_two},

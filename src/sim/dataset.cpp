@@ -24,6 +24,9 @@ constexpr uint64_t kSubStream = 0x73756273ULL;
 // each other, unchanged.
 constexpr uint64_t kRecentStream = 0x72656365ULL;
 constexpr int kRecentPercent = 25;  // of the invitees
+// Trades: one stream per invitee; a share of them trade, each on some days.
+constexpr uint64_t kTradeStream = 0x74726164ULL;
+constexpr int kTraderPercent = 40, kTradingDayPercent = 30;
 
 int64_t deposit_amount(uint64_t& rng) {
   static constexpr std::array<int64_t, 5> kRound = {100, 500, 1000, 2500, 15000};
@@ -185,6 +188,7 @@ Dataset::Dataset(uint64_t seed, int invitees_per_quote, int sub_accounts, std::o
     subs_.push_back(std::move(s));
     spot_uid += random_between(rng, 1, 3000);
   }
+  add_trades();
 }
 
 Invitee Dataset::make_invitee(uint64_t& rng, int64_t uid, Quote q) const {
@@ -230,6 +234,46 @@ void Dataset::add_recent(Invitee& inv, Quote q) const {
     const int64_t amount = withdraw ? inv.balance * random_between(rng, 10, 60) / 100 : deposit_amount(rng);
     book_movement(inv, {t, !withdraw, amount});
   }
+}
+
+void Dataset::add_trades() {
+  if (!anchor_) return;
+  const int32_t today = local_day(anchor_->now, anchor_->offset_s);
+  const int32_t first = local_day(recent_periods(*anchor_).front().first, anchor_->offset_s);
+  for (const auto& s : signups()) {
+    uint64_t rng = seed_ ^ kTradeStream ^ (static_cast<uint64_t>(s.uid) * 0x9E3779B97F4A7C15ULL);
+    next_random(rng);
+    if (random_between(rng, 0, 99) >= kTraderPercent) continue;
+    for (int32_t day = std::max(first, local_day(s.registered, anchor_->offset_s)); day <= today; ++day)
+      if (random_between(rng, 0, 99) < kTradingDayPercent)
+        volumes_[{day, s.uid}] = random_between(rng, 10 * kUnit, 200'000 * kUnit);
+  }
+}
+
+std::vector<Dataset::Signup> Dataset::signups() const {
+  std::vector<Signup> out;
+  out.reserve(usdt_.size() + usdc_.size());
+  for (const auto* list : {&usdt_, &usdc_})
+    for (const auto& inv : *list) out.push_back({inv.uid, inv.registered});
+  std::sort(out.begin(), out.end(), [](const Signup& a, const Signup& b) {
+    return a.uid != b.uid ? a.uid < b.uid : a.registered < b.registered;
+  });
+  // The earlier registration of a uid sorts first.
+  out.erase(std::unique(out.begin(), out.end(), [](const Signup& a, const Signup& b) { return a.uid == b.uid; }),
+            out.end());
+  return out;
+}
+
+int64_t Dataset::add_signup(int64_t at) {
+  max_uid_ += 1;
+  for (auto* list : {&usdt_, &usdc_}) list->push_back(Invitee{max_uid_, at, {}, 0, at});
+  return max_uid_;
+}
+
+bool Dataset::book_trade(int64_t uid, int32_t day, int64_t units) {
+  if (units <= 0 || (!find_invitee(Quote::usdt, uid) && !find_invitee(Quote::usdc, uid))) return false;
+  volumes_[{day, uid}] += units;
+  return true;
 }
 
 bool Dataset::add_movement(Quote q, int64_t uid, const Movement& m) {

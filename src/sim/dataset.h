@@ -100,6 +100,21 @@ class Dataset {
   // false when the uid is unknown.
   bool add_movement(Quote q, int64_t uid, const Movement& m);
 
+  // The funnel (funnel.h). A sign-up is an invitee of either quote, at the
+  // earlier of its registration times (before any movement of either).
+  struct Signup {
+    int64_t uid, registered;
+  };
+  std::vector<Signup> signups() const;  // by uid
+  // A new invitee of both quotes registered at `at`, who has neither deposited
+  // nor traded yet; its uid, above every other.
+  int64_t add_signup(int64_t at);
+  // Trading volume per (day since 1970-01-01, uid) in units of 1e-8. With an
+  // anchor, a share of the invitees trade on some days of its previous month
+  // and its month up to its day, whether they deposited or not.
+  const std::map<std::pair<int32_t, int64_t>, int64_t>& volumes() const { return volumes_; }
+  // Adds `units` (> 0) to the uid's volume on `day`; false when the uid is unknown.
+  bool book_trade(int64_t uid, int32_t day, int64_t units);
   // API keys (sub_account_assets.cpp). add_api_key gives the key a fresh public
   // key and returns it, or nullptr when the uid is unknown.
   const ApiKey* add_api_key(int64_t spot_uid, ApiKey key);
@@ -114,6 +129,7 @@ class Dataset {
   // Keys with mixed flags and transferable amounts, from a stream of their own.
   void add_assets(SubAccount& s, int index);
   void add_recent(Invitee& inv, Quote q) const;
+  void add_trades();
 
   uint64_t seed_;
   std::optional<Anchor> anchor_;
@@ -121,6 +137,7 @@ class Dataset {
   std::vector<SubAccount> subs_;
   int64_t max_uid_ = 0;
   int added_batches_ = 0;
+  std::map<std::pair<int32_t, int64_t>, int64_t> volumes_;
   int added_keys_ = 0;
 };
 

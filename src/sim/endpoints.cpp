@@ -173,11 +173,17 @@ std::string invitee_assets_body(const Dataset& data, const InviteeQuery& q, cons
   auto page = page_slice(matched.size(), q.page_no, q.page_size);
   json list = json::array();
   for (size_t i = page.begin; i < page.end; ++i) list.push_back(invitee_row(*matched[i], q, r));
+  return futures_page_body(std::move(list), matched.size(), r);
+}
+
+std::string futures_page_body(json list, size_t matched, const Rendering& r) {
   json j = envelope(facts::code::kFuturesSuccess, "success", r);
-  const int64_t total = std::max<int64_t>(0, static_cast<int64_t>(matched.size()) + (r.empty ? 0 : r.drift.total_skew));
+  const int64_t total = std::max<int64_t>(0, static_cast<int64_t>(matched) + (r.empty ? 0 : r.drift.total_skew));
   j["data"] = {{"total", r.drift.total_as_string ? json(std::to_string(total)) : json(total)}, {"list", std::move(list)}};
   return j.dump();
 }
+
+uint64_t row_quirks(uint64_t key, const Rendering& r) { return r.quirks ? mix(key) : 0; }
 
 std::string sub_account_list_body(const Dataset& data, const Rendering& r) {
   json rows = json::array();

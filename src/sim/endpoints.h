@@ -71,11 +71,19 @@ struct TransferQuery {
 };
 std::variant<TransferQuery, ParamError> parse_transfer_query(const api::QueryParams& params);
 // The body, or an error for a uid that is not one of the sub-accounts (the code
-// CoinW uses for that is undocumented: docs/coinw-api.md §6).
+// CoinW uses for that is undocumented: docs/coinw-api.md §7).
 std::variant<std::string, ParamError> transfer_available_body(const Dataset& data, const TransferQuery& q,
                                                               const Rendering& r);
 std::string futures_error_body(std::string_view code, std::string_view msg, const Rendering& r);
 std::string spot_error_body(std::string_view code, std::string_view msg, const Rendering& r);
+
+// The affiliate success envelope around data {total, list}: total is `matched`
+// plus Drift::total_skew (a string with Drift::total_as_string); shared by the
+// invitee-assets and funnel endpoints (funnel.h).
+std::string futures_page_body(nlohmann::json list, size_t matched, const Rendering& r);
+// In quirks mode, which representations a row keyed `key` uses, as bits.
+inline constexpr uint64_t kQuirkStringUid = 1, kQuirkNumericAmount = 2;
+uint64_t row_quirks(uint64_t key, const Rendering& r);
 
 uint64_t hash_text(std::string_view text);
 

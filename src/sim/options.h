@@ -15,7 +15,7 @@ namespace coinw::sim {
 struct Limits {
   int invitee_per_s = facts::kInviteeAssetsPerSecond;     // per api key, invitee asset endpoint
   // Per api key, the three sub-account commands together: the stricter reading
-  // of "3 per second per user" (docs/coinw-api.md §6).
+  // of "3 per second per user" (docs/coinw-api.md §7).
   int sub_account_per_s = facts::kSubAccountListPerSecond;
   int spot_ip_per_s = facts::kSpotIpPerSecond;              // all spot endpoints, per client IP
   int spot_user_per_s = facts::kSpotUserPerSecond;          // all spot endpoints, per api key
@@ -42,6 +42,7 @@ struct Drift {
   bool frozen_flag_two = false;     // frozen sub-accounts say frozenFlag 2
   int empty_key_answers = 0;        // the next N API-key answers: success with no keys
   bool spot_formats_changed = false;  // key flags as "Y"/"N", transferable amounts as objects
+  int list_max_range_days = 0;      // funnel: /user/list refuses longer ranges with 9016 (0: any range)
 };
 
 // "raw" or "encoded", as --sign-form and /admin/sign-form take it.

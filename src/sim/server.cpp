@@ -12,6 +12,7 @@
 #include "sim/admin.h"
 #include "sim/endpoints.h"
 #include "sim/faults.h"
+#include "sim/funnel.h"
 #include "sim/rate_window.h"
 #include "sim/simulator.h"
 #include "common/timefmt.h"
@@ -21,7 +22,20 @@ namespace {
 
 constexpr const char* kJson = "application/json";
 
-enum class Endpoint { invitee_assets, sub_account_list, sub_account_apikey, sub_account_transfer_available };
+enum class Endpoint {
+  invitee_assets,
+  sub_account_list,
+  invitee_list,
+  invitee_volume,
+  sub_account_apikey,
+  sub_account_transfer_available,
+};
+
+// The spot endpoints (the sub-account commands) share their limits and envelopes.
+bool is_spot(Endpoint ep) {
+  return ep == Endpoint::sub_account_list || ep == Endpoint::sub_account_apikey ||
+         ep == Endpoint::sub_account_transfer_available;
+}
 
 // The spot endpoints by command; any other command is refused.
 std::optional<Endpoint> spot_endpoint(std::string_view command) {
@@ -50,6 +64,8 @@ nlohmann::json Counters::to_json() const {
   return {{"endpoints",
            {{"invitee_assets", ep(invitee_assets)},
             {"sub_account_list", ep(sub_account_list)},
+            {"invitee_list", ep(invitee_list)},
+            {"invitee_volume", ep(invitee_volume)},
             {"sub_account_apikey", ep(sub_account_apikey)},
             {"sub_account_transfer_available", ep(sub_account_transfer_available)}}},
           {"spot_commands", spot_commands},
@@ -140,6 +156,8 @@ struct Simulator::Impl {
     std::lock_guard lock(mu);
     auto now = SteadyClock::now();  // taken under the lock, so arrivals are ordered
     EndpointCounters& c = ep == Endpoint::invitee_assets       ? counters.invitee_assets
+                          : ep == Endpoint::invitee_list       ? counters.invitee_list
+                          : ep == Endpoint::invitee_volume     ? counters.invitee_volume
                           : ep == Endpoint::sub_account_list   ? counters.sub_account_list
                           : ep == Endpoint::sub_account_apikey ? counters.sub_account_apikey
                                                                : counters.sub_account_transfer_available;
@@ -147,7 +165,9 @@ struct Simulator::Impl {
     ++counters.peers[req.remote_addr];
     if (!req.get_header_value("Proxy-Authorization").empty()) ++counters.proxy_credentials;
     Arrival a;
-    if (ep == Endpoint::invitee_assets) {
+    // The funnel endpoints document no limit of their own: counted with the
+    // invitee-assets endpoint's 5/s, the strictest reading.
+    if (!is_spot(ep)) {
       a.limited = !invitee_windows.arrive(api_key, now);
     } else {
       // The sub-account commands share one window per key. Record in every
@@ -172,10 +192,58 @@ struct Simulator::Impl {
   Reply invitee_assets(const httplib::Request& req) {
     auto r = rendering(req);
     auto q = req.target.find('?');
-    std::string path = req.target.substr(0, q);
     const std::string_view target_query = q == std::string::npos ? "" : std::string_view(req.target).substr(q + 1);
     auto params = api::split_query(target_query);
+    if (auto refused = check_futures(req, r, target_query, params)) return *refused;
 
+    auto parsed = parse_invitee_query(params, opt.default_page_size, opt.page_size_cap, offset_s);
+    if (auto* err = std::get_if<ParamError>(&parsed)) return {200, futures_error_body(err->code, err->msg, r)};
+    const auto& query = std::get<InviteeQuery>(parsed);
+    std::lock_guard lock(mu);
+    take_drift(r);
+    Reply reply{200, invitee_assets_body(data, query, r)};
+    data.insert_lowest(query.quote, drift.insert_per_page);
+    data.remove_lowest(query.quote, drift.remove_per_page);
+    return reply;
+  }
+
+  // The funnel endpoints (funnel.h): the sign-up list (GET) and the volume
+  // (POST, its JSON body signed as sent). Drift: total, empty answers, and
+  // insert_per_page sign-ups at now after each list page, which shifts every
+  // later row of the newest-first list.
+  Reply funnel(const httplib::Request& req, bool list) {
+    auto r = rendering(req);
+    auto q = req.target.find('?');
+    const std::string_view target_query = q == std::string::npos ? "" : std::string_view(req.target).substr(q + 1);
+    auto params = api::split_query(target_query);
+    if (auto refused = check_futures(req, r, target_query, params)) return *refused;
+    std::lock_guard lock(mu);
+    const int64_t now = now_s();
+    auto body = [&](const auto& parsed, auto render) {
+      if (auto* e = std::get_if<ParamError>(&parsed)) return futures_error_body(e->code, e->msg, r);
+      take_drift(r);
+      return render(data, std::get<0>(parsed), r);
+    };
+    if (!list) return {200, body(parse_volume_body(req.body, offset_s, now), volume_list_body)};
+    Reply reply{200, body(parse_registration_query(params, offset_s, now, drift.list_max_range_days),
+                          registration_list_body)};
+    for (int i = 0; i < drift.insert_per_page; ++i) data.add_signup(now);
+    return reply;
+  }
+
+  // Holds mu: the drift an answer renders with, counting down its switches.
+  void take_drift(Rendering& r) {
+    r.drift = drift;
+    r.empty = drift.empty_answers > 0;
+    if (r.empty) --drift.empty_answers;
+    r.formats_changed = drift.formats_after == 0;
+    if (drift.formats_after > 0) --drift.formats_after;
+  }
+
+  // The futures scheme's key, timestamp and signature: the refusal, if any.
+  std::optional<Reply> check_futures(const httplib::Request& req, const Rendering& r, std::string_view target_query,
+                                     const api::QueryParams& params) {
+    const std::string path = req.target.substr(0, req.target.find('?'));
     auto refuse = [&](uint64_t Counters::*counter, const char* code, const char* msg) {
       std::lock_guard lock(mu);
       ++(counters.*counter);
@@ -203,20 +271,7 @@ struct Simulator::Impl {
                                                   api::futures_prehash_of(*ts, req.method, path, target_query, req.body));
     if (!api::constant_time_equal(req.get_header_value("sign"), expected))
       return refuse(&Counters::bad_signatures, kBadSign, "invalid signature");
-
-    auto parsed = parse_invitee_query(params, opt.default_page_size, opt.page_size_cap, offset_s);
-    if (auto* err = std::get_if<ParamError>(&parsed)) return {200, futures_error_body(err->code, err->msg, r)};
-    const auto& query = std::get<InviteeQuery>(parsed);
-    std::lock_guard lock(mu);
-    r.drift = drift;
-    r.empty = drift.empty_answers > 0;
-    if (r.empty) --drift.empty_answers;
-    r.formats_changed = drift.formats_after == 0;
-    if (drift.formats_after > 0) --drift.formats_after;
-    Reply reply{200, invitee_assets_body(data, query, r)};
-    data.insert_lowest(query.quote, drift.insert_per_page);
-    data.remove_lowest(query.quote, drift.remove_per_page);
-    return reply;
+    return std::nullopt;
   }
 
   Reply spot(Endpoint ep, const httplib::Request& req, const api::QueryParams& params) {
@@ -250,7 +305,7 @@ struct Simulator::Impl {
   // Runs one API request through arrival, faults and the endpoint itself.
   void serve(Endpoint ep, const httplib::Request& req, httplib::Response& res,
              const std::function<Reply()>& answer, const std::string& api_key) {
-    bool spot = ep != Endpoint::invitee_assets;
+    bool spot = is_spot(ep);
     auto a = arrive(ep, req, api_key);
     auto limited_body = [&] {
       return spot ? spot_error_body(kRateLimited, "API access frequently", rendering(req))
@@ -375,6 +430,12 @@ void Simulator::start() {
   srv.Get(facts::kInviteeAssetsPath, [&im](const httplib::Request& req, httplib::Response& res) {
     im.serve(Endpoint::invitee_assets, req, res, [&] { return im.invitee_assets(req); },
              req.get_header_value("api_key"));
+  });
+  srv.Get(facts::kInviteeListPath, [&im](const httplib::Request& req, httplib::Response& res) {
+    im.serve(Endpoint::invitee_list, req, res, [&] { return im.funnel(req, true); }, req.get_header_value("api_key"));
+  });
+  srv.Post(facts::kInviteeVolumePath, [&im](const httplib::Request& req, httplib::Response& res) {
+    im.serve(Endpoint::invitee_volume, req, res, [&] { return im.funnel(req, false); }, req.get_header_value("api_key"));
   });
   srv.Post(facts::kPrivateSpotPath, [&im](const httplib::Request& req, httplib::Response& res) {
     auto q = req.target.find('?');
@@ -525,6 +586,16 @@ bool Simulator::set_transferable(int64_t spot_uid, const std::string& coin, int6
   if (!s) return false;
   s->transferable[coin] = units;
   return true;
+int64_t Simulator::add_signup() {
+  std::lock_guard lock(impl_->mu);
+  return impl_->data.add_signup(impl_->now_s());
+}
+
+std::optional<int32_t> Simulator::book_trade(int64_t uid, int64_t units) {
+  std::lock_guard lock(impl_->mu);
+  const int32_t day = local_day(impl_->now_s(), impl_->offset_s);
+  if (!impl_->data.book_trade(uid, day, units)) return std::nullopt;
+  return day;
 }
 
 int64_t Simulator::now() const { return impl_->now_s(); }

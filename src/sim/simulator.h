@@ -23,7 +23,8 @@ struct EndpointCounters {
 };
 
 struct Counters {
-  EndpointCounters invitee_assets, sub_account_list, sub_account_apikey, sub_account_transfer_available;
+  EndpointCounters invitee_assets, sub_account_list, invitee_list, invitee_volume, sub_account_apikey,
+      sub_account_transfer_available;
   std::map<std::string, uint64_t> spot_commands;  // every spot request by its `command`, unknown ones too
   uint64_t bad_signatures = 0;
   uint64_t auth_failures = 0;  // wrong/missing key, bad or expired timestamp
@@ -61,6 +62,11 @@ class Simulator {
   // nothing when the uid is unknown.
   std::optional<int64_t> add_movement(Quote quote, int64_t uid, bool deposit, int64_t units);
   void add_invitees(Quote quote, int count);
+  // The funnel: a sign-up at now() (a new invitee of both quotes, without
+  // movements); its uid. A trade of `units` (> 0) today (the simulator's zone);
+  // the day, or nothing when the uid is unknown.
+  int64_t add_signup();
+  std::optional<int32_t> book_trade(int64_t uid, int64_t units);
   // API keys: unset flags keep their value (new keys: read-only behind a whitelist).
   struct ApiKeyFlags {
     std::optional<bool> read_only, ip_whitelist, spot_trade, contract_trade;

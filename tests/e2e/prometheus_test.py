@@ -6,6 +6,7 @@ the sharded set-up selected (config/prometheus-sharded.yml: accounts through
 return anything for a job that does not exist (no panel turns missing data
 into a number). Freezing a sub-account at the simulator must reach Prometheus
 and be selected by the CoinwSubAccountFrozen alert."""
+import json
 import os
 import sys
 import time
@@ -38,6 +39,8 @@ EXPORTER_CONFIG = harness.DEMO_ACCOUNT + """    invitee_assets:
       min_refresh_interval: 1s
       api_keys: {{ min_refresh_interval: 2s }}
       funds: {{ coins: [USDT, BTC], min_refresh_interval: 10s }}   # 12 sub-accounts: 24 requests a pass
+    invitee_registrations: {{ enabled: true, min_refresh_interval: 20s }}
+    invitee_trade_volume: {{ enabled: true, open_day_refresh_interval: 10s, closed_day_grace: 0s }}
 """
 # Short intervals so the test takes seconds; the shipped config/prometheus.yml uses 60s.
 PROMETHEUS_CONFIG = """
@@ -107,6 +110,16 @@ class PrometheusEndToEnd(unittest.TestCase):
             harness.wait_for(lambda: {r["metric"]["coin"] for r in query(
                 prom, 'coinw_sub_accounts_transferable{job="coinw"}')} == {"USDT", "BTC"}, 60,
                 "the sums of a complete funds pass")
+            # The funnel: a sign-up today who deposits and trades, so the period's
+            # conversion and every volume figure have something to show.
+            status, _, body = harness.http("POST", f"{sim}/admin/signups")
+            self.assertEqual(status, 200)
+            signup = json.loads(body)["uid"]
+            self.assertEqual(harness.http("POST", f"{sim}/admin/invitees/{signup}/deposit?amount=100")[0], 200)
+            self.assertEqual(harness.http("POST", f"{sim}/admin/invitees/{signup}/trade?volume=2500")[0], 200)
+            harness.wait_for(lambda: {r["metric"]["window"] for r in query(
+                prom, 'coinw_invitees_window_trade_volume{job="coinw"}')} == windows, 90,
+                f"the trading volume of the windows {sorted(windows)}")
 
             # Every panel of every dashboard shows data (rate() needs a few scrapes),
             # with all jobs selected and with only the sharded set-up's jobs.

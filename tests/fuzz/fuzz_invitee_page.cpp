@@ -1,4 +1,4 @@
-// Invitee-assets responses come from the network: whatever bytes CoinW (or
+// Invitee-assets (and the funnel's) responses come from the network: whatever bytes CoinW (or
 // something in between) sends must yield a page or a classified error.
 #include <cmath>
 #include <cstdint>
@@ -28,6 +28,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   (void)coinw::parse_coinw_time(body, offset);
   if (auto a = coinw::api::parse_amount(body)) check(std::isfinite(*a), "parse_amount returns finite values");
+
+  (void)coinw::parse_coinw_date(body);
+  // The funnel's pages share the envelope and the row reader (docs/coinw-api.md §6).
+  if (auto reg = coinw::api::parse_registration_page(status, body, offset))
+    check(reg.value().format.rows >= reg.value().rows.size() + reg.value().invalid_rows, "every sign-up is accounted for");
+  if (auto vol = coinw::api::parse_volume_page(status, body, 20000, 20500)) {
+    check(vol.value().format.rows >= vol.value().rows.size() + vol.value().invalid_rows, "every volume row is accounted for");
+    for (const auto& row : vol.value().rows)
+      check(std::isfinite(row.volume) && row.volume >= 0 && row.day >= 20000 && row.day <= 20500,
+            "a volume is finite, not negative, of a day asked for");
+  }
 
   auto r = coinw::api::parse_invitee_page(status, body, offset);
   if (!r) return 0;

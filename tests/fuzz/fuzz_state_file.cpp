@@ -24,6 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   a.invitee_assets.windows = {{"today", config::WindowKind::today, 0, 0},
                               {"previous_month", config::WindowKind::previous_month, 0, 0}};
   a.invitee_assets.watch.uids = {10, 12};
+  a.invitee_registrations.enabled = true;
+  a.invitee_trade_volume.enabled = true;
   // The seeds' times, so that their data is usable.
   const collect::RestoreContext r{
       collect::Now{TimePoint{} + std::chrono::hours(1000), WallTime(std::chrono::seconds(1'764'500'060))},

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "api/client.h"
@@ -124,6 +125,44 @@ TEST(ClientSim, SubAccountsMatchTheDataset) {
     EXPECT_EQ(got.spot_trade_enabled, data[i]["spotTradeFlag"].get<int>() == 1);
     EXPECT_EQ(got.contract_trade_enabled, data[i]["contractTradeFlag"].get<int>() == 1);
   }
+}
+
+// The funnel endpoints over HTTP: the simulator checks every signature, the
+// volume's over the exact JSON body the client sent.
+TEST(ClientSim, FunnelEndpointsSignAndPageAsDocumented) {
+  sim::Options o;
+  o.now = parse_coinw_time("2026-12-01 10:00:00", 0).value();
+  o.quirks = true;
+  Fixture f(o);
+  auto transport = api::make_http_transport(transport_to(f.sim.url()));
+  auto client = f.client(*transport);
+  const int64_t uid = f.sim.add_signup();
+  ASSERT_TRUE(f.sim.book_trade(uid, 250'000'000));
+  std::set<uint64_t> signups;
+  api::Pager pager(100);
+  while (!pager.done()) {
+    const auto p = pager.next_query();
+    auto page = client.invitee_list({p.page_no, p.page_size, "2017-01-01 00:00:00", "2026-12-02 00:00:00"},
+                                    SteadyClock::now() + 30s);
+    ASSERT_TRUE(page) << page.error().message;
+    size_t fresh = 0;
+    for (const auto& r : page.value().rows) fresh += signups.insert(r.uid).second;
+    pager.on_page(page.value(), fresh);
+  }
+  EXPECT_EQ(signups.size(), 251u) << "the dataset's 250 and the new one";
+  EXPECT_TRUE(signups.count(static_cast<uint64_t>(uid)));
+
+  api::VolumeQuery q;
+  q.first_day = q.last_day = local_day(o.now, 0);
+  q.page_size = 1000;
+  auto volume = client.invitee_volume(q, SteadyClock::now() + 30s);
+  ASSERT_TRUE(volume) << volume.error().message;
+  bool found = false;
+  for (const auto& r : volume.value().rows) found = found || (r.uid == static_cast<uint64_t>(uid) && r.volume == 2.5);
+  EXPECT_TRUE(found);
+  EXPECT_EQ(volume.value().invalid_rows, 0u);
+  EXPECT_EQ(f.sim.counters().bad_signatures, 0u);
+  EXPECT_EQ(f.sim.counters().invitee_volume.requests, 1u);
 }
 
 TEST(ClientSim, QuirkyRepresentationsAllParse) {

@@ -4,6 +4,7 @@
 // at a chosen second), and every invitee request is logged with its query.
 // Signatures are not checked here (tests/unit/signing_test.cpp does that).
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "common/clock.h"
 #include "common/coinw_facts.h"
 #include "sim/endpoints.h"
+#include "sim/funnel.h"
 
 namespace coinw::testing {
 
@@ -58,6 +60,31 @@ class SimTransport {
     std::lock_guard lock(mu_);
     sent_.clear();
     spot_sent_.clear();
+    funnel_sent_.clear();
+  }
+  // The funnel endpoints (sim/funnel.h): their requests, logged apart from the
+  // invitee-assets ones; a hook run after each of their answers (a sign-up
+  // between two pages, say); the longest sign-up range answered.
+  struct FunnelRequest {
+    TimePoint at;
+    std::string path;
+    api::QueryParams query;
+    std::string body;
+  };
+  std::vector<FunnelRequest> funnel_requests(std::string_view path) const {
+    std::lock_guard lock(mu_);
+    std::vector<FunnelRequest> out;
+    for (const auto& r : funnel_sent_)
+      if (r.path == path) out.push_back(r);
+    return out;
+  }
+  void after_funnel_answer(std::function<void(sim::Dataset&, size_t answered)> hook) {
+    std::lock_guard lock(mu_);
+    after_funnel_ = std::move(hook);
+  }
+  void list_max_range_days(int days) {
+    std::lock_guard lock(mu_);
+    max_range_days_ = days;
   }
   // Every sub-account request (list, keys, transferable), as the server saw it.
   std::vector<SimRequest> spot_requests() const {
@@ -107,6 +134,7 @@ class SimTransport {
       rendering.empty = true;
       --empty_answers_;
     }
+    if (r.path == facts::kInviteeListPath || r.path == facts::kInviteeVolumePath) return funnel(r, rendering);
     if (r.path != facts::kInviteeAssetsPath) return spot(r, rendering);
     sent_.push_back({clock_.now(), r.query});
     auto q = sim::parse_invitee_query(r.query, 20, 100, offset_s_);
@@ -137,6 +165,26 @@ class SimTransport {
     return ok(sim::spot_error_body(sim::kInternal, "unsupported command", rendering));
   }
 
+  // Holds mu_.
+  api::Result<api::HttpResponse> funnel(const api::HttpRequest& r, sim::Rendering rendering) {
+    funnel_sent_.push_back({clock_.now(), r.path, r.query, r.body});
+    if (empty_answers_ > 0) {
+      rendering.empty = true;
+      --empty_answers_;
+    }
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.wall_now().time_since_epoch()).count();
+    auto answer = [&](const auto& parsed, auto body) {
+      if (auto* e = std::get_if<sim::ParamError>(&parsed)) return sim::futures_error_body(e->code, e->msg, rendering);
+      return body(data_, std::get<0>(parsed), rendering);
+    };
+    std::string body =
+        r.path == facts::kInviteeListPath
+            ? answer(sim::parse_registration_query(r.query, offset_s_, now, max_range_days_), sim::registration_list_body)
+            : answer(sim::parse_volume_body(r.body, offset_s_, now), sim::volume_list_body);
+    if (after_funnel_) after_funnel_(data_, funnel_sent_.size());
+    return api::HttpResponse{200, std::move(body), std::nullopt, std::nullopt};
+  }
+
   Clock& clock_;
   sim::Dataset& data_;
   const int offset_s_;
@@ -145,6 +193,9 @@ class SimTransport {
   std::optional<size_t> hold_from_;
   std::vector<SimRequest> sent_;
   std::vector<SimRequest> spot_sent_;
+  std::vector<FunnelRequest> funnel_sent_;
+  std::function<void(sim::Dataset&, size_t)> after_funnel_;
+  int max_range_days_ = 0;
   int empty_answers_ = 0, drops_ = 0, empty_key_answers_ = 0;
   sim::Drift drift_{};
   bool formats_changed_ = false;

@@ -6,6 +6,7 @@
 #include <deque>
 
 #include "api/signing.h"
+#include "common/timefmt.h"
 #include "support/fake_clock.h"
 
 namespace coinw::api {
@@ -114,6 +115,52 @@ TEST_F(ClientTest, UidRequestMatchesTheVector) {
   EXPECT_EQ(join_raw(r.query), "pageNo=1&pageSize=1&quote=usdt&uid=12345678");
   EXPECT_EQ(header(r, "timestamp"), "1700000000000");
   EXPECT_EQ(header(r, "sign"), "sZbiPA9tYz1p8rYimjkNQ2liPnzOdwxD9LaQxIhtOsA=");
+}
+
+TEST_F(ClientTest, VolumeRequestSignsTheBodyItSends) {
+  VolumeQuery q;
+  q.first_day = *parse_coinw_date("2026-11-01");
+  q.last_day = *parse_coinw_date("2026-11-30");
+  EXPECT_EQ(volume_request_body(q), R"({"endTime":"2026-11-30","pageNo":1,"pageSize":1000,"startTime":"2026-11-01"})");
+  transport.answers.push_back(HttpResponse{
+      200, R"({"code":0,"data":{"total":2,"list":[{"uid":7,"volume":"12.5","time":"2026-11-30"},)"
+           R"({"uid":8,"volume":"3","time":"2026-10-31"}]}})", {}, {}});
+  auto page = client.invitee_volume(q, far());
+  ASSERT_TRUE(page) << page.error().message;
+  const auto& r = transport.requests[0];
+  EXPECT_EQ(r.method, "POST");
+  EXPECT_EQ(r.path, "/api/v3/patener/openapi/v1/partner/invitation/user/volume/list");
+  EXPECT_TRUE(r.query.empty());
+  EXPECT_EQ(r.body, volume_request_body(q));
+  EXPECT_EQ(header(r, "timestamp"), "1700000000000");
+  EXPECT_EQ(header(r, "sign"), "7Ep0CdX/BXZApWirFtTy8REunUx42xd5YrqY1PYZBM4=");
+  ASSERT_EQ(page.value().rows.size(), 1u) << "a day not asked for is not added";
+  EXPECT_EQ(page.value().rows[0].uid, 7u);
+  EXPECT_DOUBLE_EQ(page.value().rows[0].volume, 12.5);
+  EXPECT_EQ(page.value().invalid_rows, 1u);
+}
+
+TEST_F(ClientTest, RegistrationRequestAlwaysSendsItsRange) {
+  RegistrationQuery q;
+  q.start_time = "2020-01-01 00:00:00";
+  q.end_time = "2026-12-04 00:00:00";
+  ASSERT_TRUE(client.invitee_list(q, far()));
+  const auto& r = transport.requests[0];
+  EXPECT_EQ(r.method, "GET");
+  EXPECT_EQ(r.path, "/api/v3/patener/openapi/v1/partner/invitation/user/list");
+  EXPECT_EQ(join_raw(r.query), "endTime=2026-12-04 00:00:00&pageNo=1&pageSize=1000&startTime=2020-01-01 00:00:00");
+  EXPECT_EQ(header(r, "sign"), "JeZ31AAWBWClZvD3iWjyak5kVCWuBV1qRPIeE/ouYm0=");
+}
+
+TEST_F(ClientTest, TheFunnelEndpointsShareTheInviteeLimiter) {
+  RegistrationQuery reg{1, 10, "2020-01-01 00:00:00", "2026-12-04 00:00:00"};
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(client.invitee_assets({}, far()));
+    ASSERT_TRUE(client.invitee_list(reg, far()));
+    ASSERT_TRUE(client.invitee_volume({}, far()));
+  }
+  auto& t = transport.send_times;
+  for (size_t i = 5; i < t.size(); ++i) EXPECT_GT(t[i] - t[i - 5], 1s) << "five per second for the three";
 }
 
 TEST_F(ClientTest, BadSignatureOnAWindowFallsBackToTheEncodedFormAndKeepsIt) {

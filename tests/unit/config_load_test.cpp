@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "common/timefmt.h"
 #include "config/config.h"
 #include "support/config_problems.h"
 
@@ -409,8 +410,12 @@ TEST(ConfigLoad, PlainHttpWarnsUnlessLoopback) {
 
 TEST(ConfigLoad, WarnsWhenAnAccountCollectsNothing) {
   auto l = parse(kMinimal + "    invitee_assets: {enabled: false}\n    sub_accounts: {enabled: false}\n");
-  EXPECT_EQ(l.warnings, std::vector<std::string>{"config.yml:2: accounts[0]: both invitee_assets and sub_accounts are "
-                                                 "disabled: this account exports nothing"});
+  EXPECT_EQ(l.warnings,
+            std::vector<std::string>{"config.yml:2: accounts[0]: every collector is disabled: this account exports nothing"});
+  l = parse(kMinimal +
+            "    invitee_assets: {enabled: false}\n    sub_accounts: {enabled: false}\n"
+            "    invitee_registrations: {enabled: true}\n");
+  EXPECT_TRUE(l.warnings.empty()) << "the funnel alone is something";
 }
 
 TEST(ConfigLoad, SharedApiKeyIsSilent) {
@@ -481,6 +486,47 @@ TEST(ConfigLoad, DescribeSummarisesWithoutSecrets) {
     EXPECT_EQ(d.find(secret), std::string::npos);
   EXPECT_EQ(to_string(NickNamePolicy::full), "full");
   EXPECT_EQ(to_string(NickNamePolicy::none), "none");
+}
+
+}  // namespace
+}  // namespace coinw::config
+
+namespace coinw::config {
+namespace {
+
+TEST(ConfigFunnel, KeysAndDefaults) {
+  auto l = parse(kMinimal +
+                 "    invitee_registrations: {enabled: true, since: \"2024-02-29\", min_refresh_interval: 30m}\n"
+                 "    invitee_trade_volume: {enabled: true, page_size: 200, closed_day_grace: 2h}\n");
+  const auto& a = l.config.accounts.at(0);
+  EXPECT_TRUE(a.invitee_registrations.enabled);
+  EXPECT_EQ(a.invitee_registrations.since_day, parse_coinw_date("2024-02-29"));
+  EXPECT_EQ(a.invitee_registrations.min_refresh_interval, std::chrono::minutes(30));
+  EXPECT_EQ(a.invitee_trade_volume.page_size, 200);
+  EXPECT_EQ(a.invitee_trade_volume.closed_day_grace, std::chrono::hours(2));
+  EXPECT_EQ(a.invitee_trade_volume.open_day_refresh_interval, std::chrono::minutes(5));
+  EXPECT_FALSE(parse(kMinimal).config.accounts.at(0).invitee_trade_volume.enabled) << "off by default";
+}
+
+TEST(ConfigFunnel, BadValuesNameTheKey) {
+  auto p = problems_of(kMinimal + "    invitee_registrations: {since: \"2024-02-30\"}\n");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("accounts[0].invitee_registrations.since: must be a date"), std::string::npos) << p[0];
+  p = problems_of(kMinimal + "    invitee_trade_volume: {closed_day_grace: 200h}\n");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("accounts[0].invitee_trade_volume.closed_day_grace"), std::string::npos) << p[0];
+}
+
+TEST(ConfigFunnel, VolumeWindowsAreWholeDaysInTheZone) {
+  const std::string windows = "global: {time_zone: \"+08:00\"}\n" + kMinimal +
+                              "    invitee_assets:\n      windows:\n"
+                              "        - {name: q4, start: \"2026-10-01 00:00:00\", end: \"2026-12-31 23:59:59\"}\n"
+                              "        - {name: half, start: \"2026-10-01 12:00:00\", end: \"2026-10-31 23:59:59\"}\n";
+  EXPECT_EQ(parse(windows).config.accounts.at(0).invitee_assets.windows.size(), 2u) << "only the volume needs whole days";
+  auto p = problems_of(windows + "    invitee_trade_volume: {enabled: true}\n");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("window 'half' does not start at 00:00:00"), std::string::npos) << p[0];
+  EXPECT_EQ(p[0].find("'q4'"), std::string::npos);
 }
 
 }  // namespace

@@ -6,8 +6,10 @@
 
 #include "collect/account.h"
 #include "common/timefmt.h"
+#include "support/account_fixture.h"
 #include "support/exposition.h"
 #include "support/fake_clock.h"
+#include "support/local_time.h"
 #include "support/sim_transport.h"
 
 namespace coinw::collect {
@@ -19,13 +21,10 @@ using testing::parse_exposition;
 using testing::Series;
 using WindowKind = config::WindowKind;
 
-constexpr int kOffset = 8 * 3600;  // CoinW's zone in these tests: +08:00
-constexpr int64_t kUnit = 100'000'000;
-
-std::chrono::system_clock::time_point local(const char* text) {
-  return std::chrono::system_clock::time_point(std::chrono::seconds(parse_coinw_time(text, kOffset).value()));
-}
-int64_t unix_local(const char* text) { return parse_coinw_time(text, kOffset).value(); }
+using testing::kOffset;
+using testing::kUnit;
+using testing::local;
+using testing::unix_local;
 
 std::string key(const char* metric, const std::string& quote, const std::string& window, uint64_t uid = 0) {
   std::string s = std::string(metric) + "{account=\"main\",quote=\"" + quote + "\",window=\"" + window + "\"";
@@ -33,7 +32,7 @@ std::string key(const char* metric, const std::string& quote, const std::string&
   return s + "}";
 }
 
-class InviteePasses : public ::testing::Test {
+class InviteePasses : public ::testing::Test, protected testing::AccountFixture {
  protected:
   void SetUp() override { clock_.set_wall(local("2026-12-01 10:00:00")); }
 
@@ -58,18 +57,6 @@ class InviteePasses : public ::testing::Test {
     }
     return ia;
   }
-  // A refresh that ended at the very instant a scrape arrives serves it, so
-  // each refresh here starts a millisecond later.
-  void refresh(AccountCollector& c, Duration budget = 1h) {
-    clock_.advance(1ms);
-    c.refresh(clock_.now() + budget, settings_);
-  }
-  Series scrape(const AccountCollector& c) const {
-    exposition::FamilySet out;
-    c.collect_data(out, c.data_key(settings_));
-    c.collect_health(out);
-    return parse_exposition(out.render());
-  }
   sim::Invitee& invitee(size_t i) { return const_cast<sim::Invitee&>(data_.invitees(sim::Quote::usdt)[i]); }
   uint64_t uid_of(size_t i) { return static_cast<uint64_t>(invitee(i).uid); }
   void move_at(size_t i, const char* when, bool deposit, int64_t units) {
@@ -80,12 +67,8 @@ class InviteePasses : public ::testing::Test {
     return static_cast<double>(sim::totals(invitee(i), unix_local(from), unix_local(to)).deposit) / kUnit;
   }
 
-  testing::FakeClock clock_;
-  ratelimit::RateGate gate_{clock_};
   sim::Dataset data_{7, 30, 0};
   testing::SimTransport sim_{clock_, data_, kOffset};
-  // Days pass in these tests; data must not go stale meanwhile.
-  ExposeSettings settings_{config::NickNamePolicy::masked, std::chrono::hours(24 * 90)};
 };
 
 TEST_F(InviteePasses, AWindowSumsExactlyTheEventsBetweenItsFirstAndLastSecond) {

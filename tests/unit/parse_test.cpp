@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/timefmt.h"
+
 namespace coinw::api {
 namespace {
 
@@ -170,6 +172,52 @@ TEST(ParseInviteePage, DeepNestingIsRejectedNotACrash) {
   auto r = parse_invitee_page(200, body, 0);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().reason, FailureReason::malformed_response);
+}
+
+TEST(ParseRegistrationPage, ReadsUidAndRegisterTime) {
+  auto r = parse_registration_page(
+      200,
+      R"({"code":"0","data":{"total":"4","list":[{"uid":12,"registerTime":"2026-11-30 23:00:00"},)"
+      R"({"uid":"11","registerTime":""},{"uid":-3,"registerTime":"2026-11-01 00:00:00"},)"
+      R"({"uid":10,"registerTime":"yesterday"}]}})",
+      8 * 3600);
+  ASSERT_TRUE(r) << r.error().message;
+  const auto& p = r.value();
+  EXPECT_EQ(p.total, 4);
+  ASSERT_EQ(p.rows.size(), 3u);
+  EXPECT_EQ(p.rows[0].uid, 12u);
+  EXPECT_EQ(p.rows[0].registered, *parse_coinw_time("2026-11-30 15:00:00", 0));
+  EXPECT_EQ(p.rows[1].registered, std::nullopt) << "an empty time is absent";
+  EXPECT_EQ(p.rows[2].registered, std::nullopt) << "an unreadable one too, and counted";
+  EXPECT_EQ(p.invalid_rows, 1u);
+  EXPECT_EQ(p.format.invalid_fields.at("registerTime"), 1u);
+}
+
+TEST(ParseVolumePage, OnlyRowsWithADayAskedForAndAVolumeCount) {
+  const int32_t first = *parse_coinw_date("2026-11-01"), last = *parse_coinw_date("2026-11-02");
+  auto r = parse_volume_page(200,
+                             R"({"code":0,"data":{"total":6,"list":[)"
+                             R"({"uid":1,"volume":"10.5","time":"2026-11-02"},)"
+                             R"({"uid":2,"volume":"-1","time":"2026-11-02"},)"
+                             R"({"uid":3,"volume":"4","time":"2026-11-03"},)"
+                             R"({"uid":4,"volume":"4","time":"2026/11/01"},)"
+                             R"({"uid":5,"time":"2026-11-01"},)"
+                             R"({"uid":6,"volume":"0","time":"2026-11-01"}]}})",
+                             first, last);
+  ASSERT_TRUE(r) << r.error().message;
+  const auto& p = r.value();
+  ASSERT_EQ(p.rows.size(), 2u);
+  EXPECT_EQ(p.rows[0].uid, 1u);
+  EXPECT_EQ(p.rows[0].day, last);
+  EXPECT_DOUBLE_EQ(p.rows[0].volume, 10.5);
+  EXPECT_EQ(p.rows[1].uid, 6u);
+  EXPECT_EQ(p.invalid_rows, 4u) << "they still hold their places on the page";
+}
+
+TEST(ParseVolumePage, AnErrorEnvelopeIsAnError) {
+  auto r = parse_volume_page(200, R"({"code":"9016","msg":"time range too long"})", 0, 0);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "9016");
 }
 
 TEST(ParseSubAccounts, RecordedListWithAwkwardRows) {

@@ -70,6 +70,36 @@ TEST(FuturesSigning, QueryIsSignedInSendOrderWithRawValues) {
   EXPECT_EQ(futures_prehash(1, "GET", "/p", q, ""), "1GET/p?quote=usdt&startTime=2024-01-01 00:00:00");
 }
 
+// The funnel endpoints (docs/coinw-api.md §6). The volume endpoint is a POST
+// whose JSON body is appended to the signed string exactly as sent, `{}` too.
+constexpr const char* kVolume = "/api/v3/patener/openapi/v1/partner/invitation/user/volume/list";
+
+TEST(FuturesSigning, VolumeBodyVector) {
+  const std::string body = R"({"endTime":"2026-11-30","pageNo":1,"pageSize":1000,"startTime":"2026-11-01"})";
+  EXPECT_EQ(futures_prehash(1700000000000, "POST", kVolume, {}, body),
+            "1700000000000POST/api/v3/patener/openapi/v1/partner/invitation/user/volume/list"
+            R"({"endTime":"2026-11-30","pageNo":1,"pageSize":1000,"startTime":"2026-11-01"})");
+  EXPECT_EQ(futures_sign("testsecret", 1700000000000, "POST", kVolume, {}, body),
+            "7Ep0CdX/BXZApWirFtTy8REunUx42xd5YrqY1PYZBM4=");
+}
+
+TEST(FuturesSigning, EmptyVolumeBodyIsSignedAsBraces) {
+  EXPECT_EQ(futures_prehash(1700000000000, "POST", kVolume, {}, "{}"),
+            "1700000000000POST/api/v3/patener/openapi/v1/partner/invitation/user/volume/list{}");
+  EXPECT_EQ(futures_sign("testsecret", 1700000000000, "POST", kVolume, {}, "{}"),
+            "+p86iC+kzTKQYEhnz0nGqWpW3dOvjo2/63LNiU+UsKM=");
+}
+
+TEST(FuturesSigning, RegistrationListVector) {
+  const QueryParams q{{"endTime", "2026-12-04 00:00:00"},
+                      {"pageNo", "1"},
+                      {"pageSize", "1000"},
+                      {"startTime", "2020-01-01 00:00:00"}};
+  EXPECT_EQ(futures_sign("testsecret", 1700000000000, "GET", "/api/v3/patener/openapi/v1/partner/invitation/user/list",
+                         q, ""),
+            "JeZ31AAWBWClZvD3iWjyak5kVCWuBV1qRPIeE/ouYm0=");
+}
+
 TEST(SpotSigning, ApiKeyOnlyVector) {
   EXPECT_EQ(spot_string_to_sign({}, "testkey", "testsecret"), "api_key=testkey&secret_key=testsecret");
   EXPECT_EQ(spot_sign({}, "testkey", "testsecret"), "26C011E5BFD2CF39F1CFE64CC3FC8293");

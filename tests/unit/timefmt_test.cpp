@@ -35,6 +35,23 @@ TEST(TimeFormat, FormatsInTheZoneAndReadsBack) {
       EXPECT_EQ(parse_coinw_time(format_coinw_time(t, offset), offset), t) << t << " at " << offset;
 }
 
+TEST(CoinwDate, DaysSinceTheEpochBothWays) {
+  EXPECT_EQ(parse_coinw_date("1970-01-02"), 1);
+  EXPECT_EQ(parse_coinw_date("2026-11-30"), 20787);
+  EXPECT_EQ(format_coinw_date(20787), "2026-11-30");
+  for (const char* s : {"2026-11-31", "2026-11-3", "2026-11-30 ", "20261130", "", "2026-11-30 00:00:00"})
+    EXPECT_EQ(parse_coinw_date(s), std::nullopt) << s;
+}
+
+TEST(CoinwDate, LocalDaysInAZone) {
+  const int64_t t = *parse_coinw_time("2026-11-30 20:00:00", 0);
+  EXPECT_EQ(local_day(t, 0), 20787);
+  EXPECT_EQ(local_day(t, 8 * 3600), 20788) << "04:00 the next day in UTC+8";
+  EXPECT_EQ(local_day(t, -21 * 3600 + 1), 20786);
+  EXPECT_EQ(day_start(20788, 8 * 3600), *parse_coinw_time("2026-12-01 00:00:00", 8 * 3600));
+  EXPECT_EQ(local_day(-1, 0), -1);
+}
+
 TEST(UtcOffset, Table) {
   const std::vector<std::pair<std::string, std::optional<int>>> cases = {
       {"UTC", 0},          {"Z", 0},           {"+00:00", 0},          {"-00:00", 0},
