@@ -586,6 +586,8 @@ bool Simulator::set_transferable(int64_t spot_uid, const std::string& coin, int6
   if (!s) return false;
   s->transferable[coin] = units;
   return true;
+}
+
 int64_t Simulator::add_signup() {
   std::lock_guard lock(impl_->mu);
   return impl_->data.add_signup(impl_->now_s());
