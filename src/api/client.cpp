@@ -67,7 +67,7 @@ Client::Client(Credentials credentials, Transport& transport, ratelimit::RateGat
       observer_(observer) {
   const auto& l = options_.limits;
   const std::string who = user_id(options_.user, credentials_.api_key);
-  auto spec = [&](int n) { return ratelimit::LimitSpec{n, facts::kLimitWindow, l.margin}; };
+  auto spec = [&](int n) { return ratelimit::LimitSpec{n, l.window, l.margin}; };
   auto add = [&](Limits& limits, const std::string& key, int n) {
     if (n > 0) limits.all.push_back(gate_.limiter(key, spec(n)));
   };

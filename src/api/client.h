@@ -66,6 +66,9 @@ struct RateLimits {
   int spot_ip_per_s = facts::kSpotIpPerSecond;
   int spot_user_per_s = facts::kSpotUserPerSecond;
   Duration margin = std::chrono::milliseconds(20);
+  // The window the per-second counts hold in: CoinW's second, or longer for
+  // slower pacing (--api.check spaces its requests with one per window).
+  Duration window = facts::kLimitWindow;
   std::chrono::seconds pause = facts::kRateLimitBan;  // after 29001 / HTTP 429, unless Retry-After says longer
   bool operator==(const RateLimits&) const = default;
 };
@@ -144,7 +147,7 @@ class Client {
   // same fallback for the time parameters) as invitee_assets.
   Result<RegistrationPage> invitee_list(const RegistrationQuery& query, TimePoint deadline);
   Result<VolumePage> invitee_volume(const VolumeQuery& query, TimePoint deadline);
-  // The three sub-account endpoints share one limiter (docs/coinw-api.md §7).
+  // The three sub-account endpoints share one limiter (docs/coinw-api.md §8).
   Result<SubAccountApiKeys> sub_account_api_keys(TimePoint deadline);
   Result<TransferAvailable> transfer_available(uint64_t sub_uid, const std::string& coin, TimePoint deadline);
 

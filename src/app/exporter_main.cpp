@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <mutex>
 
+#include "check/run.h"
 #include "config/config.h"
 #include "exporter/cli.h"
 #include "exporter/exporter.h"
@@ -16,6 +17,10 @@
 using namespace coinw;
 
 int main(int argc, char** argv) {
+  // A write to a connection the peer closed (a keep-alive socket CoinW or the
+  // proxy dropped; OpenSSL writes with write(2)) must be an error, not the end
+  // of the process. --api.check, one request per second, hit it through tinyproxy.
+  signal(SIGPIPE, SIG_IGN);
   exporter::CliOptions cli;
   try {
     cli = exporter::parse_cli(std::vector<std::string>(argv + 1, argv + argc));
@@ -51,6 +56,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   exporter::log_config_warnings(loaded.warnings);
+  if (cli.api_check) {
+    const auto reports = check::check_accounts(loaded.config, SystemClock::instance());
+    std::fputs(check::render(reports, cli.format_json ? check::Format::json : check::Format::text).c_str(), stdout);
+    return check::exit_code(reports);
+  }
 
   web::WebConfig web_config;
   if (!cli.web_config_file.empty()) {

@@ -20,7 +20,7 @@ inline constexpr const char* kInviteeVolumePath = "/api/v3/patener/openapi/v1/pa
 // Both document pageSize up to 1000.
 inline constexpr int kFunnelMaxPageSize = 1000;
 
-// §7: the master key's view of its sub-accounts' API keys and movable funds.
+// §8: the master key's view of its sub-accounts' API keys and movable funds.
 inline constexpr const char* kSubAccountApiKeyCommand = "subAccount_apikey";
 inline constexpr const char* kTransferAvailableCommand = "subAccount_transferAvailable";
 // Every spot command the client may send: each one only reads. CoinW's
@@ -33,11 +33,13 @@ inline constexpr std::array<std::string_view, 3> kReadOnlySpotCommands{
 // Documented limits, requests per second in any sliding window of this length (§1, §2, §3).
 inline constexpr std::chrono::seconds kLimitWindow{1};
 inline constexpr int kInviteeAssetsPerSecond = 5;  // per IP and user
-inline constexpr int kSubAccountListPerSecond = 3;  // per user; shared by the three sub-account commands (§7)
+inline constexpr int kSubAccountListPerSecond = 3;  // per user; shared by the three sub-account commands (§8)
 inline constexpr int kSpotIpPerSecond = 100;        // all spot endpoints, per IP
 inline constexpr int kSpotUserPerSecond = 300;      // all spot endpoints, per user
 // The ban after breaking a limit; calling sooner only extends it (§3).
 inline constexpr std::chrono::seconds kRateLimitBan{30};
+// The larger of the two page-size maxima the invitee docs give (§1).
+inline constexpr int kLargestDocumentedPageSize = 1000;
 
 // `code` values (§1, §2, §3).
 namespace code {

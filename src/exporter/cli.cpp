@@ -25,6 +25,13 @@ FlagSet flags(CliOptions& o) {
   f.text("config.file", o.config_file, "FILE", "configuration file (YAML), required");
   f.boolean("config.check", o.config_check,
             "validate the configuration, print a summary and exit (0 valid, 1 not)");
+  f.boolean("api.check", o.api_check,
+            "probe CoinW with each account's key (a few paced, read-only requests), print what the "
+            "exporter will do and what to change, and exit (0 usable, 1 a collector cannot work)");
+  f.value("format", "FORMAT", "output of --api.check: text or json", [&o](const std::string& v) {
+    if (v != "text" && v != "json") throw std::invalid_argument("must be text or json, got '" + v + "'");
+    o.format_json = v == "json";
+  }, "text");
   f.repeated("web.listen-address", o.listen_addresses, "ADDR", "address to serve on");
   f.value("web.telemetry-path", "PATH", "path under which to expose metrics", [&o](const std::string& v) {
     if (auto problem = web::telemetry_path_problem(v); !problem.empty()) throw std::invalid_argument(problem);
@@ -49,6 +56,8 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
   CliOptions o;
   o.help = !flags(o).parse(args);
   if (o.config_file.empty() && !o.help && !o.version) throw CliError("flag --config.file is required");
+  if (o.api_check && o.config_check) throw CliError("flags --api.check and --config.check: one at a time");
+  if (o.format_json && !o.api_check) throw CliError("flag --format: only --api.check has a JSON form");
   return o;
 }
 

@@ -13,6 +13,8 @@ inline constexpr const char* kDefaultListenAddress = ":9866";
 struct CliOptions {
   std::string config_file;
   bool config_check = false;
+  bool api_check = false;
+  bool format_json = false;  // --format=json, for --api.check
   std::vector<std::string> listen_addresses{kDefaultListenAddress};
   std::string telemetry_path = "/metrics";
   bool enable_lifecycle = false;  // POST /-/reload; SIGHUP reloads regardless

@@ -69,6 +69,11 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
     sim.reset_counters();
     reply(res, 200, {{"ok", true}});
   });
+  srv.Get("/admin/arrivals", [&sim](const httplib::Request&, httplib::Response& res) {
+    json out = json::array();
+    for (const auto& a : sim.arrivals()) out.push_back({{"endpoint", a.endpoint}, {"at_ms", a.at_ms}});
+    reply(res, 200, out);
+  });
   srv.Get("/admin/dataset", [&sim](const httplib::Request&, httplib::Response& res) {
     reply(res, 200, sim.dataset_json());
   });
@@ -185,7 +190,10 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
                               std::pair{"bad_nick_names", &d.bad_nick_names},
                               std::pair{"spot_success_false", &d.spot_success_false},
                               std::pair{"frozen_flag_two", &d.frozen_flag_two},
-                              std::pair{"spot_formats_changed", &d.spot_formats_changed}})
+                              std::pair{"spot_formats_changed", &d.spot_formats_changed},
+                              std::pair{"numeric_code", &d.numeric_code},
+                              std::pair{"window_active_only", &d.window_active_only},
+                              std::pair{"refuse_over_cap", &d.refuse_over_cap}})
       if (auto v = parse_flag(req, name, bad)) *slot = *v;
     if (bad) return fail(res, 400, "switches must be 0 or 1");
     if (d.insert_per_page < 0 || d.remove_per_page < 0 || d.empty_answers < 0 || d.formats_after < -1 ||
@@ -204,7 +212,10 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
                      {"spot_success_false", d.spot_success_false},
                      {"frozen_flag_two", d.frozen_flag_two},
                      {"empty_key_answers", d.empty_key_answers},
-                     {"spot_formats_changed", d.spot_formats_changed}});
+                     {"spot_formats_changed", d.spot_formats_changed},
+                     {"numeric_code", d.numeric_code},
+                     {"window_active_only", d.window_active_only},
+                     {"refuse_over_cap", d.refuse_over_cap}});
   });
 
   post(srv, "/admin/sign-form", [&sim](const httplib::Request& req, httplib::Response& res) {
@@ -212,6 +223,13 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
     if (!form) return fail(res, 400, "form must be raw or encoded");
     sim.set_sign_form(*form);
     reply(res, 200, {{"ok", true}, {"form", sign_form_name(*form)}});
+  });
+
+  post(srv, "/admin/permissions", [&sim](const httplib::Request& req, httplib::Response& res) {
+    auto denied = parse_denied(req.get_param_value("deny"));
+    if (!denied) return fail(res, 400, "deny must list invitee_assets, sub_account_list, invitee_list or invitee_volume");
+    sim.set_denied(*denied);
+    reply(res, 200, {{"ok", true}, {"deny", *denied}});
   });
 
   post(srv, "/admin/clock", [&sim](const httplib::Request& req, httplib::Response& res) {

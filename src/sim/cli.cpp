@@ -35,6 +35,12 @@ void set_sign_form(Options& o, const std::string& v) {
   o.sign_form = *form;
 }
 
+void set_denied(Options& o, const std::string& v) {
+  auto denied = parse_denied(v);
+  if (!denied) throw std::invalid_argument("must list endpoints: invitee_assets, sub_account_list, invitee_list, invitee_volume; got '" + v + "'");
+  o.denied = std::move(*denied);
+}
+
 void set_fault_rate(Options& o, const std::string& v) {
   double rate = -1;
   const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), rate);
@@ -87,6 +93,8 @@ FlagSet flags(Cli& c) {
   f.value("sign-form", "raw|encoded",
           "futures signature checked over the decoded query values, or over the query as the URL carries it",
           [&o](auto& v) { set_sign_form(o, v); }, "raw");
+  f.value("deny", "E,E", "endpoints the key lacks the permission for (invitee_assets, sub_account_list, invitee_list, invitee_volume): code 6003",
+          [&o](auto& v) { set_denied(o, v); });
   return f;
 }
 

@@ -29,7 +29,7 @@ uint64_t mix(uint64_t x) {
 json envelope(std::string_view code, std::string_view msg, const Rendering& r) {
   uint64_t v = r.quirks ? r.variant : 0;
   json j;
-  if (v & kNumericCode)
+  if ((v & kNumericCode) || r.drift.numeric_code)
     j["code"] = std::stoll(std::string(code));
   else
     j["code"] = code;
@@ -167,8 +167,15 @@ std::variant<InviteeQuery, ParamError> parse_invitee_query(const api::QueryParam
 std::string invitee_assets_body(const Dataset& data, const InviteeQuery& q, const Rendering& r) {
   const auto& all = data.invitees(q.quote);
   std::vector<const Invitee*> matched;
-  for (const auto& inv : all)
-    if (!q.uid || inv.uid == *q.uid) matched.push_back(&inv);
+  const bool windowed = q.start || q.end;
+  for (const auto& inv : all) {
+    if (q.uid && inv.uid != *q.uid) continue;
+    if (windowed && r.drift.window_active_only) {
+      const auto t = totals(inv, q.start, q.end);
+      if (t.deposit == 0 && t.withdrawal == 0) continue;
+    }
+    matched.push_back(&inv);
+  }
   if (r.empty) matched.clear();
   auto page = page_slice(matched.size(), q.page_no, q.page_size);
   json list = json::array();

@@ -23,6 +23,7 @@ inline constexpr const char* kRateLimited = facts::code::kRateLimited;
 inline constexpr const char* kSpotKeyError = facts::code::kSpotKey;
 inline constexpr const char* kSpotSignError = facts::code::kSpotSign;
 inline constexpr const char* kInternal = facts::code::kInternal;
+inline constexpr const char* kPermission = facts::code::kPermission;
 
 // A non-negative decimal of at most `max_digits` digits, nothing else.
 std::optional<int64_t> parse_digits(std::string_view s, size_t max_digits);
@@ -71,7 +72,7 @@ struct TransferQuery {
 };
 std::variant<TransferQuery, ParamError> parse_transfer_query(const api::QueryParams& params);
 // The body, or an error for a uid that is not one of the sub-accounts (the code
-// CoinW uses for that is undocumented: docs/coinw-api.md §7).
+// CoinW uses for that is undocumented: docs/coinw-api.md §8).
 std::variant<std::string, ParamError> transfer_available_body(const Dataset& data, const TransferQuery& q,
                                                               const Rendering& r);
 std::string futures_error_body(std::string_view code, std::string_view msg, const Rendering& r);

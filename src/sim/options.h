@@ -15,7 +15,7 @@ namespace coinw::sim {
 struct Limits {
   int invitee_per_s = facts::kInviteeAssetsPerSecond;     // per api key, invitee asset endpoint
   // Per api key, the three sub-account commands together: the stricter reading
-  // of "3 per second per user" (docs/coinw-api.md §7).
+  // of "3 per second per user" (docs/coinw-api.md §8).
   int sub_account_per_s = facts::kSubAccountListPerSecond;
   int spot_ip_per_s = facts::kSpotIpPerSecond;              // all spot endpoints, per client IP
   int spot_user_per_s = facts::kSpotUserPerSecond;          // all spot endpoints, per api key
@@ -42,6 +42,9 @@ struct Drift {
   bool frozen_flag_two = false;     // frozen sub-accounts say frozenFlag 2
   int empty_key_answers = 0;        // the next N API-key answers: success with no keys
   bool spot_formats_changed = false;  // key flags as "Y"/"N", transferable amounts as objects
+  bool numeric_code = false;        // every envelope's code as a JSON number (0, 200, 6001...)
+  bool window_active_only = false;  // windowed invitee answers list only invitees with movements in the window
+  bool refuse_over_cap = false;     // a pageSize above the cap is refused (9016) instead of capped
   int list_max_range_days = 0;      // funnel: /user/list refuses longer ranges with 9016 (0: any range)
 };
 
@@ -82,6 +85,25 @@ struct Options {
   // How far the server's clock is ahead of the real one (negative: behind): its
   // Date header and the futures timestamp check follow it, the dataset does not.
   int clock_skew_s = 0;
+  // Endpoints (invitee_assets, sub_account_list, invitee_list, invitee_volume)
+  // the key lacks the permission for: answered 6003 once the signature checks out.
+  std::vector<std::string> denied;
 };
+
+// "invitee_assets,sub_account_list" (invitee_list and invitee_volume too) as
+// --deny and /admin/permissions take it
+// (empty: none); nullopt on an unknown name.
+inline std::optional<std::vector<std::string>> parse_denied(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    const auto name = text.substr(0, comma);
+    if (name != "invitee_assets" && name != "sub_account_list" && name != "invitee_list" && name != "invitee_volume")
+      return std::nullopt;
+    out.emplace_back(name);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+  }
+  return out;
+}
 
 }  // namespace coinw::sim

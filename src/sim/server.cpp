@@ -1,5 +1,6 @@
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -44,6 +45,14 @@ std::optional<Endpoint> spot_endpoint(std::string_view command) {
   if (command == facts::kTransferAvailableCommand) return Endpoint::sub_account_transfer_available;
   return std::nullopt;
 }
+// As the client's `endpoint` label, /admin/arrivals and --deny name them.
+const char* endpoint_name(Endpoint e) {
+  constexpr const char* names[] = {"invitee_assets", "sub_account_list",   "invitee_list",
+                                   "invitee_volume", "sub_account_apikey", "sub_account_transfer_available"};
+  return names[static_cast<int>(e)];
+}
+// Arrivals kept for /admin/arrivals; beyond this many the oldest half goes.
+constexpr size_t kMaxArrivals = 100000;
 
 struct Reply {
   int status = 200;
@@ -97,6 +106,8 @@ struct Simulator::Impl {
   Drift drift;
   api::QueryForm sign_form;
   int clock_skew_s;
+  std::vector<std::string> denied;
+  std::vector<ArrivalRecord> arrivals;
   uint64_t delay_rng;
 
   std::unique_ptr<httplib::Server> server;
@@ -121,6 +132,7 @@ struct Simulator::Impl {
         drift(opt.drift),
         sign_form(opt.sign_form),
         clock_skew_s(opt.clock_skew_s),
+        denied(opt.denied),
         delay_rng(opt.seed ^ 0xDE1A7ULL) {}
 
   int64_t now_s() const {
@@ -134,7 +146,8 @@ struct Simulator::Impl {
   }
 
   Rendering rendering(const httplib::Request& req) const {
-    return {offset_s, opt.quirks, hash_text(req.target)};
+    std::lock_guard lock(mu);
+    return {offset_s, opt.quirks, hash_text(req.target), drift};
   }
 
   // The arrival: delay, window accounting and the fault decision, in that order.
@@ -162,6 +175,8 @@ struct Simulator::Impl {
                           : ep == Endpoint::sub_account_apikey ? counters.sub_account_apikey
                                                                : counters.sub_account_transfer_available;
     ++c.requests;
+    if (arrivals.size() >= kMaxArrivals) arrivals.erase(arrivals.begin(), arrivals.begin() + kMaxArrivals / 2);
+    arrivals.push_back({endpoint_name(ep), std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count()});
     ++counters.peers[req.remote_addr];
     if (!req.get_header_value("Proxy-Authorization").empty()) ++counters.proxy_credentials;
     Arrival a;
@@ -194,7 +209,10 @@ struct Simulator::Impl {
     auto q = req.target.find('?');
     const std::string_view target_query = q == std::string::npos ? "" : std::string_view(req.target).substr(q + 1);
     auto params = api::split_query(target_query);
-    if (auto refused = check_futures(req, r, target_query, params)) return *refused;
+    if (auto refused = check_futures(Endpoint::invitee_assets, req, r, target_query, params)) return *refused;
+    if (r.drift.refuse_over_cap)
+      if (auto* size = find_param(params, "pageSize"); size && parse_digits(*size, 9).value_or(0) > opt.page_size_cap)
+        return {200, futures_error_body(kBadParam, "pageSize is over the maximum", r)};
 
     auto parsed = parse_invitee_query(params, opt.default_page_size, opt.page_size_cap, offset_s);
     if (auto* err = std::get_if<ParamError>(&parsed)) return {200, futures_error_body(err->code, err->msg, r)};
@@ -216,7 +234,9 @@ struct Simulator::Impl {
     auto q = req.target.find('?');
     const std::string_view target_query = q == std::string::npos ? "" : std::string_view(req.target).substr(q + 1);
     auto params = api::split_query(target_query);
-    if (auto refused = check_futures(req, r, target_query, params)) return *refused;
+    if (auto refused = check_futures(list ? Endpoint::invitee_list : Endpoint::invitee_volume, req, r, target_query,
+                                     params))
+      return *refused;
     std::lock_guard lock(mu);
     const int64_t now = now_s();
     auto body = [&](const auto& parsed, auto render) {
@@ -240,9 +260,16 @@ struct Simulator::Impl {
     if (drift.formats_after > 0) --drift.formats_after;
   }
 
-  // The futures scheme's key, timestamp and signature: the refusal, if any.
-  std::optional<Reply> check_futures(const httplib::Request& req, const Rendering& r, std::string_view target_query,
-                                     const api::QueryParams& params) {
+  // A key without the permission: CoinW's documented code for it (the spot
+  // side's own code is not documented). Holds mu.
+  bool is_denied(Endpoint ep) const {
+    return std::find(denied.begin(), denied.end(), endpoint_name(ep)) != denied.end();
+  }
+
+  // The futures scheme's key, timestamp and signature, then the key's
+  // permission for `ep`: the refusal, if any.
+  std::optional<Reply> check_futures(Endpoint ep, const httplib::Request& req, const Rendering& r,
+                                     std::string_view target_query, const api::QueryParams& params) {
     const std::string path = req.target.substr(0, req.target.find('?'));
     auto refuse = [&](uint64_t Counters::*counter, const char* code, const char* msg) {
       std::lock_guard lock(mu);
@@ -271,6 +298,8 @@ struct Simulator::Impl {
                                                   api::futures_prehash_of(*ts, req.method, path, target_query, req.body));
     if (!api::constant_time_equal(req.get_header_value("sign"), expected))
       return refuse(&Counters::bad_signatures, kBadSign, "invalid signature");
+    std::lock_guard lock(mu);
+    if (is_denied(ep)) return Reply{200, futures_error_body(kPermission, "no permission", r)};
     return std::nullopt;
   }
 
@@ -288,6 +317,7 @@ struct Simulator::Impl {
     if (!sign || !api::constant_time_equal(*sign, api::spot_sign(params, *key, opt.secret_key)))
       return refuse(&Counters::bad_signatures, kSpotSignError, "signature error");
     std::lock_guard lock(mu);
+    if (is_denied(ep)) return {200, spot_error_body(kPermission, "no permission", r)};
     r.drift = drift;
     if (ep == Endpoint::sub_account_list) return {200, sub_account_list_body(data, r)};
     if (ep == Endpoint::sub_account_apikey) {
@@ -515,6 +545,22 @@ Counters Simulator::counters() const {
 void Simulator::reset_counters() {
   std::lock_guard lock(impl_->mu);
   impl_->counters = {};
+  impl_->arrivals.clear();
+}
+
+std::vector<ArrivalRecord> Simulator::arrivals() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->arrivals;
+}
+
+void Simulator::set_denied(std::vector<std::string> endpoints) {
+  std::lock_guard lock(impl_->mu);
+  impl_->denied = std::move(endpoints);
+}
+
+std::vector<std::string> Simulator::denied() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->denied;
 }
 
 bool Simulator::freeze(int64_t spot_uid, bool frozen) {

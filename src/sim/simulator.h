@@ -36,6 +36,12 @@ struct Counters {
   nlohmann::json to_json() const;
 };
 
+// One API request as it arrived: which endpoint, when (ms since the start).
+struct ArrivalRecord {
+  std::string endpoint;
+  int64_t at_ms = 0;
+};
+
 class Simulator {
  public:
   // Builds the dataset; throws std::invalid_argument on bad options.
@@ -52,7 +58,9 @@ class Simulator {
   std::string url() const;  // e.g. "https://127.0.0.1:8790"
 
   Counters counters() const;
-  void reset_counters();
+  void reset_counters();  // and the arrivals
+  // Every API request's arrival, oldest first (the latest 100,000 at most).
+  std::vector<ArrivalRecord> arrivals() const;
 
   // Data mutators (also behind /admin/); false when the uid is unknown.
   bool freeze(int64_t spot_uid, bool frozen);
@@ -83,6 +91,9 @@ class Simulator {
   Drift drift() const;
   void set_sign_form(api::QueryForm form);
   api::QueryForm sign_form() const;
+  // Endpoints answered 6003 (no permission), by name.
+  void set_denied(std::vector<std::string> endpoints);
+  std::vector<std::string> denied() const;
   void set_clock_skew(int seconds);
   int clock_skew() const;
 

@@ -1,6 +1,7 @@
 """The real coinw_exporter binary against the real coinw-sim binary: endpoints,
 gzip, --config.check, SIGHUP and /-/reload, graceful SIGTERM, and no secret or
 full nickname anywhere a user or operator can see."""
+import json
 import os
 import signal
 import subprocess
@@ -118,6 +119,32 @@ class ExporterProcess(unittest.TestCase):
                              in harness.get_text(url + "/coinw")[1], 10, "the failed SIGHUP reload")
             probe = harness.get_text(url + "/probe?account=main")[1]
             self.assertNotIn("process_", probe)
+
+    def test_api_check(self):
+        """--api.check in JSON: a key refused one endpoint fails that collector (exit 1); paced, never refused
+        for speed; a bad --format is a flag error (exit 2)."""
+        with harness.Processes() as procs:
+            sim = harness.start_simulator(procs, SIM, "--invitees=120", "--deny=sub_account_list")
+            secret_file = procs.write("secret", SECRET + "\n")
+            config = procs.write("config.yml", CONFIG.format(sim=sim, secret_file=secret_file))
+            r = subprocess.run([EXPORTER, f"--config.file={config}", "--api.check", "--format=json"],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+            out = json.loads(r.stdout)
+            self.assertEqual(out["exit_code"], 1)
+            verdicts = {f["probe"]: f["verdict"] for f in out["accounts"][0]["findings"]}
+            self.assertEqual(verdicts["sub_accounts.access"], "fail")
+            self.assertEqual(verdicts["invitee_assets.access"], "ok")
+            self.assertEqual(verdicts["invitee_assets.rate_limit"], "open")
+            counters = harness.sim_json(sim, "/admin/counters")
+            sent = sum(e["requests"] for e in counters["endpoints"].values())
+            self.assertEqual(sent, out["accounts"][0]["requests"])
+            self.assertLessEqual(sent, 20)
+            self.assertEqual(counters["rate_limited"], 0)
+            bad = subprocess.run([EXPORTER, f"--config.file={config}", "--api.check", "--format=xml"],
+                                 capture_output=True, text=True)
+            self.assertEqual((bad.returncode, bad.stdout), (2, ""))
+            self.assertIn("--format", bad.stderr)
 
     def test_flags(self):
         version = subprocess.run([EXPORTER, "--version"], capture_output=True, text=True)

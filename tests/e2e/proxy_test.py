@@ -92,10 +92,33 @@ class Proxied(unittest.TestCase):
                          "tinyproxy")
         return port
 
-    def start_exporter(self, proxy_port, read_timeout="10s"):
-        config = self.procs.write("config.yml", CONFIG.format(
+    def write_config(self, proxy_port, read_timeout="10s"):
+        return self.procs.write("config.yml", CONFIG.format(
             read_timeout=read_timeout, ca=self.ca, proxy_url=f"http://exporter@127.0.0.1:{proxy_port}",
             password_file=self.password_file, sim=self.sim))
+
+    def api_check(self, proxy_port):
+        """--api.check's exit code and its connection finding."""
+        r = subprocess.run([EXPORTER, f"--config.file={self.write_config(proxy_port)}", "--api.check"],
+                           capture_output=True, text=True, timeout=120)
+        self.assertNotIn(PASSWORD, r.stdout + r.stderr)
+        line = [x for x in r.stdout.splitlines() if x.startswith("main connection ")]
+        self.assertEqual(len(line), 1, f"exit {r.returncode}: {r.stdout}{r.stderr}")
+        return r.returncode, line[0]
+
+    def test_api_check_through_the_proxy(self):
+        port = self.start_tinyproxy(self.sim.rsplit(":", 1)[1])
+        code, line = self.api_check(port)
+        self.assertEqual(code, 0, line)
+        self.assertIn(f"over TLS, via proxy http://exporter:<secret>@127.0.0.1:{port} (global.http.proxy_url)", line)
+        self.assertTrue(line.startswith("main connection ok:"), line)
+        self.assertEqual(self.counters()["peers"], {PROXY_OUT: self.api_requests()})
+        code, line = self.api_check(harness.free_port())  # a proxy that is down
+        self.assertEqual(code, 1)
+        self.assertRegex(line, r"^main connection FAIL: could not reach .* proxy: .*Setting: check proxy_url")
+
+    def start_exporter(self, proxy_port, read_timeout="10s"):
+        config = self.write_config(proxy_port, read_timeout)
         check = subprocess.run([EXPORTER, f"--config.file={config}", "--config.check"], capture_output=True, text=True)
         self.assertEqual(check.returncode, 0, check.stderr)
         self.assertIn(f"via proxy http://exporter:<secret>@127.0.0.1:{proxy_port} (global.http.proxy_url)", check.stdout)

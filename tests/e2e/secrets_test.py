@@ -1,12 +1,14 @@
 """Secrets and personal data: the real binaries with a distinctive API key and
 secret, at --log.level=debug in both log formats, through startup, scrapes,
---config.check (valid and invalid), failed reloads, authentication failures,
-a TLS failure and a bad web config. Everything a user can see (logs, /metrics,
-the landing page, /-/reload answers, config-check output, error messages) must
-hold neither the secret, nor the API key, nor any full nickname from the
-simulator's dataset, nor any sub-account API key in full (or its first 12
-characters), nor any key's remark or bound IP address; a secret file readable
-by others is warned about by name."""
+--config.check (valid and invalid), --api.check (both formats, a good and a
+wrong secret), failed reloads, authentication failures, a TLS failure and a bad
+web config. Everything a user can see (logs, /metrics, the landing page,
+/-/reload answers, config-check output, error messages) must hold neither the
+secret, nor the API key, nor any full nickname from the simulator's dataset,
+nor any sub-account API key in full (or its first 12 characters), nor any key's
+remark or bound IP address; --api.check's output, meant to be pasted into bug
+reports, holds no uid or user code either. A secret file readable by others is
+warned about by name."""
 import os
 import re
 import signal
@@ -96,6 +98,23 @@ class Secrets(unittest.TestCase):
                 path = procs.write(f"bad-{name}.yml", text)
                 self.assertEqual(check(path, name).returncode, 1, name)
 
+            # --api.check: a few paced requests; its output holds nothing that identifies.
+            dataset = harness.sim_json(sim, "/admin/dataset")
+            ids = [str(i["uid"]) for q in ("usdt", "usdc") for i in dataset["invitees"][q]]
+            ids += [str(s["spotUid"]) for s in dataset["subAccounts"]] + [s["userCode"] for s in dataset["subAccounts"]]
+            wrong_file = procs.write("wrong_secret", WRONG_SECRET + "\n")
+            for name, path, code in (("text", config, 0), ("json", config, 0),
+                                     ("wrong secret", procs.write("config-wrong.yml", CONFIG.format(
+                                         base=sim, key_file=key_file, secret_file=wrong_file)), 1)):
+                fmt = "json" if name == "json" else "text"
+                r = subprocess.run([EXPORTER, f"--config.file={path}", "--api.check", f"--format={fmt}", *flags],
+                                   capture_output=True, text=True, timeout=60)
+                self.assertEqual(r.returncode, code, r.stdout + r.stderr)
+                self.assertIn("sub_accounts.access", r.stdout)
+                seen.add(f"api.check {name}", r.stdout + r.stderr)
+                found = [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", r.stdout + r.stderr)]
+                self.assertEqual(found, [], f"uids or user codes in --api.check ({name})")
+
             # Startup and successful scrapes.
             proc, url = harness.start_exporter(procs, EXPORTER, config, *flags)
             for _ in range(2):
@@ -122,7 +141,6 @@ class Secrets(unittest.TestCase):
             harness.wait_for(lambda: "reload" in procs.log("exporter").lower(), 5, "the SIGHUP reload")
 
             # Authentication failures: the running exporter reloads a wrong secret.
-            wrong_file = procs.write("wrong_secret", WRONG_SECRET + "\n")
             procs.write("config.yml", good.replace(secret_file, wrong_file))
             status, _, body = harness.http("POST", url + "/-/reload")
             self.assertEqual(status, 200, body)

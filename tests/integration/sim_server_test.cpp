@@ -224,6 +224,44 @@ TEST_F(SimServerTest, PageSizeIsCappedSilently) {
   EXPECT_EQ(body(r)["code"], "9016");
 }
 
+// The variants --api.check tells apart: a refused oversized page, a numeric
+// code, windowed answers of active invitees only, a missing permission; and
+// the arrival log its pacing tests read.
+TEST_F(SimServerTest, CheckVariantsAndTheArrivalLog) {
+  Options o;
+  o.limits.invitee_per_s = o.limits.sub_account_per_s = 0;
+  start(o);
+  const api::QueryParams window{{"endTime", "2024-06-30 23:59:59"}, {"quote", "usdt"}, {"startTime", "2024-06-30 23:59:00"}};
+  EXPECT_EQ(body(futures_get(window))["data"]["total"], 150) << "every invitee, zeros included";
+  auto r = cli_->Post("/admin/drift?refuse_over_cap=1&numeric_code=1&window_active_only=1", "", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(body(r)["numeric_code"], true);
+  EXPECT_EQ(body(futures_get({{"pageSize", "1000"}}))["code"], 9016);
+  EXPECT_EQ(body(futures_get({{"pageSize", "100"}}))["code"], 0);
+  EXPECT_EQ(body(spot_post())["code"], 200);
+  EXPECT_LT(body(futures_get(window))["data"]["total"].get<int>(), 150) << "only invitees active in that minute";
+
+  r = cli_->Post("/admin/permissions?deny=invitee_assets", "", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(body(r)["deny"], json::array({"invitee_assets"}));
+  EXPECT_EQ(body(futures_get({}))["code"], 6003);
+  EXPECT_EQ(body(spot_post())["code"], 200);
+  EXPECT_EQ(body(futures_get({}, now_ms(), "wrong"))["code"], 6001) << "the signature is checked first";
+  EXPECT_EQ(cli_->Post("/admin/permissions?deny=everything", "", "text/plain")->status, 400);
+  ASSERT_EQ(cli_->Post("/admin/permissions?deny=sub_account_list", "", "text/plain")->status, 200);
+  EXPECT_EQ(body(spot_post())["code"], 6003);
+  ASSERT_EQ(cli_->Post("/admin/permissions?deny=", "", "text/plain")->status, 200);
+  EXPECT_EQ(body(spot_post())["code"], 200);
+
+  const auto arrivals = json::parse(cli_->Get("/admin/arrivals")->body);
+  ASSERT_EQ(arrivals.size(), 10u);
+  EXPECT_EQ(arrivals[0]["endpoint"], "invitee_assets");
+  EXPECT_EQ(arrivals[3]["endpoint"], "sub_account_list");
+  EXPECT_LE(arrivals[0]["at_ms"].get<int64_t>(), arrivals[9]["at_ms"].get<int64_t>());
+  sim_->reset_counters();
+  EXPECT_TRUE(sim_->arrivals().empty());
+}
+
 TEST_F(SimServerTest, AdminFreezeShowsInNextSubAccountList) {
   start();
   auto data = sim_->dataset_json()["subAccounts"];

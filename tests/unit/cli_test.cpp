@@ -5,6 +5,16 @@
 namespace coinw::exporter {
 namespace {
 
+// The message of the CliError that `args` raise.
+std::string error(const std::vector<std::string>& args) {
+  try {
+    parse_cli(args);
+  } catch (const CliError& e) {
+    return std::string(e.what());
+  }
+  return std::string("no error");
+}
+
 TEST(Cli, DefaultsAndBothFlagForms) {
   auto o = parse_cli({"--config.file=c.yml"});
   EXPECT_EQ(o.config_file, "c.yml");
@@ -42,14 +52,6 @@ TEST(Cli, HelpAndVersionNeedNoConfig) {
 }
 
 TEST(Cli, ErrorsNameTheFlag) {
-  auto error = [](std::vector<std::string> args) {
-    try {
-      parse_cli(args);
-    } catch (const CliError& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
   EXPECT_EQ(error({}), "flag --config.file is required");
   EXPECT_EQ(error({"--config.file"}), "flag --config.file needs a value");
   EXPECT_EQ(error({"--config.file=c", "--bogus"}), "unknown flag --bogus (see --help)");
@@ -67,8 +69,20 @@ TEST(Cli, ErrorsNameTheFlag) {
             "flag --web.max-requests: must be between 0 and 1000000, got -1");
 }
 
+TEST(Cli, ApiCheckAndItsFormat) {
+  auto o = parse_cli({"--config.file=c.yml", "--api.check"});
+  EXPECT_TRUE(o.api_check);
+  EXPECT_FALSE(o.format_json);
+  EXPECT_TRUE(parse_cli({"--config.file=c.yml", "--api.check", "--format=json"}).format_json);
+  EXPECT_FALSE(parse_cli({"--config.file=c.yml", "--api.check", "--format", "text"}).format_json);
+  EXPECT_EQ(error({"--config.file=c", "--api.check", "--format=xml"}), "flag --format: must be text or json, got 'xml'");
+  EXPECT_EQ(error({"--config.file=c", "--format=json"}), "flag --format: only --api.check has a JSON form");
+  EXPECT_EQ(error({"--config.file=c", "--api.check", "--config.check"}),
+            "flags --api.check and --config.check: one at a time");
+}
+
 TEST(Cli, UsageListsEveryFlag) {
-  for (const char* flag : {"--config.file", "--[no-]config.check", "--web.listen-address", "--web.config.file",
+  for (const char* flag : {"--config.file", "--[no-]config.check", "--[no-]api.check", "--format", "--web.listen-address", "--web.config.file",
                            "--web.telemetry-path", "--[no-]web.enable-lifecycle", "--web.max-requests",
                            "--log.level", "--log.format", "--version", "--help"})
     EXPECT_NE(usage().find(flag), std::string::npos) << flag;
