@@ -36,6 +36,11 @@
     tradingDisabledFor: '2m',
     stateChangeWindow: '10m',  // how long CoinwSubAccountStateChanged lasts after a change
 
+    // --- Sub-account API-key alerts (sub_accounts.api_keys) ---
+    apiKeyWithoutWhitelistFor: '5m',
+    apiKeysUnexpectedFor: '5m',
+    apiKeyAddedWindow: '1h',  // how long CoinwSubAccountApiKeyAdded lasts after a new key
+
     // --- Exporter and data-freshness alerts ---
     collectorFailingFor: '10m',
     dataStaleAfter: '15m',

@@ -10,6 +10,7 @@ local runbook = import 'lib/runbook.libsonnet';
 local mixin =
   (import 'config.libsonnet') +
   (import 'alerts/sub_accounts.libsonnet') +
+  (import 'alerts/sub_account_keys.libsonnet') +
   (import 'alerts/exporter.libsonnet') +
   (import 'rules/recording.libsonnet') +
   (import 'dashboards/dashboards.libsonnet') +

@@ -16,6 +16,7 @@ local promql = import '../lib/promql.libsonnet';
         or label_replace(%s == bool 0, "market", "contract", "", "")
       )
     ||| % [flag('spot_trade_enabled'), flag('contract_trade_enabled')],
+    local key(name) = 'coinw_sub_account_api_key_%s{%s}' % [name, acc],
     local changes(range) = std.join(' + ', ['changes(%s[%s])' % [flag(f), range] for f in ['frozen', 'spot_trade_enabled', 'contract_trade_enabled']]),
 
     'coinw-subaccounts.json': g.dashboard(
@@ -68,6 +69,40 @@ local promql = import '../lib/promql.libsonnet';
           ], 'short', 'Every sub-account with the number of flag changes in the selected range, as scraped, most changed first.',
             { w: 24, h: 8, rename: { Value: 'Changes', uid: 'UID', account: 'Master account' }, sort: 'Changes', decimals: 0,
               alerts: ['CoinwSubAccountStateChanged'] }),
+        ])
+        // sub_accounts.api_keys: every key by its masked public key.
+        + g.row('Keys', [
+          g.stat(c, 'Keys without IP whitelist', [g.target('sum(%s == bool 0)' % key('ip_whitelist_enabled'), 'no whitelist')], 'short',
+                 'API keys of sub-accounts not bound to any IP address.',
+                 { w: 6, decimals: 0, thresholds: g.steps('green', [[1, 'orange']]), alerts: ['CoinwSubAccountApiKeyTradingWithoutWhitelist'] }),
+          g.stat(c, 'Read-write keys', [g.target('sum(%s == bool 0)' % key('read_only'), 'read-write')], 'short',
+                 'API keys of sub-accounts that are not read-only.',
+                 { w: 6, decimals: 0, thresholds: g.steps('green', [[1, 'yellow']]), alerts: ['CoinwSubAccountApiKeysUnexpected'] }),
+          g.timeseries(c, 'Keys per master account', [
+            g.target('sum by (account) (coinw_sub_account_api_keys{%s})' % acc, 'keys {{account}}'),
+          ], 'short', 'API keys of all sub-accounts per master account; a step up is a new key.',
+            { w: 12, decimals: 0, alerts: ['CoinwSubAccountApiKeyAdded'] }),
+          g.table(c, 'Newest keys', [
+            g.row_('sort_desc(max by (account, uid, user_code, key) (%s))' % key('created_timestamp_seconds'), 'A'),
+            g.row_('max by (account, uid, user_code, key) (%s)' % key('read_only'), 'B'),
+            g.row_('max by (account, uid, user_code, key) (%s)' % key('ip_whitelist_enabled'), 'C'),
+          ], 'dateTimeAsIso', 'Every API key of the sub-accounts, newest first: keys are masked (a few characters at each end), remarks masked like nicknames, IP lists never exported.',
+            { w: 24, h: 10,
+              rename: { account: 'Master account', uid: 'UID', user_code: 'User code', key: 'Key',
+                        'Value #A': 'Created', 'Value #B': 'Read-only', 'Value #C': 'IP whitelist' },
+              sort: 'Created',
+              alerts: ['CoinwSubAccountApiKeyTradingWithoutWhitelist', 'CoinwSubAccountApiKeyAdded', 'CoinwSubAccountApiKeysUnexpected'] }),
+        ])
+        // sub_accounts.funds: what each sub-account can move out, per coin.
+        + g.row('Funds', [
+          g.timeseries(c, 'Transferable per coin', [
+            g.target('sum by (account, coin) (coinw_sub_accounts_transferable{%s})' % acc, '{{coin}} {{account}}'),
+          ], 'short', 'Sum over all sub-accounts of what they can move out of their funding accounts, of the last complete pass; open orders, spot and futures accounts are not included.',
+            { w: 12 }),
+          g.table(c, 'Transferable per sub-account', [
+            g.row_('sort_desc(max by (account, uid, coin) (coinw_sub_account_transferable{%s}))' % acc),
+          ], 'short', 'What each sub-account can move out of its funding account, per coin, as of its last answer.',
+            { w: 12, h: 8, rename: { Value: 'Transferable', uid: 'UID', account: 'Master account', coin: 'Coin' }, sort: 'Transferable' }),
         ]),
     ),
   },

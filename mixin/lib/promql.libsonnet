@@ -16,11 +16,16 @@
   // `series` as reported now; while `present` is absent (a failed scrape, an
   // exporter restart, data dropped after staleness_limit), its last value
   // within holdFor instead. A reported value always wins over a held one.
-  held(c, series, present=series):: |||
+  // `on`: the labels that name one thing (a sub-account; an API key).
+  held(c, series, present=series, on=$.sub):: |||
     %(s)s
     or on (%(on)s)
     (last_over_time(%(s)s[%(hold)s]) unless on (%(on)s) %(p)s)
-  ||| % { s: series, p: present, on: $.sub, hold: c.holdFor },
+  ||| % { s: series, p: present, on: on, hold: c.holdFor },
+
+  // One API key of a sub-account as one target reports it (uid may be empty
+  // until the sub-account list names its user_code).
+  key:: 'job, instance, account, user_code, key',
 
   // Seconds in a Prometheus duration such as '90s', '15m' or '1h30m'.
   seconds(d):: (

@@ -1,5 +1,6 @@
 #include "api/client.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "api/signing.h"
@@ -42,6 +43,18 @@ std::optional<double> clock_skew(const HttpResponse& r, WallTime sent, WallTime 
   const double ours = (unix_seconds(sent) + unix_seconds(received)) / 2;
   return static_cast<double>(*date) + 0.5 - ours;
 }
+
+// Every spot endpoint's command is a read-only one: checked when this compiles.
+constexpr bool read_only_commands() {
+  for (const auto& e : kEndpoints) {
+    if (e.family != Family::spot) continue;
+    if (std::find(facts::kReadOnlySpotCommands.begin(), facts::kReadOnlySpotCommands.end(), e.command) ==
+        facts::kReadOnlySpotCommands.end())
+      return false;
+  }
+  return true;
+}
+static_assert(read_only_commands(), "a spot endpoint names a command outside facts::kReadOnlySpotCommands");
 
 }  // namespace
 
@@ -141,16 +154,37 @@ Result<T> Client::affiliate_call(Endpoint e, const HttpRequest& r, TimePoint dea
   return retry;
 }
 
-Result<SubAccountList> Client::sub_accounts(TimePoint deadline) {
+HttpRequest Client::spot_request(Endpoint e, QueryParams params) const {
   HttpRequest r;
   r.method = "POST";
   r.path = facts::kPrivateSpotPath;
-  r.query = {{"command", facts::kSubAccountListCommand},
-             {"api_key", credentials_.api_key},
-             {"sign", spot_sign({}, credentials_.api_key, credentials_.secret_key)}};
-  return call<SubAccountList>(Endpoint::sub_account_list, r, deadline, [](const HttpResponse& resp) {
-    return parse_sub_accounts(resp.status, resp.body);
+  const std::string sign = spot_sign(params, credentials_.api_key, credentials_.secret_key);
+  r.query = {{"command", std::string(info(e).command)}};
+  for (auto& p : params) r.query.push_back(std::move(p));
+  r.query.emplace_back("api_key", credentials_.api_key);
+  r.query.emplace_back("sign", sign);
+  return r;
+}
+
+Result<SubAccountList> Client::sub_accounts(TimePoint deadline) {
+  return call<SubAccountList>(Endpoint::sub_account_list, spot_request(Endpoint::sub_account_list, {}), deadline,
+                              [](const HttpResponse& resp) { return parse_sub_accounts(resp.status, resp.body); });
+}
+
+Result<SubAccountApiKeys> Client::sub_account_api_keys(TimePoint deadline) {
+  const Endpoint e = Endpoint::sub_account_apikey;
+  return call<SubAccountApiKeys>(e, spot_request(e, {}), deadline, [](const HttpResponse& resp) {
+    return parse_sub_account_api_keys(resp.status, resp.body);
   });
+}
+
+Result<TransferAvailable> Client::transfer_available(uint64_t sub_uid, const std::string& coin, TimePoint deadline) {
+  const Endpoint e = Endpoint::sub_account_transfer_available;
+  // Names in byte order, as the spot signature sorts them; CoinW's example sends the uid as a string.
+  return call<TransferAvailable>(e, spot_request(e, {{"coinCode", coin}, {"subUid", std::to_string(sub_uid)}}),
+                                 deadline, [](const HttpResponse& resp) {
+                                   return parse_transfer_available(resp.status, resp.body);
+                                 });
 }
 
 Client::Exchange Client::send(Endpoint e, const Limits& limits, const HttpRequest& request, TimePoint deadline,

@@ -15,7 +15,14 @@
 namespace coinw::api {
 
 // In the order of kEndpoints.
-enum class Endpoint { invitee_assets, sub_account_list, invitee_list, invitee_volume };
+enum class Endpoint {
+  invitee_assets,
+  sub_account_list,
+  invitee_list,
+  invitee_volume,
+  sub_account_apikey,
+  sub_account_transfer_available,
+};
 
 // How CoinW signs and limits an endpoint. The affiliate endpoints sign with
 // headers (futures scheme) and share the key's invitee limiter; the spot
@@ -28,14 +35,20 @@ struct EndpointInfo {
   std::string_view name;  // the `endpoint` label
   Family family;
   std::span<const std::string_view> fields;  // of its rows, as CoinW names them
+  std::string_view command = {};  // spot: the `command`, one of facts::kReadOnlySpotCommands
 };
 inline constexpr std::array kEndpoints{
     EndpointInfo{Endpoint::invitee_assets, "invitee_assets", Family::affiliate, kInviteeFields},
-    EndpointInfo{Endpoint::sub_account_list, "sub_account_list", Family::spot, kSubAccountFields},
+    EndpointInfo{Endpoint::sub_account_list, "sub_account_list", Family::spot, kSubAccountFields,
+                 facts::kSubAccountListCommand},
     // The funnel (docs/coinw-api.md §6): no documented limit of their own, so
     // they share the invitee limiter, never more than 5/s for the three.
     EndpointInfo{Endpoint::invitee_list, "invitee_list", Family::affiliate, kRegistrationFields},
     EndpointInfo{Endpoint::invitee_volume, "invitee_volume", Family::affiliate, kVolumeFields},
+    EndpointInfo{Endpoint::sub_account_apikey, "sub_account_apikey", Family::spot, kApiKeyFields,
+                 facts::kSubAccountApiKeyCommand},
+    EndpointInfo{Endpoint::sub_account_transfer_available, "sub_account_transfer_available", Family::spot,
+                 kTransferAvailableFields, facts::kTransferAvailableCommand},
 };
 constexpr const EndpointInfo& info(Endpoint e) { return kEndpoints[static_cast<size_t>(e)]; }
 constexpr std::string_view to_string(Endpoint e) { return info(e).name; }
@@ -134,6 +147,9 @@ class Client {
   // same fallback for the time parameters) as invitee_assets.
   Result<RegistrationPage> invitee_list(const RegistrationQuery& query, TimePoint deadline);
   Result<VolumePage> invitee_volume(const VolumeQuery& query, TimePoint deadline);
+  // The three sub-account endpoints share one limiter (docs/coinw-api.md §8).
+  Result<SubAccountApiKeys> sub_account_api_keys(TimePoint deadline);
+  Result<TransferAvailable> transfer_available(uint64_t sub_uid, const std::string& coin, TimePoint deadline);
 
   // When the endpoint is paused after a rate-limit answer, until when.
   std::optional<TimePoint> paused_until(Endpoint e) const;
@@ -143,6 +159,9 @@ class Client {
     ratelimit::WindowLimiter* endpoint;  // paused on a rate-limit answer
     std::vector<ratelimit::WindowLimiter*> all;
   };
+  // A signed spot request for `e`'s command: the only way the client builds one,
+  // so it sends no command but the read-only ones of kEndpoints.
+  HttpRequest spot_request(Endpoint e, QueryParams params) const;
   template <class T, class Parse>
   Result<T> call(Endpoint e, const HttpRequest& request, TimePoint deadline, Parse parse,
                  QueryForm form = QueryForm::raw);

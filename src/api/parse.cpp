@@ -2,8 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <set>
 #include <unordered_set>
 
 #include "common/coinw_facts.h"
@@ -148,8 +150,8 @@ struct RowReader {
     return out;
   }
 
-  // A 0/1 flag as a number, digit string or boolean; other integers as they are.
-  std::optional<int64_t> flag(std::string_view key) {
+  // An integer as a number, digit string or boolean (a 0/1 flag); required.
+  std::optional<int64_t> integer(std::string_view key) {
     const json* v = find(key);
     std::optional<int64_t> out;
     if (!v) {
@@ -169,10 +171,54 @@ struct RowReader {
 
   // Sets `known` false when the flag is neither 0 nor 1.
   bool trade_flag(std::string_view key, bool& known) {
-    auto v = flag(key);
+    auto v = integer(key);
     known = v && (*v == 0 || *v == 1);
     if (v && !known) unreadable(key);
     return known && *v == 1;
+  }
+
+  // A 0/1 flag, or nothing (counted) when it is anything else.
+  std::optional<bool> bit(std::string_view key) {
+    bool known = false;
+    const bool v = trade_flag(key, known);
+    return known ? std::optional(v) : std::nullopt;
+  }
+
+  // Text that identifies the row: a non-empty string (or an integer).
+  std::optional<std::string> required_text(std::string_view key) {
+    const json* v = find(key);
+    std::string out;
+    if (v && v->is_string()) out = v->get<std::string>();
+    else if (v && v->is_number_integer()) out = std::to_string(v->get<int64_t>());
+    if (out.empty()) {
+      unreadable(key);
+      return std::nullopt;
+    }
+    return out;
+  }
+
+  // Strings as a JSON array, or one string split at commas, semicolons and
+  // blanks; absent, null or empty is none.
+  std::vector<std::string> list(std::string_view key) {
+    const json* v = find(key);
+    std::vector<std::string> out;
+    if (!v) return out;
+    auto add = [&](std::string_view text) {
+      size_t at = 0;
+      while (at < text.size()) {
+        const size_t end = std::min(text.find_first_of(",; \t\n", at), text.size());
+        if (end > at) out.emplace_back(text.substr(at, end - at));
+        at = end + 1;
+      }
+    };
+    if (v->is_string()) {
+      add(v->get_ref<const std::string&>());
+    } else if (v->is_array() && std::all_of(v->begin(), v->end(), [](const json& e) { return e.is_string(); })) {
+      for (const auto& e : *v) add(e.get_ref<const std::string&>());
+    } else {
+      unreadable(key);
+    }
+    return out;
   }
 
   std::string text(std::string_view key) {
@@ -241,12 +287,43 @@ std::optional<SubAccount> parse_sub_account_row(RowReader& r) {
   s.nick_name = r.text("nickName");
   // Anything but a clear 0 is frozen, so a new flag value cannot hide a frozen
   // sub-account from its alert; values other than 0 and 1 are counted.
-  const auto frozen = r.flag("frozenFlag");
+  const auto frozen = r.integer("frozenFlag");
   s.frozen = !frozen || *frozen != 0;
   if (frozen && *frozen != 0 && *frozen != 1) r.unexpected("frozenFlag");
   s.spot_trade_enabled = r.trade_flag("spotTradeFlag", s.spot_trade_known);
   s.contract_trade_enabled = r.trade_flag("contractTradeFlag", s.contract_trade_known);
   return s;
+}
+
+// CoinW's keys are printable ASCII; anything shorter than 8 is not a key.
+bool plausible_key(std::string_view key) {
+  return key.size() >= 8 && key.size() <= 256 &&
+         std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 0x7f; });
+}
+
+std::optional<SubAccountApiKey> parse_api_key_row(RowReader& r) {
+  auto user_code = r.required_text("userCode");
+  auto key = r.required_text("apiKey");
+  if (key && !plausible_key(*key)) {
+    r.unreadable("apiKey");
+    key.reset();
+  }
+  if (!user_code || !key) return std::nullopt;
+  SubAccountApiKey k;
+  k.user_code = std::move(*user_code);
+  k.key = mask_api_key(*key);
+  k.remark = r.text("apiRemark");
+  k.whitelist_ips = r.list("apiWhiteList").size();
+  k.created_ms = r.integer("createdAt");
+  if (k.created_ms && *k.created_ms < 0) {
+    r.unreadable("createdAt");
+    k.created_ms.reset();
+  }
+  k.read_only = r.bit("readonlyFlag");
+  k.ip_whitelist = r.bit("apiWhiteListFlag");
+  k.spot_trade = r.bit("spotTradeFlag");
+  k.contract_trade = r.bit("contractTradeFlag");
+  return k;
 }
 
 // data.total as a number or a string of digits; absent or null is no count.
@@ -304,6 +381,12 @@ Result<Page<Row>> parse_page(int http_status, std::string_view body, Parse parse
 
 }  // namespace
 
+std::string mask_api_key(std::string_view key) {
+  const size_t shown = key.size() >= 16 ? 4 : key.size() >= 8 ? 2 : 0;
+  if (!shown) return "***";
+  return std::string(key.substr(0, shown)) + "***" + std::string(key.substr(key.size() - shown));
+}
+
 std::optional<double> parse_amount(std::string_view s) {
   double v = 0;
   if (s.empty()) return std::nullopt;
@@ -344,6 +427,47 @@ Result<SubAccountList> parse_sub_accounts(int http_status, std::string_view body
     if (s && !seen.insert(s->uid).second) s.reset();
     return s;
   });
+  return out;
+}
+
+Result<SubAccountApiKeys> parse_sub_account_api_keys(int http_status, std::string_view body) {
+  SubAccountApiKeys out;
+  auto data = parse_envelope(http_status, body, facts::code::kSpotSuccess, out.format);
+  if (!data) return data.error();
+  const json& d = data.value();
+  if (d.is_null()) return out;
+  if (!d.is_array()) return malformed("data is not an array", http_status);
+  // Two rows for one owner and masked key would be one series twice: the later is skipped.
+  std::set<std::pair<std::string, std::string>> seen;
+  read_rows(d, out.rows, out.invalid_rows, out.format, [&](RowReader& r) {
+    auto k = parse_api_key_row(r);
+    if (k && !seen.emplace(k->user_code, k->key).second) k.reset();
+    return k;
+  });
+  return out;
+}
+
+Result<TransferAvailable> parse_transfer_available(int http_status, std::string_view body) {
+  TransferAvailable out;
+  auto data = parse_envelope(http_status, body, facts::code::kSpotSuccess, out.format);
+  if (!data) return data.error();
+  // One value, read as a one-row answer: unreadable, it makes the answer drifted.
+  out.format.rows = 1;
+  const json row = {{"data", std::move(data.value())}};
+  RowReader r{row, out.format};
+  auto amount = r.amount("data");
+  if (amount && *amount < 0) {
+    r.unreadable("data");
+    amount.reset();
+  }
+  if (!amount && r.fully_read) r.unreadable("data");  // absent or null
+  if (!r.fully_read) {
+    ++out.format.unreadable_rows;
+    return out;
+  }
+  out.amount = *amount;
+  const json& v = row.at("data");
+  out.text = v.is_string() ? v.get<std::string>() : v.dump();
   return out;
 }
 

@@ -36,6 +36,10 @@ inline constexpr std::array<std::string_view, 6> kSubAccountFields = {
     "spotUid", "userCode", "nickName", "frozenFlag", "spotTradeFlag", "contractTradeFlag"};
 inline constexpr std::array<std::string_view, 2> kRegistrationFields = {"uid", "registerTime"};
 inline constexpr std::array<std::string_view, 3> kVolumeFields = {"uid", "volume", "time"};
+inline constexpr std::array<std::string_view, 9> kApiKeyFields = {
+    "userCode",        "apiKey",        "apiRemark",         "createdAt",   "readonlyFlag",
+    "apiWhiteListFlag", "spotTradeFlag", "contractTradeFlag", "apiWhiteList"};
+inline constexpr std::array<std::string_view, 1> kTransferAvailableFields = {"data"};
 
 // How well one answer could be read.
 struct FormatReport {
@@ -91,6 +95,40 @@ struct SubAccountList {
   FormatReport format;
 };
 
+// A sub-account's API key (subAccount_apikey). The public key never leaves the
+// parser: only its masked form does (mask_api_key).
+struct SubAccountApiKey {
+  std::string user_code;  // the owner, as in SubAccount::user_code
+  std::string key;        // masked
+  // apiRemark is free text that may name a person: shown only through the
+  // nick_name policy. The bound IPs (apiWhiteList) are never kept, only counted.
+  std::string remark;
+  size_t whitelist_ips = 0;
+  std::optional<int64_t> created_ms;  // createdAt, unix milliseconds
+  // Absent when CoinW's flag could not be read (anything but 0 or 1).
+  std::optional<bool> read_only, ip_whitelist, spot_trade, contract_trade;
+};
+
+struct SubAccountApiKeys {
+  std::vector<SubAccountApiKey> rows;
+  size_t invalid_rows = 0;  // no readable userCode or apiKey, or a key seen twice
+  FormatReport format;
+};
+
+// What one sub-account can move out of its funding account in one coin
+// (subAccount_transferAvailable). An unreadable or negative `data` is a
+// drifted answer.
+struct TransferAvailable {
+  double amount = 0;
+  std::string text;  // the amount exactly as CoinW sent it
+  size_t invalid_rows = 0;
+  FormatReport format;
+};
+
+// "abcd***wxyz": four characters at each end (two for keys under 16), enough
+// to tell a sub-account's keys apart, never the whole key.
+std::string mask_api_key(std::string_view key);
+
 // A decimal string or JSON-number amount; rejects garbage and non-finite values.
 std::optional<double> parse_amount(std::string_view text);
 
@@ -102,5 +140,7 @@ Result<RegistrationPage> parse_registration_page(int http_status, std::string_vi
 // Rows dated outside [first_day, last_day] (the days asked for) are left out
 // and counted as unexpected `time` values; a negative volume is unreadable.
 Result<VolumePage> parse_volume_page(int http_status, std::string_view body, int32_t first_day, int32_t last_day);
+Result<SubAccountApiKeys> parse_sub_account_api_keys(int http_status, std::string_view body);
+Result<TransferAvailable> parse_transfer_available(int http_status, std::string_view body);
 
 }  // namespace coinw::api

@@ -20,7 +20,20 @@ namespace coinw::collect {
 // request every few minutes, so it goes before the long walks it would
 // hardly delay; the open day's volume after the open windows, which it
 // resembles; closed days last, as closed windows: final data waits for nothing.
-enum class Priority { watch, list, registrations, cumulative, open_window, open_day, closed_window, closed_days };
+// The sub-account lane, after its list: the key inventory (one request, a
+// security audit) before the funds walk (one request per sub-account and coin).
+enum class Priority {
+  watch,
+  list,
+  registrations,
+  cumulative,
+  open_window,
+  open_day,
+  closed_window,
+  closed_days,
+  api_keys,
+  funds,
+};
 
 struct Now {
   TimePoint steady;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -30,6 +31,20 @@ nlohmann::json amount_json(double v);  // NaN: absent
 double amount_of(const nlohmann::json& v);
 nlohmann::json unix_json(int64_t v, int64_t absent);
 int64_t unix_of(const nlohmann::json& v, int64_t absent);
+// The slice `key` of a state file (`fetched_at_ns` and `rows`), when its fetch
+// time is still usable: each row converted by `row_of`. Nothing otherwise.
+template <class Row, class RowOf>
+std::optional<std::pair<WallTime, std::vector<Row>>> usable_rows(const nlohmann::json& file, const char* key,
+                                                                 const RestoreContext& r, RowOf row_of) {
+  const auto slice = file.find(key);
+  if (slice == file.end()) return std::nullopt;
+  const auto fetched = time_of(*slice, "fetched_at_ns");
+  if (!r.usable(fetched)) return std::nullopt;
+  std::vector<Row> rows;
+  for (const auto& row : slice->at("rows")) rows.push_back(row_of(row));
+  return std::pair{*fetched, std::move(rows)};
+}
+
 // Integers only as JSON integers: a float where an integer belongs (1e20) is
 // a bad file, not a number to convert. Throws std::invalid_argument.
 int64_t int_of(const nlohmann::json& v);

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "collect/labels.h"
+#include "collect/poll_pass.h"
 #include "collect/state_codec.h"
 #include "exposition/catalogue.h"
 
@@ -30,44 +31,12 @@ api::SubAccount sub_account_of(const json& r) {
 }  // namespace
 
 // The whole list, one request, every min_refresh_interval.
-class SubAccountCollector::ListPass final : public Pass {
- public:
-  ListPass(SubAccountCollector& owner, Duration interval) : Pass("list", ""), owner_(owner), interval_(interval) {}
-
-  std::optional<Want> wants(const Now& now) const override {
-    std::lock_guard lock(mu_);
-    if (fetched_ && now.steady - *fetched_ < interval_) return std::nullopt;
-    return Want{Priority::list, true};
-  }
-  Duration interval() const override { return interval_; }
-  Step step(api::Client& client, TimePoint send_deadline, Clock& clock) override {
-    auto list = client.sub_accounts(send_deadline);
-    Step s;
-    if (!list) {
-      s.error = list.error();
-      return s;
-    }
-    s.at = Now{clock.now(), clock.wall_now()};
-    s.completed = true;
-    fetched(s.at.steady);
-    completed_at(s.at.wall);
-    owner_.take(std::move(list.value().rows), s.at);
-    return s;
-  }
-  void fetched(TimePoint t) {
-    std::lock_guard lock(mu_);
-    fetched_ = t;
-  }
-
- private:
-  SubAccountCollector& owner_;
-  const Duration interval_;
-  mutable std::mutex mu_;
-  std::optional<TimePoint> fetched_;
-};
-
 SubAccountCollector::SubAccountCollector(config::SubAccountsConfig config)
-    : config_(std::move(config)), pass_(std::make_unique<ListPass>(*this, config_.min_refresh_interval)) {}
+    : config_(std::move(config)),
+      pass_(std::make_unique<ListPass>(
+          "list", Priority::list, config_.min_refresh_interval,
+          [](api::Client& c, TimePoint deadline) { return c.sub_accounts(deadline); },
+          [this](api::SubAccountList list, const Now& at) { take(std::move(list.rows), at); })) {}
 
 SubAccountCollector::~SubAccountCollector() = default;
 
@@ -139,17 +108,20 @@ StateSlice SubAccountCollector::snapshot(std::optional<WallTime> fetched, config
 }
 
 std::optional<WallTime> SubAccountCollector::restore(const json& file, const RestoreContext& r) {
-  const auto slice = file.find("sub_accounts");
-  if (slice == file.end()) return std::nullopt;
-  const auto fetched = time_of(*slice, "fetched_at_ns");
-  if (!r.usable(fetched)) return std::nullopt;
-  std::vector<api::SubAccount> rows;
-  for (const auto& row : slice->at("rows")) rows.push_back(sub_account_of(row));
-  pass_->fetched(r.steady(*fetched));
+  auto restored = usable_rows<api::SubAccount>(file, "sub_accounts", r, sub_account_of);
+  if (!restored) return std::nullopt;
+  auto& [fetched, rows] = *restored;
+  pass_->restored(r.steady(fetched), fetched);
   std::lock_guard lock(mu_);
   rows_ = std::make_shared<const std::vector<api::SubAccount>>(std::move(rows));
   fetched_ = fetched;
   return fetched;
+}
+
+void sub_account_pass_progress(exposition::FamilySet& out, const exposition::Labels& account, const Pass& pass) {
+  const auto l = exposition::with(account, "pass", pass.name());
+  exposition::sample(out, metric::sub_account_pass_requests, l, static_cast<double>(pass.requests()));
+  if (auto t = pass.last_complete_seconds()) exposition::sample(out, metric::sub_account_pass_last_complete, l, *t);
 }
 
 }  // namespace coinw::collect

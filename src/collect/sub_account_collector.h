@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "collect/collector.h"
+#include "collect/poll_pass.h"
 #include "collect/sub_account_changes.h"
 
 namespace coinw::collect {
@@ -28,11 +29,14 @@ class SubAccountCollector final : public Collector {
   StateSlice snapshot(std::optional<WallTime> fetched, config::NickNamePolicy nick) const override;
   std::optional<WallTime> restore(const nlohmann::json& file, const RestoreContext& r) override;
 
- private:
-  class ListPass;
+  // The last list, for the collectors of the same lane that walk it (funds)
+  // or join to it (API keys); null until one came.
   using Rows = std::shared_ptr<const std::vector<api::SubAccount>>;
-  void take(std::vector<api::SubAccount> rows, const Now& at);
   Rows current() const;
+
+ private:
+  using ListPass = PollPass<api::SubAccountList>;
+  void take(std::vector<api::SubAccount> rows, const Now& at);
 
   const config::SubAccountsConfig config_;
   std::unique_ptr<ListPass> pass_;
@@ -41,5 +45,9 @@ class SubAccountCollector final : public Collector {
   Rows rows_;
   std::optional<WallTime> fetched_;
 };
+
+// coinw_sub_account_pass_requests_total and _last_complete_timestamp_seconds
+// of a pass of the sub-account lane (api_keys, funds).
+void sub_account_pass_progress(exposition::FamilySet& out, const exposition::Labels& account, const Pass& pass);
 
 }  // namespace coinw::collect

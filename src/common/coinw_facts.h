@@ -1,7 +1,9 @@
 #pragma once
 // What CoinW documents about the endpoints we call (docs/coinw-api.md), in one
 // place for the client, the configuration's checks and the simulator.
+#include <array>
 #include <chrono>
+#include <string_view>
 
 namespace coinw::facts {
 
@@ -18,10 +20,20 @@ inline constexpr const char* kInviteeVolumePath = "/api/v3/patener/openapi/v1/pa
 // Both document pageSize up to 1000.
 inline constexpr int kFunnelMaxPageSize = 1000;
 
+// §8: the master key's view of its sub-accounts' API keys and movable funds.
+inline constexpr const char* kSubAccountApiKeyCommand = "subAccount_apikey";
+inline constexpr const char* kTransferAvailableCommand = "subAccount_transferAvailable";
+// Every spot command the client may send: each one only reads. CoinW's
+// sub-account API also has commands that change things (reset_subAccount_apikey,
+// subAccount_transfer); a monitor must never send them, so they are not here,
+// and the client cannot name a command outside this list (api/client.cpp).
+inline constexpr std::array<std::string_view, 3> kReadOnlySpotCommands{
+    kSubAccountListCommand, kSubAccountApiKeyCommand, kTransferAvailableCommand};
+
 // Documented limits, requests per second in any sliding window of this length (§1, §2, §3).
 inline constexpr std::chrono::seconds kLimitWindow{1};
 inline constexpr int kInviteeAssetsPerSecond = 5;  // per IP and user
-inline constexpr int kSubAccountListPerSecond = 3;  // per user
+inline constexpr int kSubAccountListPerSecond = 3;  // per user; shared by the three sub-account commands (§8)
 inline constexpr int kSpotIpPerSecond = 100;        // all spot endpoints, per IP
 inline constexpr int kSpotUserPerSecond = 300;      // all spot endpoints, per user
 // The ban after breaking a limit; calling sooner only extends it (§3).

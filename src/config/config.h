@@ -120,13 +120,33 @@ struct TradeVolumeConfig {
 // The state the operator means a sub-account to have; an absent flag is not watched.
 struct ExpectedSubAccount {
   std::optional<bool> frozen, spot_trade, contract_trade;
+  // Its API keys (sub_accounts.api_keys): at most this many, and only read-only ones.
+  std::optional<int> max_api_keys;
+  std::optional<bool> read_only_api_keys;
   bool operator==(const ExpectedSubAccount&) const = default;
+};
+
+// The sub-accounts' API keys (subAccount_apikey): one request per refresh.
+struct SubAccountKeysConfig {
+  bool enabled = true;
+  milliseconds min_refresh_interval{5 * 60 * 1000};
+  bool operator==(const SubAccountKeysConfig&) const = default;
+};
+
+// What each sub-account can move out, per coin (subAccount_transferAvailable):
+// one request per sub-account and coin, so off until coins are named.
+struct SubAccountFundsConfig {
+  std::vector<std::string> coins;  // upper case, e.g. USDT
+  milliseconds min_refresh_interval{15 * 60 * 1000};
+  bool operator==(const SubAccountFundsConfig&) const = default;
 };
 
 struct SubAccountsConfig {
   bool enabled = true;
   milliseconds min_refresh_interval{30000};
   std::map<uint64_t, ExpectedSubAccount> expected;  // by uid
+  SubAccountKeysConfig api_keys;
+  SubAccountFundsConfig funds;
   bool operator==(const SubAccountsConfig&) const = default;
 };
 

@@ -29,6 +29,24 @@ std::string series(const InviteeAssetsConfig& ia) {
          (ia.top_by == TopBy::current_balance ? "current_balance" : "total_deposit");
 }
 
+// The API keys and funds of the sub-accounts, with what a full funds pass
+// costs: one request per sub-account and coin under the sub-account limiter
+// the list and the keys share.
+std::string sub_account_extras(const SubAccountsConfig& s, int per_second) {
+  std::string out = s.api_keys.enabled ? "; api_keys every " + format_duration(s.api_keys.min_refresh_interval)
+                                       : std::string("; api_keys off");
+  if (s.funds.coins.empty()) return out + "; funds off";
+  std::string coins;
+  for (const auto& c : s.funds.coins) coins += (coins.empty() ? "" : ",") + c;
+  const auto n = static_cast<int64_t>(s.funds.coins.size());
+  out += "; funds " + coins + " every " + format_duration(s.funds.min_refresh_interval) + " (cost " +
+         std::to_string(n) + " request(s) per sub-account a pass";
+  if (per_second > 0)
+    out += ": at " + std::to_string(per_second) + "/s, at least " + std::to_string((100 * n + per_second - 1) / per_second) +
+           "s for 100 sub-accounts";
+  return out + ")";
+}
+
 double per_hour(milliseconds interval) { return 3600.0 / std::chrono::duration<double>(interval).count(); }
 
 // Passes may run back to back at the endpoint's whole rate (they continue
@@ -93,6 +111,7 @@ std::string describe(const Config& c) {
       out += "; invitee_trade_volume (open days every " +
              format_duration(a.invitee_trade_volume.open_day_refresh_interval) + ", closed ones once, " +
              format_duration(a.invitee_trade_volume.closed_day_grace) + " after their end)";
+    if (a.sub_accounts.enabled) out += sub_account_extras(a.sub_accounts, c.global.rate_limits.sub_account_list_per_second);
     out += "\n";
   }
   return out;

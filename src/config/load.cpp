@@ -403,11 +403,19 @@ void Loader::invitee_assets(const Map& account, const GlobalConfig& g, InviteeAs
 }
 
 void Loader::sub_accounts(const Map& account, SubAccountsConfig& c) {
-  auto m = w_.map(account, "sub_accounts", {"enabled", "min_refresh_interval", "expected"});
+  auto m = w_.map(account, "sub_accounts", {"enabled", "min_refresh_interval", "expected", "api_keys", "funds"});
   if (!m) return;
   if (auto v = w_.boolean(*m, "enabled")) c.enabled = *v;
   if (auto v = w_.duration(*m, "min_refresh_interval", 1s, kNoMaxDuration)) c.min_refresh_interval = *v;
   detail::expected_sub_accounts(w_, *m, c.expected);
+  if (auto k = w_.map(*m, "api_keys", {"enabled", "min_refresh_interval"})) {
+    if (auto v = w_.boolean(*k, "enabled")) c.api_keys.enabled = *v;
+    if (auto v = w_.duration(*k, "min_refresh_interval", 1s, kNoMaxDuration)) c.api_keys.min_refresh_interval = *v;
+  }
+  if (auto f = w_.map(*m, "funds", {"coins", "min_refresh_interval"})) {
+    detail::funds_coins(w_, *f, c.funds.coins);
+    if (auto v = w_.duration(*f, "min_refresh_interval", 1s, kNoMaxDuration)) c.funds.min_refresh_interval = *v;
+  }
 }
 
 // Defence in depth: a secret pasted into another key (say `name: ${COINW_SECRET}`)

@@ -94,6 +94,43 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
     reply(res, 200, {{"ok", true}});
   });
 
+  // API keys: flags as spot, contract, read_only and ip_whitelist (0 or 1).
+  auto key_flags = [](const httplib::Request& req, bool& bad) {
+    Simulator::ApiKeyFlags f;
+    f.read_only = parse_flag(req, "read_only", bad);
+    f.ip_whitelist = parse_flag(req, "ip_whitelist", bad);
+    f.spot_trade = parse_flag(req, "spot", bad);
+    f.contract_trade = parse_flag(req, "contract", bad);
+    return f;
+  };
+  post(srv, R"(/admin/sub-accounts/(\d+)/api-keys)", [&sim, key_flags](const httplib::Request& req, httplib::Response& res) {
+    bool bad = false;
+    const auto flags = key_flags(req, bad);
+    if (bad) return fail(res, 400, "read_only, ip_whitelist, spot and contract must be 0 or 1");
+    auto key = sim.add_api_key(path_uid(req), flags, req.get_param_value("remark"));
+    if (!key) return fail(res, 404, "unknown sub-account");
+    reply(res, 200, {{"ok", true}, {"apiKey", *key}});
+  });
+  post(srv, R"(/admin/api-keys/([0-9A-Za-z]+)/flags)", [&sim, key_flags](const httplib::Request& req, httplib::Response& res) {
+    bool bad = false;
+    const auto flags = key_flags(req, bad);
+    if (bad) return fail(res, 400, "read_only, ip_whitelist, spot and contract must be 0 or 1");
+    if (!sim.set_api_key_flags(req.matches[1].str(), flags)) return fail(res, 404, "unknown api key");
+    reply(res, 200, {{"ok", true}});
+  });
+  post(srv, R"(/admin/api-keys/([0-9A-Za-z]+)/delete)", [&sim](const httplib::Request& req, httplib::Response& res) {
+    if (!sim.remove_api_key(req.matches[1].str())) return fail(res, 404, "unknown api key");
+    reply(res, 200, {{"ok", true}});
+  });
+  post(srv, R"(/admin/sub-accounts/(\d+)/transferable)", [&sim](const httplib::Request& req, httplib::Response& res) {
+    const std::string coin = req.get_param_value("coin");
+    auto value = parse_amount(req.get_param_value("value"));
+    if (coin.empty()) return fail(res, 400, "coin is required (e.g. USDT)");
+    if (!value || *value < 0) return fail(res, 400, "value must be a decimal >= 0 with at most 8 decimals");
+    if (!sim.set_transferable(path_uid(req), coin, *value)) return fail(res, 404, "unknown sub-account");
+    reply(res, 200, {{"ok", true}});
+  });
+
   post(srv, R"(/admin/invitees/(\d+)/balance)", [&sim](const httplib::Request& req, httplib::Response& res) {
     auto quote = quote_param(req);
     auto value = parse_amount(req.get_param_value("value"));
@@ -141,7 +178,8 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
     for (auto [name, slot] : {std::pair{"total_skew", &d.total_skew}, std::pair{"insert_per_page", &d.insert_per_page},
                               std::pair{"remove_per_page", &d.remove_per_page},
                               std::pair{"empty_answers", &d.empty_answers}, std::pair{"formats_after", &d.formats_after},
-                              std::pair{"list_max_range_days", &d.list_max_range_days}}) {
+                              std::pair{"list_max_range_days", &d.list_max_range_days},
+                              std::pair{"empty_key_answers", &d.empty_key_answers}}) {
       if (!req.has_param(name)) continue;
       auto v = parse_number<int>(req.get_param_value(name));
       if (!v) return fail(res, 400, std::string(name) + " must be an integer");
@@ -152,6 +190,7 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
                               std::pair{"bad_nick_names", &d.bad_nick_names},
                               std::pair{"spot_success_false", &d.spot_success_false},
                               std::pair{"frozen_flag_two", &d.frozen_flag_two},
+                              std::pair{"spot_formats_changed", &d.spot_formats_changed},
                               std::pair{"numeric_code", &d.numeric_code},
                               std::pair{"window_active_only", &d.window_active_only},
                               std::pair{"refuse_over_cap", &d.refuse_over_cap},
@@ -159,7 +198,7 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
       if (auto v = parse_flag(req, name, bad)) *slot = *v;
     if (bad) return fail(res, 400, "switches must be 0 or 1");
     if (d.insert_per_page < 0 || d.remove_per_page < 0 || d.empty_answers < 0 || d.formats_after < -1 ||
-        d.list_max_range_days < 0)
+        d.list_max_range_days < 0 || d.empty_key_answers < 0)
       return fail(res, 400, "counts must be >= 0 (formats_after: -1 for never)");
     sim.set_drift(d);
     reply(res, 200, {{"ok", true},
@@ -173,6 +212,8 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
                      {"bad_nick_names", d.bad_nick_names},
                      {"spot_success_false", d.spot_success_false},
                      {"frozen_flag_two", d.frozen_flag_two},
+                     {"empty_key_answers", d.empty_key_answers},
+                     {"spot_formats_changed", d.spot_formats_changed},
                      {"numeric_code", d.numeric_code},
                      {"window_active_only", d.window_active_only},
                      {"refuse_over_cap", d.refuse_over_cap},

@@ -184,6 +184,7 @@ Dataset::Dataset(uint64_t seed, int invitees_per_quote, int sub_accounts, std::o
     s.frozen = i == 2 || (i > 4 && random_between(rng, 0, 9) == 0);
     s.spot_trade = !(i == 3 || (i > 4 && random_between(rng, 0, 9) == 0));
     s.contract_trade = !(i == 4 || (i > 4 && random_between(rng, 0, 9) == 0));
+    add_assets(s, i);
     subs_.push_back(std::move(s));
     spot_uid += random_between(rng, 1, 3000);
   }
@@ -342,13 +343,16 @@ nlohmann::json Dataset::to_json(int offset_s) const {
     return rows;
   };
   json subs = json::array();
-  for (const auto& s : subs_)
-    subs.push_back({{"spotUid", s.spot_uid},
-                    {"userCode", s.user_code},
-                    {"nickName", s.nick_name},
-                    {"frozenFlag", s.frozen ? 1 : 0},
-                    {"spotTradeFlag", s.spot_trade ? 1 : 0},
-                    {"contractTradeFlag", s.contract_trade ? 1 : 0}});
+  for (const auto& s : subs_) {
+    json sub = {{"spotUid", s.spot_uid},
+                {"userCode", s.user_code},
+                {"nickName", s.nick_name},
+                {"frozenFlag", s.frozen ? 1 : 0},
+                {"spotTradeFlag", s.spot_trade ? 1 : 0},
+                {"contractTradeFlag", s.contract_trade ? 1 : 0}};
+    sub.update(assets_json(s));
+    subs.push_back(std::move(sub));
+  }
   return {{"seed", seed_},
           {"invitees", {{"usdt", invitee_rows(usdt_)}, {"usdc", invitee_rows(usdc_)}}},
           {"subAccounts", std::move(subs)}};

@@ -3,6 +3,7 @@
 // and sub-accounts. Generated from a seed with our own PRNG (std distributions
 // differ between standard libraries), so the same seed gives the same bytes anywhere.
 // Not thread-safe: the Simulator guards it.
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -48,6 +49,18 @@ struct Totals {
 // Sums the history inside [from, to] (either end open when absent).
 Totals totals(const Invitee& inv, std::optional<int64_t> from, std::optional<int64_t> to);
 
+// A sub-account's API key, as subAccount_apikey lists it.
+struct ApiKey {
+  std::string key;  // the public key
+  std::string remark;
+  std::vector<std::string> whitelist;  // the bound IPs
+  int64_t created_ms = 0;
+  bool read_only = false, ip_whitelist = false, spot_trade = false, contract_trade = false;
+};
+
+// The coins a generated sub-account holds; any other coin code CoinW knows answers 0.
+inline constexpr std::array<std::string_view, 4> kCoins = {"USDT", "USDC", "BTC", "ETH"};
+
 struct SubAccount {
   int64_t spot_uid;
   std::string user_code;
@@ -55,6 +68,8 @@ struct SubAccount {
   bool frozen;
   bool spot_trade;
   bool contract_trade;
+  std::vector<ApiKey> api_keys;
+  std::map<std::string, int64_t, std::less<>> transferable;  // by coin, units of 1e-8
 };
 
 // The simulator's "now" and the zone of its days and months. The generated
@@ -100,12 +115,19 @@ class Dataset {
   const std::map<std::pair<int32_t, int64_t>, int64_t>& volumes() const { return volumes_; }
   // Adds `units` (> 0) to the uid's volume on `day`; false when the uid is unknown.
   bool book_trade(int64_t uid, int32_t day, int64_t units);
+  // API keys (sub_account_assets.cpp). add_api_key gives the key a fresh public
+  // key and returns it, or nullptr when the uid is unknown.
+  const ApiKey* add_api_key(int64_t spot_uid, ApiKey key);
+  ApiKey* find_api_key(std::string_view key);
+  bool remove_api_key(std::string_view key);
 
   // Exact values (amounts as decimal strings, times formatted in `offset_s`), for tests.
   nlohmann::json to_json(int offset_s) const;
 
  private:
   Invitee make_invitee(uint64_t& rng, int64_t uid, Quote q) const;
+  // Keys with mixed flags and transferable amounts, from a stream of their own.
+  void add_assets(SubAccount& s, int index);
   void add_recent(Invitee& inv, Quote q) const;
   void add_trades();
 
@@ -116,7 +138,11 @@ class Dataset {
   int64_t max_uid_ = 0;
   int added_batches_ = 0;
   std::map<std::pair<int32_t, int64_t>, int64_t> volumes_;
+  int added_keys_ = 0;
 };
+
+// A sub-account's keys and transferable amounts as the dataset JSON shows them.
+nlohmann::json assets_json(const SubAccount& s);
 
 // splitmix64: tiny, well mixed, identical on every platform.
 uint64_t next_random(uint64_t& state);

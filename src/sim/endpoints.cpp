@@ -38,9 +38,18 @@ json envelope(std::string_view code, std::string_view msg, const Rendering& r) {
   return j;
 }
 
-json amount(int64_t units, bool numeric) {
+json amount_json(int64_t units, bool numeric) {
   if (numeric) return static_cast<double>(units) / 1e8;
   return format_amount(units);
+}
+
+// A spot answer's envelope around `data`, with its success and failed flags.
+std::string spot_body(json data, const Rendering& r) {
+  json j = envelope(facts::code::kSpotSuccess, "SUCCESS", r);
+  j["data"] = std::move(data);
+  j["success"] = !r.drift.spot_success_false;
+  j["failed"] = r.drift.spot_success_false;
+  return j.dump();
 }
 
 // Drift::formats_after: what a changed format could look like.
@@ -66,11 +75,11 @@ json invitee_row(const Invitee& inv, const InviteeQuery& q, const Rendering& r) 
   const Movement* first = inv.first_deposit();
   json row;
   row["uid"] = (v & kStringUid) ? json(std::to_string(inv.uid)) : json(inv.uid);
-  row["totalDeposit"] = amount(t.deposit, num);
-  row["totalWithdrawal"] = (v & kNullOptional) && t.withdrawal == 0 ? json() : amount(t.withdrawal, num);
-  row["currentBalance"] = amount(inv.balance, num);
+  row["totalDeposit"] = amount_json(t.deposit, num);
+  row["totalWithdrawal"] = (v & kNullOptional) && t.withdrawal == 0 ? json() : amount_json(t.withdrawal, num);
+  row["currentBalance"] = amount_json(inv.balance, num);
   if (first) {
-    row["firstDepositAmount"] = amount(first->amount, num);
+    row["firstDepositAmount"] = amount_json(first->amount, num);
     row["firstDepositTime"] = format_coinw_time(first->time, r.offset_s);
   } else if (!(v & kNullOptional)) {
     row["firstDepositAmount"] = nullptr;
@@ -201,16 +210,68 @@ std::string sub_account_list_body(const Dataset& data, const Rendering& r) {
     if (v & kExtraRow) row["createdBy"] = "sim";
     rows.push_back(std::move(row));
   }
-  json j = envelope(facts::code::kSpotSuccess, "SUCCESS", r);
-  j["data"] = std::move(rows);
-  j["success"] = !r.drift.spot_success_false;
-  j["failed"] = r.drift.spot_success_false;
-  std::string body = j.dump();
+  std::string body = spot_body(std::move(rows), r);
   if (r.drift.bad_nick_names) {
     replace_all(body, kBadByte, "\xFF");
     replace_all(body, kLoneSurrogate, "\\ud800");
   }
   return body;
+}
+
+std::string sub_account_apikey_body(const Dataset& data, const Rendering& r) {
+  json rows = json::array();
+  if (r.empty) return spot_body(std::move(rows), r);
+  for (const auto& s : data.sub_accounts())
+    for (const auto& k : s.api_keys) {
+      const uint64_t v = r.quirks ? mix(hash_text(k.key)) : 0;
+      auto flag = [&](bool b) {
+        if (r.drift.spot_formats_changed) return json(b ? "Y" : "N");
+        return (v & kNumericAmount) ? json(b ? "1" : "0") : json(b ? 1 : 0);
+      };
+      std::string ips;
+      for (const auto& ip : k.whitelist) ips += (ips.empty() ? "" : ",") + ip;
+      json row;
+      row["userCode"] = s.user_code;
+      row["nickName"] = s.nick_name;
+      row["apiRemark"] = k.remark;
+      row["apiKey"] = k.key;
+      row["createdAt"] = (v & kStringUid) ? json(std::to_string(k.created_ms)) : json(k.created_ms);
+      row["readonlyFlag"] = flag(k.read_only);
+      row["apiWhiteListFlag"] = flag(k.ip_whitelist);
+      row["spotTradeFlag"] = flag(k.spot_trade);
+      row["contractTradeFlag"] = flag(k.contract_trade);
+      // The docs say "the bound IPs" without a shape: a list, or one string.
+      row["apiWhiteList"] = (v & kNullOptional) ? json(k.whitelist) : json(ips);
+      if (v & kExtraRow) row["permissions"] = json::array({"read"});
+      rows.push_back(std::move(row));
+    }
+  return spot_body(std::move(rows), r);
+}
+
+std::variant<TransferQuery, ParamError> parse_transfer_query(const api::QueryParams& params) {
+  TransferQuery q;
+  const std::string* uid = find_param(params, "subUid");
+  const auto v = uid ? parse_digits(*uid, 18) : std::nullopt;
+  if (!v || *v < 1) return ParamError{kBadParam, "subUid must be a positive integer"};
+  q.sub_uid = *v;
+  const std::string* coin = find_param(params, "coinCode");
+  const bool ok = coin && !coin->empty() && coin->size() <= 16 &&
+                  std::all_of(coin->begin(), coin->end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+  if (!ok) return ParamError{kBadParam, "coinCode must be a coin code such as USDT"};
+  q.coin = *coin;
+  return q;
+}
+
+std::variant<std::string, ParamError> transfer_available_body(const Dataset& data, const TransferQuery& q,
+                                                              const Rendering& r) {
+  const auto& subs = data.sub_accounts();
+  const auto s = std::find_if(subs.begin(), subs.end(), [&](const SubAccount& x) { return x.spot_uid == q.sub_uid; });
+  if (s == subs.end()) return ParamError{kBadParam, "subUid is not a sub-account of this account"};
+  const auto held = s->transferable.find(q.coin);
+  const int64_t units = held == s->transferable.end() ? 0 : held->second;
+  json amount = (r.quirks && (mix(r.variant) & kNumericAmount)) ? amount_json(units, true) : amount_json(units, false);
+  if (r.drift.spot_formats_changed) amount = {{"amount", format_amount(units)}};
+  return spot_body(std::move(amount), r);
 }
 
 std::string futures_error_body(std::string_view code, std::string_view msg, const Rendering& r) {

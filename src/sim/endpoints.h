@@ -1,5 +1,5 @@
 #pragma once
-// Bodies of the two simulated CoinW endpoints, independent of HTTP: parameter
+// Bodies of the simulated CoinW endpoints, independent of HTTP: parameter
 // checks, paging and JSON rendering (including quirks mode).
 #include <cstdint>
 #include <optional>
@@ -63,6 +63,18 @@ struct Rendering {
 };
 std::string invitee_assets_body(const Dataset& data, const InviteeQuery& q, const Rendering& r);
 std::string sub_account_list_body(const Dataset& data, const Rendering& r);
+std::string sub_account_apikey_body(const Dataset& data, const Rendering& r);
+
+// subAccount_transferAvailable: both parameters required.
+struct TransferQuery {
+  int64_t sub_uid = 0;
+  std::string coin;
+};
+std::variant<TransferQuery, ParamError> parse_transfer_query(const api::QueryParams& params);
+// The body, or an error for a uid that is not one of the sub-accounts (the code
+// CoinW uses for that is undocumented: docs/coinw-api.md §8).
+std::variant<std::string, ParamError> transfer_available_body(const Dataset& data, const TransferQuery& q,
+                                                              const Rendering& r);
 std::string futures_error_body(std::string_view code, std::string_view msg, const Rendering& r);
 std::string spot_error_body(std::string_view code, std::string_view msg, const Rendering& r);
 

@@ -14,7 +14,9 @@ namespace coinw::sim {
 // Requests per second in a strict sliding 1-second window; <= 0 disables a limit.
 struct Limits {
   int invitee_per_s = facts::kInviteeAssetsPerSecond;     // per api key, invitee asset endpoint
-  int sub_account_per_s = facts::kSubAccountListPerSecond;  // per api key, sub-account list
+  // Per api key, the three sub-account commands together: the stricter reading
+  // of "3 per second per user" (docs/coinw-api.md §8).
+  int sub_account_per_s = facts::kSubAccountListPerSecond;
   int spot_ip_per_s = facts::kSpotIpPerSecond;              // all spot endpoints, per client IP
   int spot_user_per_s = facts::kSpotUserPerSecond;          // all spot endpoints, per api key
 };
@@ -38,6 +40,8 @@ struct Drift {
   bool bad_nick_names = false;      // invalid UTF-8 and lone surrogates in some nickNames
   bool spot_success_false = false;  // sub-account answers keep code 200 but say success false
   bool frozen_flag_two = false;     // frozen sub-accounts say frozenFlag 2
+  int empty_key_answers = 0;        // the next N API-key answers: success with no keys
+  bool spot_formats_changed = false;  // key flags as "Y"/"N", transferable amounts as objects
   bool numeric_code = false;        // every envelope's code as a JSON number (0, 200, 6001...)
   bool window_active_only = false;  // windowed invitee answers list only invitees with movements in the window
   bool refuse_over_cap = false;     // a pageSize above the cap is refused (9016) instead of capped

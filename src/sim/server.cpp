@@ -23,10 +23,32 @@ namespace {
 
 constexpr const char* kJson = "application/json";
 
-enum class Endpoint { invitee_assets, sub_account_list, invitee_list, invitee_volume };
+enum class Endpoint {
+  invitee_assets,
+  sub_account_list,
+  invitee_list,
+  invitee_volume,
+  sub_account_apikey,
+  sub_account_transfer_available,
+};
+
+// The spot endpoints (the sub-account commands) share their limits and envelopes.
+bool is_spot(Endpoint ep) {
+  return ep == Endpoint::sub_account_list || ep == Endpoint::sub_account_apikey ||
+         ep == Endpoint::sub_account_transfer_available;
+}
+
+// The spot endpoints by command; any other command is refused.
+std::optional<Endpoint> spot_endpoint(std::string_view command) {
+  if (command == facts::kSubAccountListCommand) return Endpoint::sub_account_list;
+  if (command == facts::kSubAccountApiKeyCommand) return Endpoint::sub_account_apikey;
+  if (command == facts::kTransferAvailableCommand) return Endpoint::sub_account_transfer_available;
+  return std::nullopt;
+}
 // As the client's `endpoint` label, /admin/arrivals and --deny name them.
 const char* endpoint_name(Endpoint e) {
-  constexpr const char* names[] = {"invitee_assets", "sub_account_list", "invitee_list", "invitee_volume"};
+  constexpr const char* names[] = {"invitee_assets", "sub_account_list",   "invitee_list",
+                                   "invitee_volume", "sub_account_apikey", "sub_account_transfer_available"};
   return names[static_cast<int>(e)];
 }
 // Arrivals kept for /admin/arrivals; beyond this many the oldest half goes.
@@ -52,7 +74,10 @@ nlohmann::json Counters::to_json() const {
            {{"invitee_assets", ep(invitee_assets)},
             {"sub_account_list", ep(sub_account_list)},
             {"invitee_list", ep(invitee_list)},
-            {"invitee_volume", ep(invitee_volume)}}},
+            {"invitee_volume", ep(invitee_volume)},
+            {"sub_account_apikey", ep(sub_account_apikey)},
+            {"sub_account_transfer_available", ep(sub_account_transfer_available)}}},
+          {"spot_commands", spot_commands},
           {"bad_signatures", bad_signatures},
           {"auth_failures", auth_failures},
           {"rate_limited", rate_limited},
@@ -143,10 +168,12 @@ struct Simulator::Impl {
     }
     std::lock_guard lock(mu);
     auto now = SteadyClock::now();  // taken under the lock, so arrivals are ordered
-    auto& c = ep == Endpoint::invitee_assets   ? counters.invitee_assets
-              : ep == Endpoint::invitee_list   ? counters.invitee_list
-              : ep == Endpoint::invitee_volume ? counters.invitee_volume
-                                               : counters.sub_account_list;
+    EndpointCounters& c = ep == Endpoint::invitee_assets       ? counters.invitee_assets
+                          : ep == Endpoint::invitee_list       ? counters.invitee_list
+                          : ep == Endpoint::invitee_volume     ? counters.invitee_volume
+                          : ep == Endpoint::sub_account_list   ? counters.sub_account_list
+                          : ep == Endpoint::sub_account_apikey ? counters.sub_account_apikey
+                                                               : counters.sub_account_transfer_available;
     ++c.requests;
     if (arrivals.size() >= kMaxArrivals) arrivals.erase(arrivals.begin(), arrivals.begin() + kMaxArrivals / 2);
     arrivals.push_back({endpoint_name(ep), std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count()});
@@ -155,10 +182,11 @@ struct Simulator::Impl {
     Arrival a;
     // The funnel endpoints document no limit of their own: counted with the
     // invitee-assets endpoint's 5/s, the strictest reading.
-    if (ep != Endpoint::sub_account_list) {
+    if (!is_spot(ep)) {
       a.limited = !invitee_windows.arrive(api_key, now);
     } else {
-      // Record in every window, even after one refuses.
+      // The sub-account commands share one window per key. Record in every
+      // window, even after one refuses.
       bool ok = sub_account_windows.arrive(api_key, now);
       ok = spot_ip_windows.arrive(req.remote_addr, now) && ok;
       ok = spot_user_windows.arrive(api_key, now) && ok;
@@ -275,7 +303,7 @@ struct Simulator::Impl {
     return std::nullopt;
   }
 
-  Reply sub_account_list(const httplib::Request& req, const api::QueryParams& params) {
+  Reply spot(Endpoint ep, const httplib::Request& req, const api::QueryParams& params) {
     auto r = rendering(req);
     auto refuse = [&](uint64_t Counters::*counter, const char* code, const char* msg) {
       std::lock_guard lock(mu);
@@ -289,15 +317,25 @@ struct Simulator::Impl {
     if (!sign || !api::constant_time_equal(*sign, api::spot_sign(params, *key, opt.secret_key)))
       return refuse(&Counters::bad_signatures, kSpotSignError, "signature error");
     std::lock_guard lock(mu);
-    if (is_denied(Endpoint::sub_account_list)) return {200, spot_error_body(kPermission, "no permission", r)};
+    if (is_denied(ep)) return {200, spot_error_body(kPermission, "no permission", r)};
     r.drift = drift;
-    return {200, sub_account_list_body(data, r)};
+    if (ep == Endpoint::sub_account_list) return {200, sub_account_list_body(data, r)};
+    if (ep == Endpoint::sub_account_apikey) {
+      r.empty = drift.empty_key_answers > 0;
+      if (r.empty) --drift.empty_key_answers;
+      return {200, sub_account_apikey_body(data, r)};
+    }
+    auto query = parse_transfer_query(params);
+    if (auto* err = std::get_if<ParamError>(&query)) return {200, spot_error_body(err->code, err->msg, r)};
+    auto body = transfer_available_body(data, std::get<TransferQuery>(query), r);
+    if (auto* err = std::get_if<ParamError>(&body)) return {200, spot_error_body(err->code, err->msg, r)};
+    return {200, std::get<std::string>(std::move(body))};
   }
 
   // Runs one API request through arrival, faults and the endpoint itself.
   void serve(Endpoint ep, const httplib::Request& req, httplib::Response& res,
              const std::function<Reply()>& answer, const std::string& api_key) {
-    bool spot = ep == Endpoint::sub_account_list;
+    bool spot = is_spot(ep);
     auto a = arrive(ep, req, api_key);
     auto limited_body = [&] {
       return spot ? spot_error_body(kRateLimited, "API access frequently", rendering(req))
@@ -433,14 +471,19 @@ void Simulator::start() {
     auto q = req.target.find('?');
     auto params = api::split_query(q == std::string::npos ? "" : std::string_view(req.target).substr(q + 1));
     const std::string* command = find_param(params, "command");
-    if (!command || *command != facts::kSubAccountListCommand) {
-      // Only the one command is simulated; CoinW answers unknown ones with code 500.
+    {
+      // Every command is counted, so tests can prove the exporter sends only read-only ones.
+      std::lock_guard lock(im.mu);
+      ++im.counters.spot_commands[command ? command->substr(0, 64) : ""];
+    }
+    const auto ep = command ? spot_endpoint(*command) : std::nullopt;
+    if (!ep) {
+      // Only the read-only commands are simulated; CoinW answers unknown ones with code 500.
       res.set_content(spot_error_body(kInternal, "unsupported command", im.rendering(req)), kJson);
       return;
     }
     const std::string* key = find_param(params, "api_key");
-    im.serve(Endpoint::sub_account_list, req, res, [&] { return im.sub_account_list(req, params); },
-             key ? *key : "");
+    im.serve(*ep, req, res, [&] { return im.spot(*ep, req, params); }, key ? *key : "");
   });
   // Every answer carries the server's time, as CoinW's do.
   srv.set_post_routing_handler([&im](const httplib::Request&, httplib::Response& res) {
@@ -550,6 +593,45 @@ std::optional<int64_t> Simulator::add_movement(Quote quote, int64_t uid, bool de
   const int64_t t = impl_->now_s();
   if (!impl_->data.add_movement(quote, uid, {t, deposit, units})) return std::nullopt;
   return t;
+}
+
+std::optional<std::string> Simulator::add_api_key(int64_t spot_uid, const ApiKeyFlags& flags, std::string remark) {
+  std::lock_guard lock(impl_->mu);
+  ApiKey k;
+  k.remark = std::move(remark);
+  k.created_ms = impl_->now_s() * 1000;
+  k.read_only = flags.read_only.value_or(true);
+  k.ip_whitelist = flags.ip_whitelist.value_or(true);
+  k.spot_trade = flags.spot_trade.value_or(false);
+  k.contract_trade = flags.contract_trade.value_or(false);
+  if (k.ip_whitelist) k.whitelist = {"198.51.100.7"};
+  const ApiKey* added = impl_->data.add_api_key(spot_uid, std::move(k));
+  if (!added) return std::nullopt;
+  return added->key;
+}
+
+bool Simulator::set_api_key_flags(std::string_view key, const ApiKeyFlags& flags) {
+  std::lock_guard lock(impl_->mu);
+  ApiKey* k = impl_->data.find_api_key(key);
+  if (!k) return false;
+  for (auto [value, slot] : {std::pair{flags.read_only, &k->read_only}, std::pair{flags.ip_whitelist, &k->ip_whitelist},
+                             std::pair{flags.spot_trade, &k->spot_trade},
+                             std::pair{flags.contract_trade, &k->contract_trade}})
+    if (value) *slot = *value;
+  return true;
+}
+
+bool Simulator::remove_api_key(std::string_view key) {
+  std::lock_guard lock(impl_->mu);
+  return impl_->data.remove_api_key(key);
+}
+
+bool Simulator::set_transferable(int64_t spot_uid, const std::string& coin, int64_t units) {
+  std::lock_guard lock(impl_->mu);
+  SubAccount* s = impl_->data.find_sub_account(spot_uid);
+  if (!s) return false;
+  s->transferable[coin] = units;
+  return true;
 }
 
 int64_t Simulator::add_signup() {

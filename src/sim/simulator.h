@@ -1,7 +1,8 @@
 #pragma once
 // coinw-sim: an HTTP(S) server on loopback that answers like CoinW's affiliate
-// invitee-asset endpoint (futures HMAC scheme) and spot sub-account list (MD5
-// scheme), with strict rate limits, fault injection and admin endpoints for tests.
+// invitee-asset endpoint (futures HMAC scheme) and its spot sub-account commands
+// (MD5 scheme: the list, API keys, transferable funds), with strict rate limits,
+// fault injection and admin endpoints for tests.
 // All members are thread-safe; httplib runs handlers on a thread pool.
 #include <cstdint>
 #include <map>
@@ -22,7 +23,9 @@ struct EndpointCounters {
 };
 
 struct Counters {
-  EndpointCounters invitee_assets, sub_account_list, invitee_list, invitee_volume;
+  EndpointCounters invitee_assets, sub_account_list, invitee_list, invitee_volume, sub_account_apikey,
+      sub_account_transfer_available;
+  std::map<std::string, uint64_t> spot_commands;  // every spot request by its `command`, unknown ones too
   uint64_t bad_signatures = 0;
   uint64_t auth_failures = 0;  // wrong/missing key, bad or expired timestamp
   uint64_t rate_limited = 0;   // 29001 answers: violations plus injected storm answers
@@ -72,6 +75,16 @@ class Simulator {
   // the day, or nothing when the uid is unknown.
   int64_t add_signup();
   std::optional<int32_t> book_trade(int64_t uid, int64_t units);
+  // API keys: unset flags keep their value (new keys: read-only behind a whitelist).
+  struct ApiKeyFlags {
+    std::optional<bool> read_only, ip_whitelist, spot_trade, contract_trade;
+  };
+  // Returns the new key's public key, or nothing when the uid is unknown.
+  std::optional<std::string> add_api_key(int64_t spot_uid, const ApiKeyFlags& flags, std::string remark);
+  bool set_api_key_flags(std::string_view key, const ApiKeyFlags& flags);
+  bool remove_api_key(std::string_view key);
+  // What the sub-account can move out in `coin`, units of 1e-8.
+  bool set_transferable(int64_t spot_uid, const std::string& coin, int64_t units);
   void set_faults(const Faults& faults);  // throws std::invalid_argument
   Faults faults() const;
   void set_drift(const Drift& drift);

@@ -35,7 +35,10 @@ EXPORTER_CONFIG = harness.DEMO_ACCOUNT + """    invitee_assets:
       window_refresh_interval: 10s
       closed_window_grace: 0s     # previous_month at once, whatever the date the test runs
       watch: {{ uids: [10000065, 10240034], min_refresh_interval: 10s }}   # the simulator's, seed 42
-    sub_accounts: {{ min_refresh_interval: 1s }}
+    sub_accounts:
+      min_refresh_interval: 1s
+      api_keys: {{ min_refresh_interval: 2s }}
+      funds: {{ coins: [USDT, BTC], min_refresh_interval: 10s }}   # 12 sub-accounts: 24 requests a pass
     invitee_registrations: {{ enabled: true, min_refresh_interval: 20s }}
     invitee_trade_volume: {{ enabled: true, open_day_refresh_interval: 10s, closed_day_grace: 0s }}
 """
@@ -103,6 +106,10 @@ class PrometheusEndToEnd(unittest.TestCase):
                 prom, 'coinw_invitees_window_deposits{job="coinw",quote="usdt"}')} == windows, 60,
                 f"the sums of the windows {sorted(windows)}")
 
+            # A complete funds pass (24 requests beside the list and the keys, at 3/s in all).
+            harness.wait_for(lambda: {r["metric"]["coin"] for r in query(
+                prom, 'coinw_sub_accounts_transferable{job="coinw"}')} == {"USDT", "BTC"}, 60,
+                "the sums of a complete funds pass")
             # The funnel: a sign-up today who deposits and trades, so the period's
             # conversion and every volume figure have something to show.
             status, _, body = harness.http("POST", f"{sim}/admin/signups")

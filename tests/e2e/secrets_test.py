@@ -4,9 +4,11 @@ secret, at --log.level=debug in both log formats, through startup, scrapes,
 wrong secret), failed reloads, authentication failures, a TLS failure and a bad
 web config. Everything a user can see (logs, /metrics, the landing page,
 /-/reload answers, config-check output, error messages) must hold neither the
-secret, nor the API key, nor any full nickname from the simulator's dataset;
---api.check's output, meant to be pasted into bug reports, holds no uid or user
-code either. A secret file readable by others is warned about by name."""
+secret, nor the API key, nor any full nickname from the simulator's dataset,
+nor any sub-account API key in full (or its first 12 characters), nor any key's
+remark or bound IP address; --api.check's output, meant to be pasted into bug
+reports, holds no uid or user code either. A secret file readable by others is
+warned about by name."""
 import json
 import os
 import re
@@ -32,7 +34,10 @@ accounts:
     api_key_file: {key_file}
     secret_key_file: {secret_file}
     invitee_assets: {{ quotes: [usdt, usdc], min_refresh_interval: 1s }}
-    sub_accounts: {{ min_refresh_interval: 1s }}
+    sub_accounts:
+      min_refresh_interval: 1s
+      api_keys: {{ min_refresh_interval: 1s }}
+      funds: {{ coins: [USDT], min_refresh_interval: 5s }}
 """
 # --api.check runs with the funnel collectors on too, so that their probes' output is checked.
 FUNNEL = """    invitee_registrations: {{ enabled: true }}
@@ -81,7 +86,10 @@ class Secrets(unittest.TestCase):
             sim_secret = procs.write("sim_secret", SECRET + "\n")
             sim = harness.start_simulator(procs, SIM, f"--api-key={API_KEY}", f"--secret-key-file={sim_secret}",
                                           "--invitees=150")
-            nicks = [s["nickName"] for s in harness.sim_json(sim, "/admin/dataset")["subAccounts"]]
+            subs = harness.sim_json(sim, "/admin/dataset")["subAccounts"]
+            nicks = [s["nickName"] for s in subs]
+            keys = [k for s in subs for k in s["apiKeys"]]
+            self.assertTrue(any(k["apiWhiteList"] for k in keys) and any("@" in k["apiRemark"] for k in keys))
             flags = ["--log.level=debug", f"--log.format={log_format}", "--web.enable-lifecycle"]
             config = procs.write("config.yml", CONFIG.format(base=sim, key_file=key_file, secret_file=secret_file))
 
@@ -131,6 +139,9 @@ class Secrets(unittest.TestCase):
                 self.assertIn('coinw_sub_accounts{account="main"} 12', metrics)
                 self.assertIn('coinw_collector_success{account="main",collector="invitee_assets"} 1', metrics)
                 seen.add("/metrics", metrics)
+            harness.wait_for(lambda: "coinw_sub_account_api_key_read_only{" in harness.get_text(url + "/metrics")[1],
+                             10, "the API-key inventory")
+            seen.add("/metrics with keys", harness.get_text(url + "/metrics")[1])
             for path in ("/", "/-/healthy", "/-/ready", "/nonexistent"):
                 seen.add(path, harness.http("GET", url + path)[2])
 
@@ -208,6 +219,11 @@ class Secrets(unittest.TestCase):
             for nick in nicks:
                 if len(nick) > 4 and nick in text:
                     leaks.append(f"nickname {nick!r} in {where}")
+            for k in keys:
+                for what, value in [("sub-account api key", k["apiKey"][:12]), ("key remark", k["apiRemark"])] + \
+                        [("bound IP", ip) for ip in k["apiWhiteList"]]:
+                    if len(value) > 4 and value in text:
+                        leaks.append(f"{what} {value!r} in {where}")
         self.assertEqual(leaks, [], "\n".join(leaks))
 
     def test_logfmt(self):

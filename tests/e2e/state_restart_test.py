@@ -50,7 +50,8 @@ def business(s):
     keep = ("coinw_invitee", "coinw_sub_account", "coinw_collector_last_success_timestamp_seconds",
             "coinw_collector_last_full_refresh_timestamp_seconds")
     # Counters start again at 0 with the process, as every Prometheus counter does.
-    counters = ("coinw_sub_account_changes_total", "coinw_invitee_pass_requests_total")
+    counters = ("coinw_sub_account_changes_total", "coinw_invitee_pass_requests_total",
+                "coinw_sub_account_api_key_changes_total", "coinw_sub_account_pass_requests_total")
     return {k: v for k, v in s.items() if k.startswith(keep) and not k.startswith(counters)}
 
 

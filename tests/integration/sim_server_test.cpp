@@ -597,3 +597,88 @@ TEST(SimStart, FailuresThrow) {
 
 }  // namespace
 }  // namespace coinw::sim
+
+namespace coinw::sim {
+namespace {
+
+// The sub-account commands beyond the list, signed as the exporter signs them,
+// and the admin routes that change keys and amounts.
+class SimSubAccountAssets : public ::testing::Test {
+ protected:
+  void start(bool limited) {
+    Options o;
+    o.invitees = 10;
+    if (!limited) o.limits.sub_account_per_s = 0;  // many admin checks in one second
+    sim_ = std::make_unique<Simulator>(o);
+    sim_->start();
+    cli_ = std::make_unique<httplib::Client>("127.0.0.1", sim_->port());
+    cli_->set_read_timeout(std::chrono::seconds(3));
+  }
+  json command(const std::string& name, const api::QueryParams& params = {}) {
+    std::string target = "/api/v1/private?command=" + name;
+    for (const auto& [k, v] : params) target += "&" + k + "=" + v;
+    target += "&api_key=demo-key&sign=" + api::spot_sign(params, "demo-key", "demo-secret");
+    auto r = cli_->Post(target, "", "application/json");
+    EXPECT_TRUE(r);
+    return r ? json::parse(r->body) : json();
+  }
+  json admin(const std::string& path) {
+    auto r = cli_->Post(path, "", "text/plain");
+    EXPECT_TRUE(r);
+    return r ? json{{"status", r->status}, {"body", json::parse(r->body)}} : json();
+  }
+  const json* key_row(const std::string& key) {
+    keys_ = command("subAccount_apikey");
+    for (const auto& row : keys_["data"])
+      if (row["apiKey"] == key) return &row;
+    return nullptr;
+  }
+
+  std::unique_ptr<Simulator> sim_;
+  std::unique_ptr<httplib::Client> cli_;
+  json keys_;
+};
+
+TEST_F(SimSubAccountAssets, AdminRoutesAddFlipAndDeleteKeysAndSetAmounts) {
+  start(false);
+  const int64_t uid = sim_->dataset_json()["subAccounts"][0]["spotUid"].get<int64_t>();
+  const std::string u = std::to_string(uid);
+  auto added = admin("/admin/sub-accounts/" + u + "/api-keys?read_only=0&ip_whitelist=0&spot=1&remark=bot");
+  ASSERT_EQ(added["status"], 200);
+  const std::string key = added["body"]["apiKey"];
+  const json* row = key_row(key);
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ((*row)["readonlyFlag"], 0);
+  EXPECT_EQ((*row)["apiWhiteListFlag"], 0);
+  EXPECT_EQ((*row)["spotTradeFlag"], 1);
+  EXPECT_EQ(admin("/admin/api-keys/" + key + "/flags?ip_whitelist=1")["status"], 200);
+  EXPECT_EQ((*key_row(key))["apiWhiteListFlag"], 1);
+  EXPECT_EQ(admin("/admin/api-keys/" + key + "/flags?ip_whitelist=2")["status"], 400);
+  EXPECT_EQ(admin("/admin/api-keys/" + key + "/delete")["status"], 200);
+  EXPECT_EQ(key_row(key), nullptr);
+  EXPECT_EQ(admin("/admin/api-keys/" + key + "/delete")["status"], 404);
+  EXPECT_EQ(admin("/admin/sub-accounts/1/api-keys")["status"], 404);
+
+  ASSERT_EQ(admin("/admin/sub-accounts/" + u + "/transferable?coin=USDT&value=12.5")["status"], 200);
+  EXPECT_EQ(command("subAccount_transferAvailable", {{"coinCode", "USDT"}, {"subUid", u}})["data"], "12.50000000");
+  EXPECT_EQ(admin("/admin/sub-accounts/" + u + "/transferable?coin=USDT&value=-1")["status"], 400);
+  EXPECT_EQ(command("subAccount_transferAvailable", {{"coinCode", "USDT"}})["code"], facts::code::kBadParam);
+}
+
+TEST_F(SimSubAccountAssets, CommandsShareOneLimitAndAnyOtherCommandIsRefusedAndCounted) {
+  start(true);
+  int limited = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 3; ++i) limited += command("subAccount_apikey")["code"] == facts::code::kRateLimited;
+  limited += command("subAccount_list")["code"] == facts::code::kRateLimited;
+  if (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(900))
+    EXPECT_EQ(limited, 1) << "the fourth sub-account command within a second, whichever it is";
+  EXPECT_EQ(command("subAccount_transfer", {{"coinCode", "USDT"}})["code"], facts::code::kInternal);
+  const json c = sim_->counters().to_json();
+  EXPECT_EQ(c["spot_commands"]["subAccount_transfer"], 1);
+  EXPECT_EQ(c["spot_commands"]["subAccount_apikey"], 3);
+  EXPECT_EQ(c["endpoints"]["sub_account_apikey"]["requests"], 3);
+}
+
+}  // namespace
+}  // namespace coinw::sim

@@ -13,6 +13,7 @@
 #include "api/transport.h"
 #include "common/clock.h"
 #include "common/coinw_facts.h"
+#include "sim/endpoints.h"
 
 namespace coinw::testing {
 
@@ -108,6 +109,9 @@ class FakeCoinw {
       }
       body = R"({"code":"0","msg":"success","data":{"total":)" + std::to_string(invitees_) + R"(,"list":[)" + list +
              "]}}";
+    } else if (const std::string* c = sim::find_param(r.query, "command"); c && *c != facts::kSubAccountListCommand) {
+      // The sub-accounts have no API keys here (sub_account_keys_funds_test.cpp covers them).
+      body = R"({"code":"200","msg":"SUCCESS","success":true,"failed":false,"data":[]})";
     } else {
       std::string list;
       for (int i = 0; i < sub_accounts_; ++i)

@@ -59,6 +59,7 @@ class SimTransport {
   void clear() {
     std::lock_guard lock(mu_);
     sent_.clear();
+    spot_sent_.clear();
     funnel_sent_.clear();
   }
   // The funnel endpoints (sim/funnel.h): their requests, logged apart from the
@@ -84,6 +85,16 @@ class SimTransport {
   void list_max_range_days(int days) {
     std::lock_guard lock(mu_);
     max_range_days_ = days;
+  }
+  // Every sub-account request (list, keys, transferable), as the server saw it.
+  std::vector<SimRequest> spot_requests() const {
+    std::lock_guard lock(mu_);
+    return spot_sent_;
+  }
+  // The next `n` API-key answers are successes with no keys.
+  void empty_key_answers(int n) {
+    std::lock_guard lock(mu_);
+    empty_key_answers_ = n;
   }
   // The next `n` invitee requests are answered; those after them wait until
   // release(), so a test can look at a refresh in the middle of a pass.
@@ -124,14 +135,34 @@ class SimTransport {
       --empty_answers_;
     }
     if (r.path == facts::kInviteeListPath || r.path == facts::kInviteeVolumePath) return funnel(r, rendering);
-    if (r.path != facts::kInviteeAssetsPath)
-      return api::HttpResponse{200, sim::sub_account_list_body(data_, rendering), std::nullopt, std::nullopt};
+    if (r.path != facts::kInviteeAssetsPath) return spot(r, rendering);
     sent_.push_back({clock_.now(), r.query});
     auto q = sim::parse_invitee_query(r.query, 20, 100, offset_s_);
     if (auto* e = std::get_if<sim::ParamError>(&q))
       return api::HttpResponse{200, sim::futures_error_body(e->code, e->msg, rendering), std::nullopt, std::nullopt};
     return api::HttpResponse{200, sim::invitee_assets_body(data_, std::get<sim::InviteeQuery>(q), rendering),
                              std::nullopt, std::nullopt};
+  }
+
+  // The sub-account commands, each request logged in spot_sent_.
+  api::Result<api::HttpResponse> spot(const api::HttpRequest& r, sim::Rendering& rendering) {
+    spot_sent_.push_back({clock_.now(), r.query});
+    auto ok = [](std::string body) { return api::HttpResponse{200, std::move(body), std::nullopt, std::nullopt}; };
+    const std::string* command = sim::find_param(r.query, "command");
+    if (command && *command == facts::kSubAccountApiKeyCommand) {
+      rendering.empty = empty_key_answers_ > 0;
+      if (rendering.empty) --empty_key_answers_;
+      return ok(sim::sub_account_apikey_body(data_, rendering));
+    }
+    if (command && *command == facts::kTransferAvailableCommand) {
+      auto q = sim::parse_transfer_query(r.query);
+      if (auto* e = std::get_if<sim::ParamError>(&q)) return ok(sim::spot_error_body(e->code, e->msg, rendering));
+      auto body = sim::transfer_available_body(data_, std::get<sim::TransferQuery>(q), rendering);
+      if (auto* e = std::get_if<sim::ParamError>(&body)) return ok(sim::spot_error_body(e->code, e->msg, rendering));
+      return ok(std::get<std::string>(std::move(body)));
+    }
+    if (command && *command == facts::kSubAccountListCommand) return ok(sim::sub_account_list_body(data_, rendering));
+    return ok(sim::spot_error_body(sim::kInternal, "unsupported command", rendering));
   }
 
   // Holds mu_.
@@ -161,10 +192,11 @@ class SimTransport {
   std::condition_variable released_;
   std::optional<size_t> hold_from_;
   std::vector<SimRequest> sent_;
+  std::vector<SimRequest> spot_sent_;
   std::vector<FunnelRequest> funnel_sent_;
   std::function<void(sim::Dataset&, size_t)> after_funnel_;
   int max_range_days_ = 0;
-  int empty_answers_ = 0, drops_ = 0;
+  int empty_answers_ = 0, drops_ = 0, empty_key_answers_ = 0;
   sim::Drift drift_{};
   bool formats_changed_ = false;
 };

@@ -28,6 +28,7 @@ class CollectAccount : public ::testing::Test {
     a.secret_key = "SK-0123456789";
     a.invitee_assets.page_size = page_size;
     a.sub_accounts.enabled = sub_accounts;
+    a.sub_accounts.api_keys.enabled = false;  // sub_account_keys_funds_test.cpp counts its requests
     auto settings = derive_client_settings(config::GlobalConfig{}, a);
     return std::make_unique<AccountCollector>(a, settings, gate_, clock_, [this] { return coinw_.transport(); });
   }

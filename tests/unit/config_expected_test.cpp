@@ -27,8 +27,8 @@ TEST(ConfigExpected, EveryFlagIsOptional) {
                      .config;
   const auto& e = c.accounts.at(0).sub_accounts.expected;
   ASSERT_EQ(e.size(), 3u);
-  EXPECT_EQ(e.at(1001), (ExpectedSubAccount{std::nullopt, false, std::nullopt}));
-  EXPECT_EQ(e.at(1002), (ExpectedSubAccount{true, true, false}));
+  EXPECT_EQ(e.at(1001), (ExpectedSubAccount{std::nullopt, false, std::nullopt, std::nullopt, std::nullopt}));
+  EXPECT_EQ(e.at(1002), (ExpectedSubAccount{true, true, false, std::nullopt, std::nullopt}));
   EXPECT_EQ(e.at(1003), ExpectedSubAccount{});
   EXPECT_TRUE(parse("      enabled: true\n").config.accounts.at(0).sub_accounts.expected.empty());
 }
@@ -56,6 +56,28 @@ TEST(ConfigExpected, EveryProblemWithFileLineAndPath) {
   EXPECT_EQ(problems_of("      expected: [1001]\n"),
             std::vector<std::string>{
                 "config.yml:6: accounts[0].sub_accounts.expected: must be a map, got a list"});
+}
+
+TEST(ConfigExpected, ApiKeyExpectationsAndFundsCoins) {
+  const auto c = parse("      expected: {1001: {max_api_keys: 1, read_only_api_keys: true}}\n"
+                       "      api_keys: {enabled: false, min_refresh_interval: 2m}\n"
+                       "      funds: {coins: [USDT, BTC], min_refresh_interval: 30m}\n")
+                     .config.accounts.at(0)
+                     .sub_accounts;
+  EXPECT_EQ(c.expected.at(1001).max_api_keys, 1);
+  EXPECT_EQ(c.expected.at(1001).read_only_api_keys, true);
+  EXPECT_FALSE(c.api_keys.enabled);
+  EXPECT_EQ(c.api_keys.min_refresh_interval, std::chrono::minutes(2));
+  EXPECT_EQ(c.funds.coins, (std::vector<std::string>{"USDT", "BTC"}));
+  EXPECT_EQ(c.funds.min_refresh_interval, std::chrono::minutes(30));
+  EXPECT_EQ(problems_of("      expected: {1001: {max_api_keys: -1}}\n"
+                        "      funds: {coins: [usdt, USDT, USDT, \"B T\"]}\n"),
+            (std::vector<std::string>{
+                "config.yml:6: accounts[0].sub_accounts.expected.1001.max_api_keys: must be between 0 and 1000, got -1",
+                "config.yml:7: accounts[0].sub_accounts.funds.coins[0]: must be a coin code in upper case such as USDT, got 'usdt'",
+                "config.yml:7: accounts[0].sub_accounts.funds.coins[2]: duplicate coin USDT",
+                "config.yml:7: accounts[0].sub_accounts.funds.coins[3]: must be a coin code in upper case such as USDT, got 'B T'",
+            }));
 }
 
 TEST(ConfigExpected, AChangeIsAConfigChange) {

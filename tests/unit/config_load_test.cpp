@@ -470,7 +470,7 @@ TEST(ConfigLoad, DescribeSummarisesWithoutSecrets) {
     api_key: AK-second-0123456789
     secret_key: SK-second-0123456789
     invitee_assets: {enabled: false}
-    sub_accounts: {min_refresh_interval: 45s}
+    sub_accounts: {min_refresh_interval: 45s, funds: {coins: [USDT, BTC], min_refresh_interval: 10m}}
 )");
   EXPECT_EQ(l.config.accounts[1].user, "alice");
   const std::string d = describe(l.config);
@@ -478,8 +478,10 @@ TEST(ConfigLoad, DescribeSummarisesWithoutSecrets) {
             "2 accounts; nick_name masked; staleness_limit 15m\n"
             "account main: https://api.coinw.com direct (no HTTPS_PROXY in the environment); invitee_assets every 2m (quotes usdt,usdc, page_size 200, per-invitee series all); "
             "cost 300 requests/h per 1,000 invitees, so 18000/h (5/s) refreshes up to about 60000 invitees at these "
-            "intervals; sub_accounts every 30s\n"
-            "account subs: http://127.0.0.1:8790 (user alice) direct (no HTTP_PROXY in the environment); invitee_assets off; sub_accounts every 45s\n");
+            "intervals; sub_accounts every 30s; api_keys every 5m; funds off\n"
+            "account subs: http://127.0.0.1:8790 (user alice) direct (no HTTP_PROXY in the environment); invitee_assets off; "
+            "sub_accounts every 45s; api_keys every 5m; funds USDT,BTC every 10m (cost 2 request(s) per sub-account a "
+            "pass: at 3/s, at least 67s for 100 sub-accounts)\n");
   for (const std::string& secret : {kKey, kSecret, std::string("AK-second-0123456789"), std::string("SK-second-0123456789")})
     EXPECT_EQ(d.find(secret), std::string::npos);
   EXPECT_EQ(to_string(NickNamePolicy::full), "full");

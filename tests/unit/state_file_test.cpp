@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "collect/account.h"
 #include "collect/state_codec.h"
@@ -93,8 +94,14 @@ TEST_F(StateFileTest, ARestartServesEveryValueWithoutARequest) {
   auto c = make(dir);
   c->restore_state(settings_.staleness_limit);
   // Change counters count from the first poll of each run: all else is as it was.
-  const std::string counters = "# HELP coinw_sub_account_changes_total";
-  EXPECT_EQ(render(*c), before.substr(0, before.find(counters)));
+  auto without_counters = [](const std::string& text) {
+    std::istringstream in(text);
+    std::string out;
+    for (std::string line; std::getline(in, line);)
+      if (line.find("_changes_total") == std::string::npos) out += line + "\n";
+    return out;
+  };
+  EXPECT_EQ(without_counters(render(*c)), without_counters(before));
   clock_.advance(1ms);
   c->refresh(clock_.now() + 1h, settings_);
   EXPECT_EQ(coinw_.sent().size(), sent) << "restored data counts from its original fetch time";
@@ -182,6 +189,10 @@ TEST(StateCodec, AFileOfTheFirstVersionStillReads) {
   const RestoreContext r{Now{clock.now(), clock.wall_now()}, std::chrono::minutes(15)};
   exposition::FamilySet out;
   for (auto& c : collectors) {
+    if (c->name() == "sub_account_api_keys") {  // a collector added later: nothing of it in the file
+      EXPECT_FALSE(c->restore(*file, r));
+      continue;
+    }
     ASSERT_TRUE(c->restore(*file, r)) << c->name();
     c->collect(out, RenderContext{{{"account", "main"}}, true, config::NickNamePolicy::masked});
   }
