@@ -262,29 +262,26 @@ Finding decide_code_kinds(const std::map<std::string, std::set<std::string>>& ki
   return f;
 }
 
-Finding decide_amounts(const std::map<std::string, size_t>& kinds) {
-  Finding f{"invitee_assets.amounts", Verdict::ok, "", "", ""};
+Finding decide_amounts(const std::map<std::string, size_t>& kinds, const AmountSubject& subject) {
+  Finding f{subject.probe, Verdict::ok, "", "", ""};
   if (kinds.empty()) {
     f.verdict = Verdict::open;
-    f.seen = "no invitee rows to look at.";
+    f.seen = "no rows to look at.";
     return f;
   }
-  f.seen = "amount fields: " + kinds_text(kinds) + ".";
+  f.seen = subject.fields + ": " + kinds_text(kinds) + ".";
   const bool only_strings = kinds.size() == 1 && kinds.begin()->first == "string";
   if (!only_strings) f.verdict = kinds.count("other") ? Verdict::fail : Verdict::note;
-  f.exporter = kinds.count("other")
-                   ? "counts values it cannot read (coinw_api_invalid_fields_total); more than 10% of rows so "
-                     "affected and the page is refused as a format change."
-                   : "reads decimal strings and JSON numbers; a null or absent amount leaves that value out.";
+  f.exporter = kinds.count("other") ? subject.unreadable : "reads decimal strings and JSON numbers; " + subject.missing;
   if (kinds.count("other")) f.setting = "none can help: report this output.";
   return f;
 }
 
-Finding decide_times(const TimesSeen& t) {
-  Finding f{"invitee_assets.times", Verdict::ok, "", "", ""};
+Finding decide_times(const TimesSeen& t, const TimeSubject& subject) {
+  Finding f{subject.probe, Verdict::ok, "", "", ""};
   if (t.patterns.empty()) {
     f.verdict = Verdict::open;
-    f.seen = "no invitee rows to look at.";
+    f.seen = "no rows to look at.";
     return f;
   }
   const std::string zone = "global.time_zone (" + offset_text(t.offset_s) + ")";
@@ -316,10 +313,9 @@ Finding decide_times(const TimesSeen& t) {
     f.verdict = Verdict::change;
     f.seen += " Read in " + zone + ", the newest is " + duration_text(ahead) +
               " in the future: CoinW writes its times in a zone east of the configured one.";
-    f.exporter = "reads times " + duration_text(ahead) + " too late or more (the *_time metrics are in the future) "
-                 "and places window edges that much off.";
+    f.exporter = "reads times " + duration_text(ahead) + " too late or more: " + subject.effect + ".";
     f.setting = "move global.time_zone east by at least " + duration_text(ahead) + ", to " + offset_text(suggested) +
-                " or further; run the check again just after an invitee deposits to narrow it down.";
+                " or further; run the check again just after " + subject.fresh + " narrows it down.";
     return f;
   }
   const int64_t age = -ahead;
@@ -333,7 +329,58 @@ Finding decide_times(const TimesSeen& t) {
   f.verdict = Verdict::open;
   f.seen += "; a zone up to " + duration_text(age) + " west cannot be told from an old time.";
   f.exporter = "reads times in " + zone + ".";
-  f.setting = "run the check again just after an invitee deposits: a fresh updateTime tells the zone.";
+  f.setting = "run the check again just after " + subject.fresh + " tells the zone.";
+  return f;
+}
+
+std::optional<Finding> decide_list_range(const RangeProbe& p) {
+  Finding f{"invitee_registrations.range", Verdict::ok, "", "", ""};
+  const std::string whole = "the sign-up list over " + std::to_string(p.days) +
+                            " days (invitee_registrations.since to now)";
+  if (!p.whole_error) {
+    f.seen = whole + " was answered: the longest range CoinW accepts is at least that.";
+    f.exporter = "walks every sign-up in one range; it would split a range month by month only if CoinW refused it.";
+    return f;
+  }
+  if (p.whole_error->reason != FailureReason::bad_request || !p.month_asked) return std::nullopt;
+  f.verdict = Verdict::open;
+  const std::string refused = whole + " was refused with " + refusal_text(*p.whole_error);
+  if (p.month_error) {
+    f.seen = refused + ", and one month was refused too: not for its length (see invitee_registrations.access).";
+    return f;
+  }
+  f.seen = refused + "; one month was answered. The longest range lies in between; finding it would take many "
+           "requests.";
+  f.exporter = "splits a refused range month by month (one warning in the log) and walks it that way from then on: "
+               "about " + std::to_string(p.days / 30 + 1) + " requests or more for the first walk, a few afterwards.";
+  f.setting = "set invitee_registrations.since to the month of your first invitee, if it is later, for a shorter "
+              "first walk.";
+  return f;
+}
+
+Finding decide_open_day(const std::vector<int32_t>& days, int32_t today) {
+  Finding f{"invitee_trade_volume.today", Verdict::ok, "", "", ""};
+  const std::string refresh = "fetches today again every invitee_trade_volume.open_day_refresh_interval and a "
+                              "closed day once for good, invitee_trade_volume.closed_day_grace after its end";
+  const bool has_today = std::find(days.begin(), days.end(), today) != days.end();
+  if (has_today) {
+    f.seen = "the volume list for yesterday and today (global.time_zone) has rows dated today: CoinW reports the "
+             "open day as it goes.";
+    f.exporter = refresh + ".";
+    return f;
+  }
+  f.verdict = Verdict::open;
+  if (days.empty()) {
+    f.seen = "the volume list for yesterday and today (global.time_zone) has no rows: no invitee traded, nothing "
+             "to tell.";
+    f.setting = "run the check again once invitees trade.";
+    return f;
+  }
+  f.seen = "the volume list has rows for yesterday but none for today (global.time_zone): either CoinW reports a "
+           "day only once it has closed, or no invitee has traded yet today, or CoinW's days run in a zone west "
+           "of global.time_zone.";
+  f.exporter = refresh + ": today's volume shows as soon as CoinW reports it, at the latest when the day closes.";
+  f.setting = "run the check again late in the day, after an invitee has traded.";
   return f;
 }
 
@@ -386,7 +433,7 @@ Finding decide_connection(const Path& path, size_t answers, const std::optional<
   return f;
 }
 
-std::vector<Finding> open_questions(bool invitee_assets, bool sub_accounts) {
+std::vector<Finding> open_questions(bool invitee_assets, bool sub_accounts, bool funnel) {
   std::vector<Finding> out;
   const std::string never = " Only a 29001 answer could tell, and the check never provokes one.";
   if (invitee_assets)
@@ -401,6 +448,11 @@ std::vector<Finding> open_questions(bool invitee_assets, bool sub_accounts) {
                    "how far the request timestamp may stray from CoinW's clock. Only a refused request could tell, "
                    "and the check sends none with a stale timestamp.",
                    "alerts (CoinwClockSkew) above 2 s of measured skew.", ""});
+  if (funnel)
+    out.push_back({"funnel.rate_limit", Verdict::open,
+                   "whether the sign-up and volume endpoints have a rate limit of their own (their pages state "
+                   "none)." + never,
+                   "counts them against the invitee-assets endpoint's 5 per second, one limiter for the three.", ""});
   if (sub_accounts)
     out.push_back({"sub_accounts.rate_limit", Verdict::open,
                    "whether the 3 per second of the sub-account endpoints counts per endpoint or across them, and "

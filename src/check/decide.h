@@ -53,7 +53,15 @@ Finding decide_window_rows(std::optional<int64_t> total_all, std::optional<int64
 
 // Kind of `code` per endpoint name ("string", "number"...).
 Finding decide_code_kinds(const std::map<std::string, std::set<std::string>>& kinds);
-Finding decide_amounts(const std::map<std::string, size_t>& kinds);
+
+// Whose amounts decide_amounts judges, in words for its finding.
+struct AmountSubject {
+  std::string probe;       // "invitee_assets.amounts"
+  std::string fields;      // "amount fields"
+  std::string missing;     // what a null or absent value does
+  std::string unreadable;  // what a value of another kind does
+};
+Finding decide_amounts(const std::map<std::string, size_t>& kinds, const AmountSubject& subject);
 
 // Time patterns and the instants read in the configured zone, against CoinW's
 // clock (ours corrected by the measured skew).
@@ -63,7 +71,28 @@ struct TimesSeen {
   int64_t coinw_now = 0;
   int offset_s = 0;  // global.time_zone
 };
-Finding decide_times(const TimesSeen& t);
+// Whose times decide_times judges, in words for its finding.
+struct TimeSubject {
+  std::string probe;   // "invitee_assets.times"
+  std::string fresh;   // when a fresh time appears: "an invitee deposits: a fresh updateTime"
+  std::string effect;  // what reading them too late does
+};
+Finding decide_times(const TimesSeen& t, const TimeSubject& subject);
+
+// The sign-up list asked over the collector's whole first range
+// (invitee_registrations.since to now), and, when CoinW refused that as a bad
+// request, over one month.
+struct RangeProbe {
+  int64_t days = 0;  // of the whole range
+  std::optional<api::ApiError> whole_error;
+  bool month_asked = false;
+  std::optional<api::ApiError> month_error;
+};
+// Nothing when the whole range was refused for another reason than its length.
+std::optional<Finding> decide_list_range(const RangeProbe& p);
+
+// The days (in global.time_zone) of the volume rows answered for yesterday and today.
+Finding decide_open_day(const std::vector<int32_t>& days, int32_t today);
 
 // CoinW's clock less ours, from each answer's Date header.
 Finding decide_skew(const std::vector<double>& skews);
@@ -80,7 +109,7 @@ struct Path {
 Finding decide_connection(const Path& path, size_t answers, const std::optional<api::ApiError>& first_error);
 
 // What only a refusal could answer; the check provokes none.
-std::vector<Finding> open_questions(bool invitee_assets, bool sub_accounts);
+std::vector<Finding> open_questions(bool invitee_assets, bool sub_accounts, bool funnel);
 
 // "8 h 05 min", "42 s": a duration for a finding.
 std::string duration_text(int64_t seconds);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <span>
 
 #include "check/decide.h"
 #include "check/shape.h"
@@ -14,6 +15,16 @@ namespace {
 constexpr std::array<std::string_view, 4> kAmountFields = {"totalDeposit", "totalWithdrawal", "currentBalance",
                                                             "firstDepositAmount"};
 constexpr std::array<std::string_view, 2> kTimeFields = {"updateTime", "firstDepositTime"};
+constexpr std::array<std::string_view, 1> kRegisterTime = {"registerTime"};
+constexpr std::array<std::string_view, 1> kVolume = {"volume"};
+constexpr int64_t kDay = 86400;
+// As the registrations collector: a range reaches a day past now, whatever
+// CoinW's zone (its first walk's range is the one asked).
+constexpr int64_t kRangeSlack = kDay;
+// One month, the range CoinW answers by default and the collector's fallback.
+constexpr int64_t kMonth = 31 * kDay;
+// Enough rows to see the newest sign-ups and several volume values.
+constexpr int kFunnelPageSize = 100;
 // A window this short holds almost no movements: if the answer still lists
 // every invitee, windowed answers list them all.
 constexpr int64_t kNarrowWindowSeconds = 60;
@@ -76,26 +87,100 @@ void invitee_window(Session& s) {
   if (r) s.add(decide_window_rows(s.invitee_page->total, r.value().total, windows));
 }
 
-std::vector<BodyShape> shapes(const Session& s, std::string_view path) {
-  std::vector<BodyShape> out;
-  for (auto body : s.recorder.bodies(path))
-    out.push_back(inspect_body(body, kAmountFields, kTimeFields, s.global.time_zone_offset_seconds));
+int64_t now_s(const Session& s) { return static_cast<int64_t>(unix_seconds(s.clock.wall_now())); }
+
+// The kinds of `amount_fields` and the times of `time_fields` in every answer from `path`.
+struct Seen {
+  std::map<std::string, size_t> amounts;
+  TimesSeen times;
+};
+Seen seen_in(const Session& s, std::string_view path, std::span<const std::string_view> amount_fields,
+             std::span<const std::string_view> time_fields) {
+  Seen out;
+  out.times.offset_s = s.global.time_zone_offset_seconds;
+  out.times.coinw_now = now_s(s) + static_cast<int64_t>(median_skew(s.recorder.skews()));
+  for (auto body : s.recorder.bodies(path)) {
+    const auto shape = inspect_body(body, amount_fields, time_fields, out.times.offset_s);
+    for (const auto& [k, n] : shape.amounts) out.amounts[k] += n;
+    for (const auto& [k, n] : shape.times) out.times.patterns[k] += n;
+    out.times.instants.insert(out.times.instants.end(), shape.instants.begin(), shape.instants.end());
+  }
   return out;
 }
 
 void invitee_format(Session& s) {
   if (!s.invitee_page) return;
-  std::map<std::string, size_t> amounts;
-  TimesSeen times;
-  times.offset_s = s.global.time_zone_offset_seconds;
-  times.coinw_now = static_cast<int64_t>(unix_seconds(s.clock.wall_now()) + median_skew(s.recorder.skews()));
-  for (const auto& shape : shapes(s, facts::kInviteeAssetsPath)) {
-    for (const auto& [k, n] : shape.amounts) amounts[k] += n;
-    for (const auto& [k, n] : shape.times) times.patterns[k] += n;
-    times.instants.insert(times.instants.end(), shape.instants.begin(), shape.instants.end());
+  const auto seen = seen_in(s, facts::kInviteeAssetsPath, kAmountFields, kTimeFields);
+  s.add(decide_amounts(seen.amounts,
+                       {"invitee_assets.amounts", "amount fields", "a null or absent amount leaves that value out.",
+                        "counts values it cannot read (coinw_api_invalid_fields_total); more than 10% of rows so "
+                        "affected and the page is refused as a format change."}));
+  s.add(decide_times(seen.times, {"invitee_assets.times", "an invitee deposits: a fresh updateTime",
+                                  "the *_time metrics are in the future, and window edges are that much off"}));
+}
+
+api::RegistrationQuery registration_query(const Session& s, int64_t start, int64_t end) {
+  const int offset = s.global.time_zone_offset_seconds;
+  return {1, kFunnelPageSize, format_coinw_time(start, offset), format_coinw_time(end, offset)};
+}
+
+// The collector's first walk in one request: the whole range from `since`.
+// Refused as a bad request, one month tells a refused length from a refused endpoint.
+void registrations_access(Session& s) {
+  const int offset = s.global.time_zone_offset_seconds;
+  const int64_t since = int64_t{s.account.invitee_registrations.since_day} * kDay - offset;
+  const int64_t end = now_s(s) + kRangeSlack;
+  RangeProbe p;
+  p.days = (end - since) / kDay;
+  auto whole = s.client.invitee_list(registration_query(s, since, end), s.deadline());
+  s.saw(error_of(whole));
+  p.whole_error = error_of(whole);
+  auto refused = p.whole_error;
+  if (p.whole_error && p.whole_error->reason == api::FailureReason::bad_request && end - since > kMonth) {
+    p.month_asked = true;
+    auto month = s.client.invitee_list(registration_query(s, end - kMonth, end), s.deadline());
+    s.saw(error_of(month));
+    refused = p.month_error = error_of(month);
   }
-  s.add(decide_amounts(amounts));
-  s.add(decide_times(times));
+  s.add(decide_access({"invitee_registrations.access", "the affiliate sign-up list",
+                       "give the key the Affiliate permission on CoinW (a master account's key)",
+                       "invitee_registrations.enabled"},
+                      refused));
+  if (auto f = decide_list_range(p)) s.add(std::move(*f));
+}
+
+void registrations_times(Session& s) {
+  if (s.recorder.bodies(facts::kInviteeListPath).empty()) return;
+  const auto seen = seen_in(s, facts::kInviteeListPath, {}, kRegisterTime);
+  s.add(decide_times(seen.times, {"invitee_registrations.times", "an invitee signs up: a fresh registerTime",
+                                  "coinw_invitee_registration_timestamp_seconds is in the future, and sign-ups near "
+                                  "a window's edge count in the wrong window"}));
+}
+
+// Yesterday and today in global.time_zone, as the collector asks for the open day.
+void volume_access(Session& s) {
+  const int32_t today = local_day(now_s(s), s.global.time_zone_offset_seconds);
+  api::VolumeQuery q{1, kFunnelPageSize, today - 1, today};
+  auto r = s.client.invitee_volume(q, s.deadline());
+  s.saw(error_of(r));
+  s.add(decide_access({"invitee_trade_volume.access", "the affiliate trading-volume list",
+                       "give the key the Affiliate permission on CoinW (a master account's key)",
+                       "invitee_trade_volume.enabled"},
+                      error_of(r)));
+  if (!r) return;
+  std::vector<int32_t> days;
+  for (const auto& row : r.value().rows) days.push_back(row.day);
+  s.add(decide_open_day(days, today));
+}
+
+void volume_format(Session& s) {
+  if (s.recorder.bodies(facts::kInviteeVolumePath).empty()) return;
+  const auto seen = seen_in(s, facts::kInviteeVolumePath, kVolume, {});
+  s.add(decide_amounts(seen.amounts, {"invitee_trade_volume.volume", "volume values",
+                                      "a row with a null or absent volume is skipped, counted in "
+                                      "coinw_api_invalid_rows_total.",
+                                      "skips each row whose volume it cannot read, counted in "
+                                      "coinw_api_invalid_rows_total."}));
 }
 
 void sub_accounts_access(Session& s) {
@@ -109,12 +194,17 @@ void sub_accounts_access(Session& s) {
 
 void code_type(Session& s) {
   std::map<std::string, std::set<std::string>> kinds;
+  bool answered = false;
   for (auto [path, name] : {std::pair{facts::kInviteeAssetsPath, "invitee_assets"},
-                            std::pair{facts::kPrivateSpotPath, "sub_account_list"}})
-    for (const auto& shape : shapes(s, path))
-      if (!shape.code_kind.empty()) kinds[name].insert(shape.code_kind);
-  if (!s.recorder.bodies(facts::kInviteeAssetsPath).empty() || !s.recorder.bodies(facts::kPrivateSpotPath).empty())
-    s.add(decide_code_kinds(kinds));
+                            std::pair{facts::kPrivateSpotPath, "sub_account_list"},
+                            std::pair{facts::kInviteeListPath, "invitee_list"},
+                            std::pair{facts::kInviteeVolumePath, "invitee_volume"}})
+    for (auto body : s.recorder.bodies(path)) {
+      answered = true;
+      const auto kind = inspect_body(body, {}, {}, 0).code_kind;
+      if (!kind.empty()) kinds[name].insert(kind);
+    }
+  if (answered) s.add(decide_code_kinds(kinds));
 }
 
 void clock_skew(Session& s) { s.add(decide_skew(s.recorder.skews())); }
@@ -130,7 +220,9 @@ void connection(Session& s) {
 }
 
 void rate_limits(Session& s) {
-  for (auto& f : open_questions(s.account.invitee_assets.enabled, s.account.sub_accounts.enabled))
+  const auto& a = s.account;
+  for (auto& f : open_questions(a.invitee_assets.enabled, a.sub_accounts.enabled,
+                                a.invitee_registrations.enabled || a.invitee_trade_volume.enabled))
     s.add(std::move(f));
 }
 
@@ -140,7 +232,7 @@ void Session::saw(const std::optional<api::ApiError>& e) {
   if (e && transport_failure(e->reason) && !first_transport_error) first_transport_error = e;
 }
 
-const std::array<Probe, 9> kProbes = {{
+const std::array<Probe, kProbeCount> kProbes = {{
     {"invitee_assets.access", Needs::invitee_assets, 1, "whether the key has the permissions each collector needs",
      invitee_access},
     {"invitee_assets.page_size", Needs::invitee_assets, 2, "the real page-size cap", invitee_page_size},
@@ -150,6 +242,13 @@ const std::array<Probe, 9> kProbes = {{
      invitee_format},
     {"sub_accounts.access", Needs::sub_accounts, 1, "whether the key has the permissions each collector needs",
      sub_accounts_access},
+    {"invitee_registrations.access", Needs::registrations, 2,
+     "whether the key may use the sign-up list; the longest range /user/list accepts", registrations_access},
+    {"invitee_registrations.times", Needs::registrations, 0, "the zone and format of registerTime",
+     registrations_times},
+    {"invitee_trade_volume.access", Needs::trade_volume, 1,
+     "whether the key may use the volume list; whether today's partial day is reported", volume_access},
+    {"invitee_trade_volume.volume", Needs::trade_volume, 0, "the type of volume", volume_format},
     {"code_type", Needs::any, 0, "whether `code` is a number or a string", code_type},
     {"clock", Needs::any, 0, "the clock skew, from the answers' Date header", clock_skew},
     {"connection", Needs::any, 0, "reachability, TLS and the proxy path", connection},
@@ -164,6 +263,8 @@ bool applies(const Probe& p, const config::AccountConfig& a) {
   switch (p.needs) {
     case Needs::invitee_assets: return a.invitee_assets.enabled;
     case Needs::sub_accounts: return a.sub_accounts.enabled;
+    case Needs::registrations: return a.invitee_registrations.enabled;
+    case Needs::trade_volume: return a.invitee_trade_volume.enabled;
     case Needs::any: return true;
   }
   return true;

@@ -36,7 +36,7 @@ struct Session {
   void saw(const std::optional<api::ApiError>& e);
 };
 
-enum class Needs { invitee_assets, sub_accounts, any };
+enum class Needs { invitee_assets, sub_accounts, registrations, trade_volume, any };
 
 struct Probe {
   std::string_view name;
@@ -46,7 +46,8 @@ struct Probe {
   void (*run)(Session&);
 };
 
-extern const std::array<Probe, 9> kProbes;
+inline constexpr size_t kProbeCount = 13;
+extern const std::array<Probe, kProbeCount> kProbes;
 // The most requests the check sends for one account: the issue allows about 20.
 int max_requests_per_account();
 

@@ -76,7 +76,7 @@ std::variant<VolumeQuery, ParamError> parse_volume_body(std::string_view body, i
   const json j = json::parse(body, nullptr, false);
   if (!j.is_object()) return ParamError{kBadParam, "the body must be a JSON object"};
   VolumeQuery q;
-  q.last_day = local_day(now, offset_s);
+  q.today = q.last_day = local_day(now, offset_s);
   q.first_day = q.last_day - 29;
   for (auto [name, slot] : {std::pair{"startTime", &q.first_day}, std::pair{"endTime", &q.last_day}}) {
     auto it = j.find(name);
@@ -120,7 +120,8 @@ std::string volume_list_body(const Dataset& data, const VolumeQuery& q, const Re
   std::vector<std::pair<std::pair<int32_t, int64_t>, int64_t>> matched;
   if (!r.empty) {
     const auto& v = data.volumes();
-    for (auto it = v.lower_bound({q.first_day, 0}); it != v.end() && it->first.first <= q.last_day; ++it)
+    const int32_t last = r.drift.volume_closed_days_only ? std::min(q.last_day, q.today - 1) : q.last_day;
+    for (auto it = v.lower_bound({q.first_day, 0}); it != v.end() && it->first.first <= last; ++it)
       if (!q.uid || it->first.second == *q.uid) matched.emplace_back(*it);
   }
   std::stable_sort(matched.begin(), matched.end(),

@@ -9,6 +9,7 @@ nor any sub-account API key in full (or its first 12 characters), nor any key's
 remark or bound IP address; --api.check's output, meant to be pasted into bug
 reports, holds no uid or user code either. A secret file readable by others is
 warned about by name."""
+import json
 import os
 import re
 import signal
@@ -38,6 +39,12 @@ accounts:
       api_keys: {{ min_refresh_interval: 1s }}
       funds: {{ coins: [USDT], min_refresh_interval: 5s }}
 """
+# --api.check runs with the funnel collectors on too, so that their probes' output is checked.
+FUNNEL = """    invitee_registrations: {{ enabled: true }}
+    invitee_trade_volume: {{ enabled: true }}
+"""
+# A trade booked for the check: its volume must not show.
+TRADE_VOLUME = "7531.9864"
 # Secrets inline next to errors: a value that must not be echoed.
 BAD_CONFIGS = {
     "unknown_key": f"accounts: [ {{name: main, api_key: {API_KEY}, secret_key: {SECRET}, bogus: 1}} ]\n",
@@ -99,18 +106,27 @@ class Secrets(unittest.TestCase):
                 self.assertEqual(check(path, name).returncode, 1, name)
 
             # --api.check: a few paced requests; its output holds nothing that identifies.
+            signup = harness.http("POST", sim + "/admin/signups")
+            self.assertEqual(signup[0], 200)
+            uid = json.loads(signup[2])["uid"]
+            trade = harness.http("POST", f"{sim}/admin/invitees/{uid}/trade?volume={TRADE_VOLUME}")
+            self.assertEqual(trade[0], 200)
             dataset = harness.sim_json(sim, "/admin/dataset")
             ids = [str(i["uid"]) for q in ("usdt", "usdc") for i in dataset["invitees"][q]]
             ids += [str(s["spotUid"]) for s in dataset["subAccounts"]] + [s["userCode"] for s in dataset["subAccounts"]]
+            ids += [TRADE_VOLUME]
             wrong_file = procs.write("wrong_secret", WRONG_SECRET + "\n")
-            for name, path, code in (("text", config, 0), ("json", config, 0),
-                                     ("wrong secret", procs.write("config-wrong.yml", CONFIG.format(
+            check_config = procs.write("config-check.yml", (CONFIG + FUNNEL).format(
+                base=sim, key_file=key_file, secret_file=secret_file))
+            for name, path, code in (("text", check_config, 0), ("json", check_config, 0),
+                                     ("wrong secret", procs.write("config-wrong.yml", (CONFIG + FUNNEL).format(
                                          base=sim, key_file=key_file, secret_file=wrong_file)), 1)):
                 fmt = "json" if name == "json" else "text"
                 r = subprocess.run([EXPORTER, f"--config.file={path}", "--api.check", f"--format={fmt}", *flags],
                                    capture_output=True, text=True, timeout=60)
                 self.assertEqual(r.returncode, code, r.stdout + r.stderr)
                 self.assertIn("sub_accounts.access", r.stdout)
+                self.assertIn("invitee_trade_volume.access", r.stdout)
                 seen.add(f"api.check {name}", r.stdout + r.stderr)
                 found = [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", r.stdout + r.stderr)]
                 self.assertEqual(found, [], f"uids or user codes in --api.check ({name})")

@@ -16,6 +16,8 @@ namespace {
 using namespace std::chrono_literals;
 using check::Verdict;
 
+const std::vector<std::string_view> kAffiliate = {"invitee_assets", "invitee_list", "invitee_volume"};
+
 // Faster than the command's one per second, and still under the simulator's
 // limits (5 and 3 per second) with a request in flight.
 constexpr auto kSpacing = 350ms;
@@ -43,11 +45,11 @@ struct Run {
   size_t sent(std::string_view endpoint) const {
     return std::count_if(arrivals.begin(), arrivals.end(), [&](const auto& a) { return a.endpoint == endpoint; });
   }
-  // The most arrivals of one endpoint in any closed one-second window.
-  size_t busiest_second(std::string_view endpoint) const {
+  // The most arrivals of these endpoints in any closed one-second window.
+  size_t busiest_second(const std::vector<std::string_view>& endpoints) const {
     std::vector<int64_t> t;
     for (const auto& a : arrivals)
-      if (a.endpoint == endpoint) t.push_back(a.at_ms);
+      if (std::find(endpoints.begin(), endpoints.end(), a.endpoint) != endpoints.end()) t.push_back(a.at_ms);
     size_t most = 0;
     for (size_t i = 0, j = 0; j < t.size(); ++j) {
       while (t[j] - t[i] > 1000) ++i;
@@ -84,9 +86,13 @@ Run run(sim::Simulator& s, const config::Config& c) {
   EXPECT_EQ(static_cast<size_t>(r.reports.at(0).requests), r.arrivals.size());
   EXPECT_LE(r.reports.at(0).requests, check::max_requests_per_account());
   EXPECT_LE(check::max_requests_per_account(), 20);
-  EXPECT_LE(r.busiest_second("invitee_assets"), static_cast<size_t>(facts::kInviteeAssetsPerSecond));
-  EXPECT_LE(r.busiest_second("sub_account_list"), static_cast<size_t>(facts::kSubAccountListPerSecond));
-  EXPECT_EQ(r.counters.invitee_assets.violations + r.counters.sub_account_list.violations, 0u);
+  EXPECT_LE(r.busiest_second({"invitee_assets"}), static_cast<size_t>(facts::kInviteeAssetsPerSecond));
+  EXPECT_LE(r.busiest_second({"sub_account_list"}), static_cast<size_t>(facts::kSubAccountListPerSecond));
+  // The funnel endpoints share the invitee-assets limit: the three together.
+  EXPECT_LE(r.busiest_second(kAffiliate), static_cast<size_t>(facts::kInviteeAssetsPerSecond));
+  EXPECT_EQ(r.counters.invitee_assets.violations + r.counters.sub_account_list.violations +
+                r.counters.invitee_list.violations + r.counters.invitee_volume.violations,
+            0u);
   return r;
 }
 
@@ -119,6 +125,9 @@ TEST(ApiCheck, DocumentedCoinwIsUsableAndPaced) {
   EXPECT_EQ(r.verdict("sub_accounts.rate_limit"), Verdict::open);
   EXPECT_NE(r.text("invitee_assets.page_size").find("caps a page at 100"), std::string::npos);
   EXPECT_NE(r.text("invitee_assets.window_rows").find("every invitee"), std::string::npos);
+  EXPECT_EQ(r.sent("invitee_list") + r.sent("invitee_volume"), 0u) << "the funnel collectors are off by default";
+  for (auto probe : {"invitee_registrations.access", "invitee_trade_volume.access", "funnel.rate_limit"})
+    EXPECT_EQ(r.find(probe), nullptr) << probe;
 }
 
 TEST(ApiCheck, PageCapBelowThePageSizeAsksToLowerIt) {
@@ -190,15 +199,20 @@ TEST(ApiCheck, EncodedSignatureFormIsFoundByTheFallback) {
   EXPECT_EQ(r.counters.bad_signatures, 1u);
 }
 
+// The collector's access finding fails on the permission code, and says how to turn it off.
+void expect_denied(const Run& r, const std::string& collector) {
+  EXPECT_EQ(r.exit_code(), 1);
+  EXPECT_EQ(r.verdict(collector + ".access"), Verdict::fail);
+  EXPECT_NE(r.text(collector + ".access").find("6003"), std::string::npos) << r.text(collector + ".access");
+  EXPECT_NE(r.text(collector + ".access").find(collector + ".enabled: false"), std::string::npos);
+}
+
 TEST(ApiCheck, MissingPermissionFailsThatCollector) {
   sim::Options o;
   o.denied = {"invitee_assets"};
   Started s(o);
   auto r = run(s.sim, config_for(s.sim));
-  EXPECT_EQ(r.exit_code(), 1);
-  EXPECT_EQ(r.verdict("invitee_assets.access"), Verdict::fail);
-  EXPECT_NE(r.text("invitee_assets.access").find("6003"), std::string::npos);
-  EXPECT_NE(r.text("invitee_assets.access").find("invitee_assets.enabled: false"), std::string::npos);
+  expect_denied(r, "invitee_assets");
   EXPECT_EQ(r.sent("invitee_assets"), 1u);  // nothing more asked of an endpoint the key may not use
   EXPECT_EQ(r.verdict("sub_accounts.access"), Verdict::ok);
 
@@ -251,6 +265,154 @@ TEST(ApiCheck, TimesWrittenEastOfTheConfiguredZone) {
   c.global.time_zone_offset_seconds = 8 * 3600;  // as advised
   const auto again = run(s.sim, c);
   EXPECT_EQ(again.verdict("invitee_assets.times"), Verdict::ok) << again.text("invitee_assets.times");
+}
+
+// The funnel collectors on (those asked for), with or without the invitee-assets one.
+config::Config with_funnel(const sim::Simulator& s, bool invitee_assets = true, bool registrations = true,
+                           bool volume = true) {
+  auto c = config_for(s);
+  auto& a = c.accounts[0];
+  a.invitee_assets.enabled = invitee_assets;
+  a.invitee_registrations.enabled = registrations;
+  a.invitee_trade_volume.enabled = volume;
+  return c;
+}
+
+// A sign-up and a trade now, so that registerTime and today's volume are fresh.
+void signup_and_trade(sim::Simulator& s) {
+  ASSERT_TRUE(s.book_trade(s.add_signup(), 100000000));
+}
+
+// The check against a simulator playing `o`, just after a sign-up and a trade.
+Run run_funnel(sim::Options o, bool invitee_assets, bool registrations, bool volume) {
+  Started s(std::move(o));
+  signup_and_trade(s.sim);
+  return run(s.sim, with_funnel(s.sim, invitee_assets, registrations, volume));
+}
+
+TEST(ApiCheck, FunnelAsDocumented) {
+  const auto r = run_funnel({}, true, true, true);
+  EXPECT_EQ(r.exit_code(), 0);
+  EXPECT_EQ(r.sent("invitee_list"), 1u);  // the whole range since 2017 at once
+  EXPECT_EQ(r.sent("invitee_volume"), 1u);
+  EXPECT_EQ(r.reports[0].requests, 6);
+  for (auto probe : {"invitee_registrations.access", "invitee_registrations.range", "invitee_registrations.times",
+                     "invitee_trade_volume.access", "invitee_trade_volume.today", "invitee_trade_volume.volume",
+                     "code_type"})
+    EXPECT_EQ(r.verdict(probe), Verdict::ok) << r.text(probe);
+  EXPECT_EQ(r.verdict("funnel.rate_limit"), Verdict::open);
+  EXPECT_NE(r.text("code_type").find("invitee_list: `code` as string"), std::string::npos) << r.text("code_type");
+  EXPECT_NE(r.text("code_type").find("invitee_volume: `code` as string"), std::string::npos);
+  EXPECT_NE(r.text("invitee_trade_volume.volume").find("string"), std::string::npos);
+}
+
+TEST(ApiCheck, FunnelAloneIsPacedAndAnswersItsQuestions) {
+  sim::Options o;
+  o.drift.numeric_code = true;
+  const auto r = run_funnel(o, false, true, true);
+  EXPECT_EQ(r.exit_code(), 0);
+  EXPECT_EQ(r.sent("invitee_assets"), 0u);
+  EXPECT_EQ(r.find("invitee_assets.rate_limit"), nullptr);
+  EXPECT_EQ(r.verdict("code_type"), Verdict::note);
+  EXPECT_NE(r.text("code_type").find("invitee_list: `code` as number"), std::string::npos) << r.text("code_type");
+  EXPECT_NE(r.text("code_type").find("invitee_volume: `code` as number"), std::string::npos);
+}
+
+TEST(ApiCheck, SignUpRangeRefusedAsTooLongIsSplitByTheCollector) {
+  sim::Options o;
+  o.drift.list_max_range_days = 31;
+  Started s(o);
+  auto r = run(s.sim, with_funnel(s.sim, false));
+  EXPECT_EQ(r.exit_code(), 0);
+  EXPECT_EQ(r.sent("invitee_list"), 2u);  // the whole range, then one month
+  EXPECT_EQ(r.verdict("invitee_registrations.access"), Verdict::ok) << r.text("invitee_registrations.access");
+  EXPECT_EQ(r.verdict("invitee_registrations.range"), Verdict::open);
+  EXPECT_NE(r.text("invitee_registrations.range").find("code 9016"), std::string::npos);
+  EXPECT_NE(r.text("invitee_registrations.range").find("month by month"), std::string::npos)
+      << r.text("invitee_registrations.range");
+
+  s.sim.reset_counters();
+  auto d = s.sim.drift();
+  d.list_max_range_days = 7;  // a month refused too: the collector cannot work
+  s.sim.set_drift(d);
+  r = run(s.sim, with_funnel(s.sim, false));
+  EXPECT_EQ(r.exit_code(), 1);
+  EXPECT_EQ(r.sent("invitee_list"), 2u);
+  EXPECT_EQ(r.verdict("invitee_registrations.access"), Verdict::fail);
+  EXPECT_NE(r.text("invitee_registrations.range").find("not for its length"), std::string::npos);
+}
+
+TEST(ApiCheck, FunnelEndpointRefusedFailsThatCollector) {
+  sim::Options o;
+  o.denied = {"invitee_list"};
+  Started s(o);
+  auto r = run(s.sim, with_funnel(s.sim));
+  expect_denied(r, "invitee_registrations");
+  EXPECT_EQ(r.sent("invitee_list"), 1u) << "a refused endpoint is not asked a month";
+  EXPECT_EQ(r.find("invitee_registrations.range"), nullptr);
+  EXPECT_EQ(r.verdict("invitee_registrations.times"), Verdict::open) << "a refusal has no rows";
+  EXPECT_EQ(r.verdict("invitee_trade_volume.access"), Verdict::ok);
+  EXPECT_EQ(r.verdict("invitee_assets.access"), Verdict::ok);
+
+  s.sim.reset_counters();
+  s.sim.set_denied({"invitee_volume"});
+  r = run(s.sim, with_funnel(s.sim));
+  expect_denied(r, "invitee_trade_volume");
+  EXPECT_EQ(r.find("invitee_trade_volume.today"), nullptr);
+  EXPECT_EQ(r.verdict("invitee_registrations.access"), Verdict::ok);
+}
+
+TEST(ApiCheck, RegisterTimeWrittenEastOfTheConfiguredZone) {
+  sim::Options o;
+  o.time_zone_offset = "+08:00";
+  Started s(o);
+  s.sim.add_signup();
+  auto c = with_funnel(s.sim, false, true, false);
+  const auto r = run(s.sim, c);
+  EXPECT_EQ(r.exit_code(), 0);
+  EXPECT_EQ(r.verdict("invitee_registrations.times"), Verdict::change) << r.text("invitee_registrations.times");
+  EXPECT_NE(r.text("invitee_registrations.times").find("to +08:00"), std::string::npos);
+  EXPECT_NE(r.text("invitee_registrations.times").find("registration_timestamp_seconds"), std::string::npos);
+
+  s.sim.reset_counters();
+  c.global.time_zone_offset_seconds = 8 * 3600;  // as advised
+  const auto again = run(s.sim, c);
+  EXPECT_EQ(again.verdict("invitee_registrations.times"), Verdict::ok) << again.text("invitee_registrations.times");
+}
+
+TEST(ApiCheck, OldSignUpsLeaveTheZoneOpen) {
+  Started s;  // the seeded sign-ups are months old
+  const auto r = run(s.sim, with_funnel(s.sim, false, true, false));
+  EXPECT_EQ(r.verdict("invitee_registrations.times"), Verdict::open) << r.text("invitee_registrations.times");
+  EXPECT_NE(r.text("invitee_registrations.times").find("a fresh registerTime"), std::string::npos);
+}
+
+TEST(ApiCheck, VolumeOfClosedDaysOnlyLeavesTodayOpen) {
+  sim::Options o;
+  o.drift.volume_closed_days_only = true;
+  const auto r = run_funnel(o, false, false, true);
+  EXPECT_EQ(r.exit_code(), 0);
+  EXPECT_EQ(r.sent("invitee_volume"), 1u);
+  EXPECT_EQ(r.verdict("invitee_trade_volume.today"), Verdict::open) << r.text("invitee_trade_volume.today");
+  EXPECT_NE(r.text("invitee_trade_volume.today").find("none for today"), std::string::npos)
+      << "about 40% of 500 invitees trade on 30% of days: yesterday has rows";
+}
+
+TEST(ApiCheck, VolumeWithoutRowsOrAsNumbers) {
+  sim::Options o;
+  o.drift.empty_answers = 1;
+  Started s(o);
+  auto r = run(s.sim, with_funnel(s.sim, false, false, true));
+  EXPECT_EQ(r.verdict("invitee_trade_volume.today"), Verdict::open);
+  EXPECT_NE(r.text("invitee_trade_volume.today").find("no rows"), std::string::npos);
+  EXPECT_EQ(r.verdict("invitee_trade_volume.volume"), Verdict::open);
+
+  o = {};
+  o.quirks = true;  // some volumes as JSON numbers
+  r = run_funnel(o, false, false, true);
+  EXPECT_EQ(r.exit_code(), 0);
+  EXPECT_EQ(r.verdict("invitee_trade_volume.volume"), Verdict::note) << r.text("invitee_trade_volume.volume");
+  EXPECT_NE(r.text("invitee_trade_volume.volume").find("number"), std::string::npos);
 }
 
 TEST(ApiCheck, UnreachableCoinwFails) {

@@ -233,9 +233,11 @@ TEST_F(SimServerTest, CheckVariantsAndTheArrivalLog) {
   start(o);
   const api::QueryParams window{{"endTime", "2024-06-30 23:59:59"}, {"quote", "usdt"}, {"startTime", "2024-06-30 23:59:00"}};
   EXPECT_EQ(body(futures_get(window))["data"]["total"], 150) << "every invitee, zeros included";
-  auto r = cli_->Post("/admin/drift?refuse_over_cap=1&numeric_code=1&window_active_only=1", "", "text/plain");
+  auto r = cli_->Post("/admin/drift?refuse_over_cap=1&numeric_code=1&window_active_only=1&volume_closed_days_only=1",
+                      "", "text/plain");
   ASSERT_TRUE(r);
   EXPECT_EQ(body(r)["numeric_code"], true);
+  EXPECT_EQ(body(r)["volume_closed_days_only"], true);
   EXPECT_EQ(body(futures_get({{"pageSize", "1000"}}))["code"], 9016);
   EXPECT_EQ(body(futures_get({{"pageSize", "100"}}))["code"], 0);
   EXPECT_EQ(body(spot_post())["code"], 200);

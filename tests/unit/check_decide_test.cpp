@@ -69,17 +69,49 @@ TEST(CheckDecide, WindowRows) {
   EXPECT_EQ(decide_window_rows(std::nullopt, 3, false).verdict, Verdict::open);
 }
 
+const TimeSubject kTimes{"x.times", "an invitee signs up: a fresh registerTime", "sign-ups in the future"};
+
 TEST(CheckDecide, Times) {
   TimesSeen t{{{"\"9999-99-99 99:99:99\"", 10}}, {1'000'000, 1'000'000 - 600}, 1'000'000 - 8 * 3600, 0};
-  auto east = decide_times(t);
+  auto east = decide_times(t, kTimes);
   EXPECT_EQ(east.verdict, Verdict::change);
+  EXPECT_EQ(east.probe, "x.times");
   EXPECT_NE(east.setting.find("to +08:00"), std::string::npos) << east.setting;
+  EXPECT_NE(east.exporter.find("sign-ups in the future"), std::string::npos) << east.exporter;
   t.coinw_now = 1'000'000 + 60;
-  EXPECT_EQ(decide_times(t).verdict, Verdict::ok);
+  EXPECT_EQ(decide_times(t, kTimes).verdict, Verdict::ok);
   t.coinw_now = 1'000'000 + 5 * 3600;  // the newest is old: a western zone cannot be ruled out
-  EXPECT_EQ(decide_times(t).verdict, Verdict::open);
+  auto old = decide_times(t, kTimes);
+  EXPECT_EQ(old.verdict, Verdict::open);
+  EXPECT_NE(old.setting.find("a fresh registerTime"), std::string::npos) << old.setting;
   t.patterns["number"] = 4;  // epoch milliseconds, say
-  EXPECT_EQ(decide_times(t).verdict, Verdict::fail);
+  EXPECT_EQ(decide_times(t, kTimes).verdict, Verdict::fail);
+}
+
+TEST(CheckDecide, ListRange) {
+  RangeProbe p{3600, std::nullopt, false, std::nullopt};
+  EXPECT_EQ(decide_list_range(p)->verdict, Verdict::ok);
+  EXPECT_NE(decide_list_range(p)->seen.find("3600 days"), std::string::npos);
+  p.whole_error = refused(api::FailureReason::bad_request, "9016");
+  p.month_asked = true;
+  auto split = decide_list_range(p);
+  ASSERT_TRUE(split);
+  EXPECT_EQ(split->verdict, Verdict::open) << "the longest range lies between a month and the whole";
+  EXPECT_NE(split->exporter.find("month by month"), std::string::npos);
+  EXPECT_EQ(split->seen.find("12345"), std::string::npos) << "never CoinW's message";
+  p.month_error = p.whole_error;
+  EXPECT_NE(decide_list_range(p)->seen.find("not for its length"), std::string::npos);
+  p.whole_error = refused(api::FailureReason::permission, "6003");
+  EXPECT_FALSE(decide_list_range(p)) << "a refused endpoint is the access finding's";
+}
+
+TEST(CheckDecide, OpenDay) {
+  constexpr int32_t today = 20'000;
+  EXPECT_EQ(decide_open_day({today, today, today - 1}, today).verdict, Verdict::ok);
+  auto closed = decide_open_day({today - 1, today - 1}, today);
+  EXPECT_EQ(closed.verdict, Verdict::open) << "yesterday only: closed days only, or nobody traded today";
+  EXPECT_NE(closed.seen.find("none for today"), std::string::npos);
+  EXPECT_NE(decide_open_day({}, today).seen.find("no rows"), std::string::npos);
 }
 
 TEST(CheckDecide, SkewCodeAndAmounts) {
@@ -88,9 +120,12 @@ TEST(CheckDecide, SkewCodeAndAmounts) {
   EXPECT_EQ(decide_skew({}).verdict, Verdict::open);
   EXPECT_EQ(decide_code_kinds({{"invitee_assets", {"string"}}}).verdict, Verdict::ok);
   EXPECT_EQ(decide_code_kinds({{"invitee_assets", {"string", "number"}}}).verdict, Verdict::note);
-  EXPECT_EQ(decide_amounts({{"string", 8}}).verdict, Verdict::ok);
-  EXPECT_EQ(decide_amounts({{"string", 8}, {"number", 2}}).verdict, Verdict::note);
-  EXPECT_EQ(decide_amounts({{"other", 1}}).verdict, Verdict::fail);
+  const AmountSubject amounts{"x.amounts", "x values", "a null is left out.", "an object is counted."};
+  EXPECT_EQ(decide_amounts({{"string", 8}}, amounts).verdict, Verdict::ok);
+  EXPECT_EQ(decide_amounts({{"string", 8}, {"number", 2}}, amounts).verdict, Verdict::note);
+  const auto other = decide_amounts({{"other", 1}}, amounts);
+  EXPECT_EQ(other.verdict, Verdict::fail);
+  EXPECT_EQ(other.exporter, "an object is counted.");
 }
 
 TEST(CheckShape, KindsAndPatternsWithoutValues) {

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "common/timefmt.h"
 
 namespace coinw::sim {
@@ -65,6 +67,25 @@ TEST_F(SimFunnel, VolumeRowsAreNewestDayFirstAndMatchTheDataset) {
   const int32_t day = parse_coinw_date(first["time"].get<std::string>()).value();
   EXPECT_EQ(parse_amount(first["volume"].get<std::string>()), data_.volumes().at({day, first["uid"].get<int64_t>()}));
   EXPECT_FALSE(data_.book_trade(1, day, 5)) << "an unknown uid";
+}
+
+// A CoinW that reports a day only once it has closed (--api.check tells it apart).
+TEST_F(SimFunnel, ClosedDaysOnlyLeavesTodayOut) {
+  auto q = std::get<VolumeQuery>(parse_volume_body("{}", 0, kNow));
+  const int64_t uid = data_.signups().front().uid;
+  ASSERT_TRUE(data_.book_trade(uid, q.today, 500));
+  ASSERT_TRUE(data_.book_trade(uid, q.today - 1, 500));
+  auto days = [&] {
+    std::set<std::string> out;
+    const auto body = nlohmann::json::parse(volume_list_body(data_, q, r_));
+    for (const auto& row : body["data"]["list"])
+      out.insert(row["time"].get<std::string>());
+    return out;
+  };
+  EXPECT_TRUE(days().count("2026-12-01"));
+  r_.drift.volume_closed_days_only = true;
+  EXPECT_FALSE(days().count("2026-12-01"));
+  EXPECT_TRUE(days().count("2026-11-30")) << "closed days stay";
 }
 
 }  // namespace
