@@ -327,8 +327,8 @@ int memory_report(const std::vector<int>& sizes, int refreshes) {
   fill.timeout_seconds = 600;
   for (int r = 1; r <= refreshes; ++r) {
     if (l.exp->metrics(fill).joined().find(kFullRefresh) == std::string::npos) return 1;
-    std::printf("%s{\"refresh\": %d, \"heap_bytes\": %.0f, \"rss_bytes\": %.0f}", r > 1 ? ", " : "", r,
-                heap_in_use(), rss_bytes());
+    std::printf("%s{\"refresh\": %d, \"heap_bytes\": %.0f, \"rss_bytes\": %.0f}", r > 1 ? ", " : "", r, heap_in_use(),
+                rss_bytes());
   }
   const auto c = l.sim->counters().invitee_assets.requests;
   std::printf("], \"requests\": %llu}}\n", static_cast<unsigned long long>(c));

@@ -52,22 +52,30 @@ Args parse_args(int argc, char** argv) {
     const std::string arg = argv[i];
     const auto eq = arg.find('=');
     const std::string name = arg.substr(0, eq), value = eq == std::string::npos ? "" : arg.substr(eq + 1);
-    if (name == "--invitees") a.invitees = std::stoi(value);
-    else if (name == "--page-size") a.page_size = std::stoi(value);
-    else if (name == "--watch") a.watch = std::stoi(value);
-    else if (name == "--windows") a.windows = value;
-    else if (name == "--funnel") a.funnel = true;
-    else if (numbers.contains(name)) *numbers[name] = std::stod(value);
-    else throw std::invalid_argument("unknown argument " + arg);
+    if (name == "--invitees")
+      a.invitees = std::stoi(value);
+    else if (name == "--page-size")
+      a.page_size = std::stoi(value);
+    else if (name == "--watch")
+      a.watch = std::stoi(value);
+    else if (name == "--windows")
+      a.windows = value;
+    else if (name == "--funnel")
+      a.funnel = true;
+    else if (numbers.contains(name))
+      *numbers[name] = std::stod(value);
+    else
+      throw std::invalid_argument("unknown argument " + arg);
   }
   return a;
 }
 
 std::vector<config::WindowConfig> windows_of(const std::string& list) {
-  static const std::map<std::string, config::WindowKind> kinds{
-      {"today", config::WindowKind::today}, {"yesterday", config::WindowKind::yesterday},
-      {"week", config::WindowKind::week},   {"month", config::WindowKind::month},
-      {"previous_month", config::WindowKind::previous_month}};
+  static const std::map<std::string, config::WindowKind> kinds{{"today", config::WindowKind::today},
+                                                               {"yesterday", config::WindowKind::yesterday},
+                                                               {"week", config::WindowKind::week},
+                                                               {"month", config::WindowKind::month},
+                                                               {"previous_month", config::WindowKind::previous_month}};
   std::vector<config::WindowConfig> out;
   std::stringstream in(list);
   for (std::string name; std::getline(in, name, ',');)
@@ -89,8 +97,8 @@ int main(int argc, char** argv) try {
   const auto wall0 = clock.wall_now();
   ratelimit::RateGate gate(clock);
   // The funnel's trades need the dataset's "now"; without it the figures stay those of before.
-  const auto anchor = args.funnel ? std::optional(sim::Anchor{parse_coinw_time("2026-12-01 09:00:00", 0).value(), 0})
-                                  : std::nullopt;
+  const auto anchor =
+      args.funnel ? std::optional(sim::Anchor{parse_coinw_time("2026-12-01 09:00:00", 0).value(), 0}) : std::nullopt;
   sim::Dataset data(42, args.invitees, 0, anchor);
   testing::SimTransport coinw(clock, data, 0);
 
@@ -104,7 +112,8 @@ int main(int argc, char** argv) try {
   ia.min_refresh_interval = std::chrono::duration_cast<std::chrono::milliseconds>(seconds(args.min_refresh));
   ia.window_refresh_interval = std::chrono::duration_cast<std::chrono::milliseconds>(seconds(args.window_refresh));
   ia.windows = windows_of(args.windows);
-  for (int i = 0; i < args.watch; ++i) ia.watch.uids.push_back(static_cast<uint64_t>(data.invitees(sim::Quote::usdt)[i * 7].uid));
+  for (int i = 0; i < args.watch; ++i)
+    ia.watch.uids.push_back(static_cast<uint64_t>(data.invitees(sim::Quote::usdt)[i * 7].uid));
   ia.watch.min_refresh_interval = 15s;
   a.invitee_registrations.enabled = args.funnel;
   a.invitee_trade_volume.enabled = args.funnel;
@@ -125,7 +134,8 @@ int main(int argc, char** argv) try {
     for (const auto& [series, value] : testing::parse_exposition(out.render())) {
       if (series.starts_with("coinw_invitee_pass_last_complete_timestamp_seconds") && !first_complete.contains(series))
         first_complete[series] = value - std::chrono::duration<double>(wall0.time_since_epoch()).count();
-      if (series.starts_with("coinw_invitee_pass_requests_total") && scrape < steady_from) requests_at_steady[series] = value;
+      if (series.starts_with("coinw_invitee_pass_requests_total") && scrape < steady_from)
+        requests_at_steady[series] = value;
     }
   }
   clock.run_until(end);
@@ -161,13 +171,15 @@ int main(int argc, char** argv) try {
   // starts only while the last scrape is within its interval, so one shorter
   // than the scrape interval runs once per scrape (more would go unseen).
   const auto every = [&](double interval) { return 3600 / std::max(interval, args.scrape_interval); };
-  const double invitee_need = per_pass * every(args.min_refresh) +
-                              per_pass * every(args.window_refresh) *
-                                  static_cast<double>(std::count_if(ia.windows.begin(), ia.windows.end(), [](auto& w) {
-                                    return w.kind != config::WindowKind::yesterday &&
-                                           w.kind != config::WindowKind::previous_month;
-                                  })) +
-                              args.watch * every(15);
+  const double invitee_need =
+      per_pass * every(args.min_refresh) +
+      per_pass * every(args.window_refresh) *
+          static_cast<double>(std::count_if(ia.windows.begin(), ia.windows.end(),
+                                            [](auto& w) {
+                                              return w.kind != config::WindowKind::yesterday &&
+                                                     w.kind != config::WindowKind::previous_month;
+                                            })) +
+      args.watch * every(15);
   // The funnel: one page of new sign-ups per min_refresh_interval, today's
   // volume rows in pages per open_day_refresh_interval; closed days cost
   // nothing in a steady hour (one walk after midnight).
@@ -184,10 +196,11 @@ int main(int argc, char** argv) try {
   }
   const double need = invitee_need + funnel_need;
   const double bound = facts::kInviteeAssetsPerSecond * 3600.0;
-  std::printf("passes: %d invitees, page_size %d, windows [%s], watch %d uid(s), min_refresh_interval %gs, "
-              "window_refresh_interval %gs%s; scraped every %gs for %g virtual hours\n",
-              args.invitees, args.page_size, args.windows.c_str(), args.watch, args.min_refresh, args.window_refresh,
-              args.funnel ? "; funnel on (registrations, trade volume)" : "", args.scrape_interval, args.hours);
+  std::printf(
+      "passes: %d invitees, page_size %d, windows [%s], watch %d uid(s), min_refresh_interval %gs, "
+      "window_refresh_interval %gs%s; scraped every %gs for %g virtual hours\n",
+      args.invitees, args.page_size, args.windows.c_str(), args.watch, args.min_refresh, args.window_refresh,
+      args.funnel ? "; funnel on (registrations, trade volume)" : "", args.scrape_interval, args.hours);
   std::printf("%-78s %14s %18s\n", "pass", "first complete", "steady requests/h");
   for (const auto& [series, value] : final_series) {
     if (!series.starts_with("coinw_invitee_pass_requests_total")) continue;
@@ -198,13 +211,15 @@ int main(int argc, char** argv) try {
     std::printf("%-78s %14s %18.0f\n", labels.c_str(), first, (value - requests_at_steady[series]) / steady_hours);
   }
   const double steady = steady_total / steady_hours;
-  std::printf("steady state: %.0f requests/h (%.2f/s); the configured intervals need %.0f/h: ratio %.2f%s; "
-              "bound %.0f/h at CoinW's %d/s (%.2f of it)\n",
-              steady, steady / 3600, need, steady / need, need > bound ? " (the need exceeds the bound)" : "", bound,
-              facts::kInviteeAssetsPerSecond, steady / bound);
-  std::printf("requests: %zu in all; the busiest second held %zu; a strict %d-per-second window would have refused "
-              "%zu (simulator violations)\n",
-              total, busiest, facts::kInviteeAssetsPerSecond, violations);
+  std::printf(
+      "steady state: %.0f requests/h (%.2f/s); the configured intervals need %.0f/h: ratio %.2f%s; "
+      "bound %.0f/h at CoinW's %d/s (%.2f of it)\n",
+      steady, steady / 3600, need, steady / need, need > bound ? " (the need exceeds the bound)" : "", bound,
+      facts::kInviteeAssetsPerSecond, steady / bound);
+  std::printf(
+      "requests: %zu in all; the busiest second held %zu; a strict %d-per-second window would have refused "
+      "%zu (simulator violations)\n",
+      total, busiest, facts::kInviteeAssetsPerSecond, violations);
   return 0;
 } catch (const std::exception& e) {
   std::fprintf(stderr, "coinw_passes_bench: %s\n", e.what());

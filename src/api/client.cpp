@@ -31,7 +31,9 @@ ApiError drifted_error(const FormatReport& f, int http_status) {
   return ApiError{FailureReason::unexpected_format,
                   std::to_string(f.unreadable_rows) + " of " + std::to_string(f.rows) +
                       " rows not fully readable: CoinW's format may have changed",
-                  "", http_status, {}};
+                  "",
+                  http_status,
+                  {}};
 }
 
 // The server wrote its Date somewhere between our send and our receipt, and
@@ -58,13 +60,9 @@ static_assert(read_only_commands(), "a spot endpoint names a command outside fac
 
 }  // namespace
 
-Client::Client(Credentials credentials, Transport& transport, ratelimit::RateGate& gate,
-               ClientOptions options, ClientObserver* observer)
-    : credentials_(std::move(credentials)),
-      transport_(transport),
-      gate_(gate),
-      options_(options),
-      observer_(observer) {
+Client::Client(Credentials credentials, Transport& transport, ratelimit::RateGate& gate, ClientOptions options,
+               ClientObserver* observer)
+    : credentials_(std::move(credentials)), transport_(transport), gate_(gate), options_(options), observer_(observer) {
   const auto& l = options_.limits;
   const std::string who = user_id(options_.user, credentials_.api_key);
   auto spec = [&](int n) { return ratelimit::LimitSpec{n, l.window, l.margin}; };
@@ -118,8 +116,7 @@ std::string volume_request_body(const VolumeQuery& q) {
   // Written by hand, not by a JSON library, so the bytes signed and sent
   // cannot change with its version; dates and numbers need no escaping.
   return "{\"endTime\":\"" + format_coinw_date(q.last_day) + "\",\"pageNo\":" + std::to_string(q.page_no) +
-         ",\"pageSize\":" + std::to_string(q.page_size) + ",\"startTime\":\"" + format_coinw_date(q.first_day) +
-         "\"}";
+         ",\"pageSize\":" + std::to_string(q.page_size) + ",\"startTime\":\"" + format_coinw_date(q.first_day) + "\"}";
 }
 
 Result<VolumePage> Client::invitee_volume(const VolumeQuery& q, TimePoint deadline) {
@@ -143,8 +140,7 @@ Result<T> Client::affiliate_call(Endpoint e, const HttpRequest& r, TimePoint dea
   if (sign_encoded_) return call<T>(e, r, deadline, parse, QueryForm::encoded);
   auto result = call<T>(e, r, deadline, parse);
   // A bad signature while plain requests pass points at the form, not the key.
-  if (result || result.error().code != facts::code::kBadSign || !plain_signed_ok_ || fallback_failed_)
-    return result;
+  if (result || result.error().code != facts::code::kBadSign || !plain_signed_ok_ || fallback_failed_) return result;
   auto retry = call<T>(e, r, deadline, parse, QueryForm::encoded);
   if (retry) {
     if (!sign_encoded_.exchange(true) && observer_) observer_->on_signature_fallback(e);
@@ -181,10 +177,9 @@ Result<SubAccountApiKeys> Client::sub_account_api_keys(TimePoint deadline) {
 Result<TransferAvailable> Client::transfer_available(uint64_t sub_uid, const std::string& coin, TimePoint deadline) {
   const Endpoint e = Endpoint::sub_account_transfer_available;
   // Names in byte order, as the spot signature sorts them; CoinW's example sends the uid as a string.
-  return call<TransferAvailable>(e, spot_request(e, {{"coinCode", coin}, {"subUid", std::to_string(sub_uid)}}),
-                                 deadline, [](const HttpResponse& resp) {
-                                   return parse_transfer_available(resp.status, resp.body);
-                                 });
+  return call<TransferAvailable>(
+      e, spot_request(e, {{"coinCode", coin}, {"subUid", std::to_string(sub_uid)}}), deadline,
+      [](const HttpResponse& resp) { return parse_transfer_available(resp.status, resp.body); });
 }
 
 Client::Exchange Client::send(Endpoint e, const Limits& limits, const HttpRequest& request, TimePoint deadline,
@@ -195,7 +190,9 @@ Client::Exchange Client::send(Endpoint e, const Limits& limits, const HttpReques
     bool paused = acquired.refusal == ratelimit::Refusal::paused;
     ApiError err{paused ? FailureReason::rate_limited : FailureReason::timeout,
                  paused ? "paused after a rate-limit answer" : "no request slot within the scrape budget",
-                 "", 0, {}};
+                 "",
+                 0,
+                 {}};
     err.sent = false;
     return {err, {}, {}};
   }
@@ -204,11 +201,10 @@ Client::Exchange Client::send(Endpoint e, const Limits& limits, const HttpReques
   if (info(e).family == Family::affiliate) {
     // The timestamp is taken after the limiter wait, so it is fresh when sent.
     const int64_t ts = unix_millis(gate_.clock().wall_now());
-    signed_request.headers = {
-        {"api_key", credentials_.api_key},
-        {"timestamp", std::to_string(ts)},
-        {"sign", futures_sign(credentials_.secret_key, ts, request.method, request.path,
-                              request.query, request.body, form)}};
+    signed_request.headers = {{"api_key", credentials_.api_key},
+                              {"timestamp", std::to_string(ts)},
+                              {"sign", futures_sign(credentials_.secret_key, ts, request.method, request.path,
+                                                    request.query, request.body, form)}};
   }
 
   const TimePoint start = gate_.clock().now();
@@ -216,7 +212,8 @@ Client::Exchange Client::send(Endpoint e, const Limits& limits, const HttpReques
   auto response = transport_.send(signed_request);
   acquired.permit->finish();
   const Duration latency = gate_.clock().now() - start;
-  const std::optional<double> skew = response ? clock_skew(response.value(), sent, gate_.clock().wall_now()) : std::nullopt;
+  const std::optional<double> skew =
+      response ? clock_skew(response.value(), sent, gate_.clock().wall_now()) : std::nullopt;
   return {std::move(response), latency, skew};
 }
 
@@ -256,8 +253,6 @@ void Client::pause_after(Endpoint e, const Limits& limits, const ApiError& error
   if (observer_) observer_->on_pause(e, pause);
 }
 
-std::optional<TimePoint> Client::paused_until(Endpoint e) const {
-  return gate_.paused_until(limits_of(e).endpoint);
-}
+std::optional<TimePoint> Client::paused_until(Endpoint e) const { return gate_.paused_until(limits_of(e).endpoint); }
 
 }  // namespace coinw::api

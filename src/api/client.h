@@ -35,7 +35,7 @@ struct EndpointInfo {
   std::string_view name;  // the `endpoint` label
   Family family;
   std::span<const std::string_view> fields;  // of its rows, as CoinW names them
-  std::string_view command = {};  // spot: the `command`, one of facts::kReadOnlySpotCommands
+  std::string_view command = {};             // spot: the `command`, one of facts::kReadOnlySpotCommands
 };
 inline constexpr std::array kEndpoints{
     EndpointInfo{Endpoint::invitee_assets, "invitee_assets", Family::affiliate, kInviteeFields},
@@ -130,8 +130,8 @@ class ClientObserver {
 
 class Client {
  public:
-  Client(Credentials credentials, Transport& transport, ratelimit::RateGate& gate,
-         ClientOptions options, ClientObserver* observer = nullptr);
+  Client(Credentials credentials, Transport& transport, ratelimit::RateGate& gate, ClientOptions options,
+         ClientObserver* observer = nullptr);
 
   // Both refuse without sending (ApiError::sent == false) when the limits allow
   // no request before `deadline`, or while the endpoint is paused.

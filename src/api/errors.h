@@ -22,15 +22,17 @@ enum class FailureReason {
   tls,
   proxy,  // the configured proxy refused, failed or could not be reached
   malformed_response,
-  api_error,  // a non-success code we do not recognise
+  api_error,          // a non-success code we do not recognise
   unexpected_format,  // too many rows CoinW sent in a shape we cannot fully read
 };
 
 inline constexpr std::array kAllFailureReasons = {
-    FailureReason::rate_limited, FailureReason::auth,         FailureReason::permission,
-    FailureReason::bad_request,  FailureReason::server_error, FailureReason::timeout,
-    FailureReason::network,      FailureReason::tls,          FailureReason::proxy,
-    FailureReason::malformed_response, FailureReason::api_error, FailureReason::unexpected_format,
+    FailureReason::rate_limited, FailureReason::auth,
+    FailureReason::permission,   FailureReason::bad_request,
+    FailureReason::server_error, FailureReason::timeout,
+    FailureReason::network,      FailureReason::tls,
+    FailureReason::proxy,        FailureReason::malformed_response,
+    FailureReason::api_error,    FailureReason::unexpected_format,
 };
 
 std::string_view to_string(FailureReason r);

@@ -16,8 +16,7 @@ FailureReason classify_transport(httplib::Error e, std::chrono::milliseconds ela
     case httplib::Error::SSLServerVerification: return FailureReason::tls;
     case httplib::Error::Read:
       // httplib reports a read timeout as a read error; the elapsed time tells them apart.
-      return elapsed + std::chrono::milliseconds(50) >= read_timeout ? FailureReason::timeout
-                                                                     : FailureReason::network;
+      return elapsed + std::chrono::milliseconds(50) >= read_timeout ? FailureReason::timeout : FailureReason::network;
     default: return FailureReason::network;
   }
 }
@@ -29,8 +28,9 @@ class HttplibTransport final : public Transport {
     const Proxy& p = o.proxy;
     if (b.https()) {
       // Through a proxy, TLS goes to our tunnel on loopback, for CoinW's name.
-      if (p.enabled()) tunnel_ = std::make_unique<ProxyTunnel>(ProxyTunnel::Options{
-                           p, b.host(), b.port(), o.connect_timeout, o.read_timeout});
+      if (p.enabled())
+        tunnel_ = std::make_unique<ProxyTunnel>(
+            ProxyTunnel::Options{p, b.host(), b.port(), o.connect_timeout, o.read_timeout});
       auto ssl = std::make_unique<httplib::SSLClient>(b.host(), tunnel_ ? tunnel_->port() : b.port());
       ssl->enable_server_certificate_verification(o.verify_tls);
       if (!o.ca_file.empty()) ssl->set_ca_cert_path(o.ca_file.c_str());
@@ -79,20 +79,20 @@ class HttplibTransport final : public Transport {
     // may still close it (its idle timeout) just as the request goes out.
     const bool reused = client_->is_socket_open() != 0;
     auto start = std::chrono::steady_clock::now();
-    httplib::Result res = r.method == "POST"
-                              ? client_->Post(target, headers, r.body, "application/json")
-                              : client_->Get(target, headers, receiver);
-    auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::steady_clock::now() - start);
+    httplib::Result res = r.method == "POST" ? client_->Post(target, headers, r.body, "application/json")
+                                             : client_->Get(target, headers, receiver);
+    auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     if (auto failure = proxy_failure(res, connections_before)) {
       client_->stop();
       return *failure;
     }
-    if (too_large)
-      return ApiError{FailureReason::malformed_response, "response body larger than the limit", "", 0, {}};
+    if (too_large) return ApiError{FailureReason::malformed_response, "response body larger than the limit", "", 0, {}};
     if (!res) {
       ApiError err{classify_transport(res.error(), elapsed, options_.read_timeout),
-                   "HTTP request failed: " + httplib::to_string(res.error()), "", 0, {}};
+                   "HTTP request failed: " + httplib::to_string(res.error()),
+                   "",
+                   0,
+                   {}};
       err.stale_connection = reused && body.empty() && err.reason == FailureReason::network &&
                              (res.error() == httplib::Error::Read || res.error() == httplib::Error::Write);
       return err;

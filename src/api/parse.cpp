@@ -8,9 +8,9 @@
 #include <set>
 #include <unordered_set>
 
+#include "api/utf8.h"
 #include "common/coinw_facts.h"
 #include "common/timefmt.h"
-#include "api/utf8.h"
 
 namespace coinw::api {
 namespace {
@@ -49,33 +49,32 @@ Result<json> parse_envelope(int http_status, std::string_view raw, std::string_v
   if (j.is_discarded() || !j.is_object()) {
     if (http_status != 200) {
       auto reason = classify_http_status(http_status);
-      return ApiError{reason, "HTTP " + std::to_string(http_status) + " without a CoinW body", "",
-                      http_status, {}};
+      return ApiError{reason, "HTTP " + std::to_string(http_status) + " without a CoinW body", "", http_status, {}};
     }
     return malformed(body.empty() ? "empty body" : "body is not a JSON object", http_status);
   }
   auto code = code_of(j);
   if (!code) {
     if (http_status != 200)
-      return ApiError{classify_http_status(http_status), "HTTP " + std::to_string(http_status), "",
-                      http_status, {}};
+      return ApiError{classify_http_status(http_status), "HTTP " + std::to_string(http_status), "", http_status, {}};
     return malformed("response has no code", http_status);
   }
   if (*code != success_code) {
-    return ApiError{classify_code(*code), "CoinW code " + *code + ": " + message_of(j), *code,
-                    http_status, {}};
+    return ApiError{classify_code(*code), "CoinW code " + *code + ": " + message_of(j), *code, http_status, {}};
   }
   if (http_status != 200)
-    return ApiError{classify_http_status(http_status), "HTTP " + std::to_string(http_status), *code,
-                    http_status, {}};
+    return ApiError{classify_http_status(http_status), "HTTP " + std::to_string(http_status), *code, http_status, {}};
   // Spot answers also say success/failed; either one saying "no" wins over the code.
   auto says = [&](const char* key, bool value) {
     auto it = j.find(key);
     return it != j.end() && it->is_boolean() && it->get<bool>() == value;
   };
   if (says("success", false) || says("failed", true))
-    return ApiError{FailureReason::api_error, "CoinW code " + *code + " but not a success: " + message_of(j),
-                    *code, http_status, {}};
+    return ApiError{FailureReason::api_error,
+                    "CoinW code " + *code + " but not a success: " + message_of(j),
+                    *code,
+                    http_status,
+                    {}};
   auto data = j.find("data");
   if (data == j.end()) return malformed("success response has no data", http_status);
   return json(std::move(*data));
@@ -188,8 +187,10 @@ struct RowReader {
   std::optional<std::string> required_text(std::string_view key) {
     const json* v = find(key);
     std::string out;
-    if (v && v->is_string()) out = v->get<std::string>();
-    else if (v && v->is_number_integer()) out = std::to_string(v->get<int64_t>());
+    if (v && v->is_string())
+      out = v->get<std::string>();
+    else if (v && v->is_number_integer())
+      out = std::to_string(v->get<int64_t>());
     if (out.empty()) {
       unreadable(key);
       return std::nullopt;
@@ -395,8 +396,7 @@ std::optional<double> parse_amount(std::string_view s) {
   return v;
 }
 
-Result<InviteePage> parse_invitee_page(int http_status, std::string_view body,
-                                       int utc_offset_seconds) {
+Result<InviteePage> parse_invitee_page(int http_status, std::string_view body, int utc_offset_seconds) {
   return parse_page<InviteeAsset>(http_status, body,
                                   [&](RowReader& r) { return parse_invitee_row(r, utc_offset_seconds); });
 }

@@ -30,14 +30,13 @@ struct InviteeAsset {
 
 // The fields each endpoint's rows are read from, as CoinW names them.
 inline constexpr std::array<std::string_view, 7> kInviteeFields = {
-    "uid", "totalDeposit", "totalWithdrawal", "currentBalance", "firstDepositAmount", "updateTime",
-    "firstDepositTime"};
+    "uid", "totalDeposit", "totalWithdrawal", "currentBalance", "firstDepositAmount", "updateTime", "firstDepositTime"};
 inline constexpr std::array<std::string_view, 6> kSubAccountFields = {
     "spotUid", "userCode", "nickName", "frozenFlag", "spotTradeFlag", "contractTradeFlag"};
 inline constexpr std::array<std::string_view, 2> kRegistrationFields = {"uid", "registerTime"};
 inline constexpr std::array<std::string_view, 3> kVolumeFields = {"uid", "volume", "time"};
 inline constexpr std::array<std::string_view, 9> kApiKeyFields = {
-    "userCode",        "apiKey",        "apiRemark",         "createdAt",   "readonlyFlag",
+    "userCode",         "apiKey",        "apiRemark",         "createdAt",   "readonlyFlag",
     "apiWhiteListFlag", "spotTradeFlag", "contractTradeFlag", "apiWhiteList"};
 inline constexpr std::array<std::string_view, 1> kTransferAvailableFields = {"data"};
 
@@ -82,7 +81,7 @@ struct SubAccount {
   uint64_t uid = 0;
   std::string user_code;
   std::string nick_name;  // personal data: masked before it leaves the process
-  bool frozen = false;  // any frozenFlag but 0 is frozen: fail safe
+  bool frozen = false;    // any frozenFlag but 0 is frozen: fail safe
   bool spot_trade_enabled = false;
   bool contract_trade_enabled = false;
   // False when CoinW's flag could not be read: that flag's series is left out.
@@ -133,8 +132,7 @@ std::string mask_api_key(std::string_view key);
 std::optional<double> parse_amount(std::string_view text);
 
 // HTTP status and body of an invitee-assets response to a page, or a classified error.
-Result<InviteePage> parse_invitee_page(int http_status, std::string_view body,
-                                       int utc_offset_seconds);
+Result<InviteePage> parse_invitee_page(int http_status, std::string_view body, int utc_offset_seconds);
 Result<SubAccountList> parse_sub_accounts(int http_status, std::string_view body);
 Result<RegistrationPage> parse_registration_page(int http_status, std::string_view body, int utc_offset_seconds);
 // Rows dated outside [first_day, last_day] (the days asked for) are left out

@@ -90,8 +90,10 @@ struct ProxyTunnel::Impl {
 
   void track(int fd, bool add) {
     std::lock_guard lock(mu);
-    if (add) open.push_back(fd);
-    else open.remove(fd);
+    if (add)
+      open.push_back(fd);
+    else
+      open.remove(fd);
   }
 
   // A connection to the proxy within connect_timeout, or -1 with `why`.
@@ -129,8 +131,8 @@ struct ProxyTunnel::Impl {
   // Sends CONNECT and reads the proxy's answer up to its blank line; the
   // status, or 0 with `why`. `rest` receives any bytes after the blank line.
   int handshake(int fd, std::string& rest, std::string& why) {
-    const std::string target = (o.host.find(':') == std::string::npos ? o.host : "[" + o.host + "]") + ":" +
-                               std::to_string(o.port);
+    const std::string target =
+        (o.host.find(':') == std::string::npos ? o.host : "[" + o.host + "]") + ":" + std::to_string(o.port);
     std::string request = "CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n";
     if (!o.proxy.username.empty())
       request += "Proxy-Authorization: Basic " + base64(o.proxy.username + ":" + o.proxy.password) + "\r\n";
@@ -143,7 +145,8 @@ struct ProxyTunnel::Impl {
     while ((end = head.find("\r\n\r\n")) == std::string::npos) {
       char buf[4096];
       ssize_t n = 0;
-      if (head.size() > 16384 || !wait_for(fd, POLLIN, o.read_timeout, stop) || (n = ::recv(fd, buf, sizeof buf, 0)) <= 0) {
+      if (head.size() > 16384 || !wait_for(fd, POLLIN, o.read_timeout, stop) ||
+          (n = ::recv(fd, buf, sizeof buf, 0)) <= 0) {
         why = n < 0 || head.size() > 16384 ? "no valid answer from the proxy to CONNECT"
                                            : "no answer from the proxy to CONNECT";
         return 0;

@@ -58,14 +58,12 @@ std::string futures_prehash(int64_t timestamp_ms, std::string_view method, std::
   return futures_prehash_of(timestamp_ms, method, path, join(query, form), body);
 }
 
-std::string futures_sign(std::string_view secret, int64_t timestamp_ms, std::string_view method,
-                         std::string_view path, const QueryParams& query, std::string_view body,
-                         QueryForm form) {
+std::string futures_sign(std::string_view secret, int64_t timestamp_ms, std::string_view method, std::string_view path,
+                         const QueryParams& query, std::string_view body, QueryForm form) {
   return hmac_sha256_base64(secret, futures_prehash(timestamp_ms, method, path, query, body, form));
 }
 
-std::string spot_string_to_sign(const QueryParams& params, std::string_view api_key,
-                                std::string_view secret) {
+std::string spot_string_to_sign(const QueryParams& params, std::string_view api_key, std::string_view secret) {
   QueryParams p;
   for (const auto& kv : params)
     if (kv.first != "command" && kv.first != "sign" && kv.first != "api_key") p.push_back(kv);
@@ -84,8 +82,7 @@ std::string spot_sign(const QueryParams& params, std::string_view api_key, std::
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i)
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
 }
 

@@ -4,8 +4,8 @@ namespace coinw::api {
 namespace {
 
 bool unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+         c == '_' || c == '~';
 }
 
 int hex_value(char c) {
@@ -50,8 +50,7 @@ std::string percent_decode(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '+') {
       out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
-               hex_value(s[i + 2]) >= 0) {
+    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
       out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
       i += 2;
     } else {
@@ -63,9 +62,7 @@ std::string percent_decode(std::string_view s) {
 
 std::string join_raw(const QueryParams& params) { return join_params(params, false); }
 std::string join_encoded(const QueryParams& params) { return join_params(params, true); }
-std::string join(const QueryParams& params, QueryForm form) {
-  return join_params(params, form == QueryForm::encoded);
-}
+std::string join(const QueryParams& params, QueryForm form) { return join_params(params, form == QueryForm::encoded); }
 
 QueryParams split_query(std::string_view query) {
   QueryParams out;

@@ -45,10 +45,14 @@ std::optional<unsigned> hex4(std::string_view s, size_t i) {
   for (size_t k = i; k < i + 4; ++k) {
     const char c = s[k];
     unsigned d;
-    if (c >= '0' && c <= '9') d = static_cast<unsigned>(c - '0');
-    else if (c >= 'a' && c <= 'f') d = static_cast<unsigned>(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F') d = static_cast<unsigned>(c - 'A' + 10);
-    else return std::nullopt;
+    if (c >= '0' && c <= '9')
+      d = static_cast<unsigned>(c - '0');
+    else if (c >= 'a' && c <= 'f')
+      d = static_cast<unsigned>(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F')
+      d = static_cast<unsigned>(c - 'A' + 10);
+    else
+      return std::nullopt;
     v = v * 16 + d;
   }
   return v;
@@ -87,8 +91,7 @@ TextRepair repair_json_text(std::string_view s) {
       }
       const auto unit = hex4(s, i + 2);
       if (unit && high_surrogate(*unit)) {
-        const auto next = i + 12 <= s.size() && s[i + 6] == '\\' && s[i + 7] == 'u' ? hex4(s, i + 8)
-                                                                                     : std::nullopt;
+        const auto next = i + 12 <= s.size() && s[i + 6] == '\\' && s[i + 7] == 'u' ? hex4(s, i + 8) : std::nullopt;
         const bool paired = next && low_surrogate(*next);
         if (paired) {
           i += 12;

@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   exporter::Exporter exp(SystemClock::instance());
   exp.apply(loaded.config);
 
-  std::mutex reload_mu;  // the web configuration too is reloaded one at a time
+  std::mutex reload_mu;                  // the web configuration too is reloaded one at a time
   web::WebServer* web_server = nullptr;  // set once serving
   auto reload = [&]() -> std::pair<bool, std::string> {
     std::lock_guard lock(reload_mu);

@@ -48,8 +48,8 @@ int main(int argc, char** argv) {
   try {
     coinw::sim::Simulator sim(options);
     sim.start();
-    std::cout << "coinw-sim listening on " << sim.url() << " (api key " << options.api_key << ", seed "
-              << options.seed << ")" << std::endl;
+    std::cout << "coinw-sim listening on " << sim.url() << " (api key " << options.api_key << ", seed " << options.seed
+              << ")" << std::endl;
     int sig = 0;
     sigwait(&stop_signals, &sig);
     sim.stop();

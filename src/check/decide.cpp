@@ -38,8 +38,9 @@ std::string transport_setting(FailureReason r) {
   }
 }
 
-const char* kPaused = "after a rate-limit answer the exporter leaves the endpoint alone for "
-                      "global.rate_limits.pause_after_rate_limit (30 s).";
+const char* kPaused =
+    "after a rate-limit answer the exporter leaves the endpoint alone for "
+    "global.rate_limits.pause_after_rate_limit (30 s).";
 
 }  // namespace
 
@@ -88,8 +89,9 @@ Finding decide_access(const Need& need, const std::optional<api::ApiError>& erro
       break;
     case FailureReason::auth:
       f.exporter = "the collector fails on every refresh (reason=\"auth\").";
-      f.setting = "check this account's api_key and secret_key (or their *_file): CoinW does not accept the pair; "
-                  "see the clock finding too.";
+      f.setting =
+          "check this account's api_key and secret_key (or their *_file): CoinW does not accept the pair; "
+          "see the clock finding too.";
       break;
     case FailureReason::rate_limited:
       f.verdict = Verdict::open;
@@ -106,8 +108,9 @@ Finding decide_access(const Need& need, const std::optional<api::ApiError>& erro
       break;
     default:
       f.exporter = "the collector fails on every refresh, counted in coinw_api_failures_total.";
-      f.setting = "base_url should be https://api.coinw.com; if it is, CoinW may have changed this endpoint: "
-                  "report this output.";
+      f.setting =
+          "base_url should be https://api.coinw.com; if it is, CoinW may have changed this endpoint: "
+          "report this output.";
   }
   return f;
 }
@@ -133,8 +136,10 @@ Finding decide_page_size(int configured, const PageProbe& p) {
       return f;
     }
     f.verdict = Verdict::note;
-    f.seen = asked + ": refused with " + refusal_text(*p.large_error) + " (CoinW refuses a size over its cap "
-             "instead of capping it); pageSize=" + std::to_string(configured) + ": accepted.";
+    f.seen = asked + ": refused with " + refusal_text(*p.large_error) +
+             " (CoinW refuses a size over its cap "
+             "instead of capping it); pageSize=" +
+             std::to_string(configured) + ": accepted.";
     f.exporter = "asks for " + keep + ", which CoinW accepts.";
     f.setting = "raise invitee_assets.page_size only after running this check again with the new value.";
     return f;
@@ -163,7 +168,8 @@ Finding decide_page_size(int configured, const PageProbe& p) {
     f.verdict = Verdict::change;
     f.exporter = "asks for " + keep + " and gets " + std::to_string(rows) +
                  ": the pager treats the short first page as the cap, so passes stay complete.";
-    f.setting = "lower invitee_assets.page_size to " + std::to_string(rows) + " so that what is asked is what is served.";
+    f.setting =
+        "lower invitee_assets.page_size to " + std::to_string(rows) + " so that what is asked is what is served.";
   } else {
     f.verdict = Verdict::change;
     f.exporter = "asks for " + keep + ": more requests per pass than needed.";
@@ -177,10 +183,12 @@ Finding decide_signature(const SignProbe& p, bool windows_configured) {
   if (!p.error) {
     if (p.fallback) {
       f.verdict = Verdict::note;
-      f.seen = "a windowed request signed over the raw values was refused (6001); the same request signed over "
-               "the percent-encoded query was accepted.";
-      f.exporter = "signs windowed requests the encoded way after its first refusal per account (one warning in "
-                   "the log, coinw_api_signature_fallbacks_total 1); nothing is lost.";
+      f.seen =
+          "a windowed request signed over the raw values was refused (6001); the same request signed over "
+          "the percent-encoded query was accepted.";
+      f.exporter =
+          "signs windowed requests the encoded way after its first refusal per account (one warning in "
+          "the log, coinw_api_signature_fallbacks_total 1); nothing is lost.";
     } else {
       f.seen = "a windowed request signed over the raw values (CoinW's sample) was accepted.";
       f.exporter = "signs that way.";
@@ -198,8 +206,10 @@ Finding decide_signature(const SignProbe& p, bool windows_configured) {
     f.exporter = kPaused;
     f.setting = "run the check again in a minute.";
   } else if (e.code == facts::code::kBadSign) {
-    f.seen = "a windowed request was refused with 6001 (bad signature) in both forms (raw values and encoded "
-             "query), " + std::to_string(p.sent) + " request(s), while unwindowed requests pass.";
+    f.seen =
+        "a windowed request was refused with 6001 (bad signature) in both forms (raw values and encoded "
+        "query), " +
+        std::to_string(p.sent) + " request(s), while unwindowed requests pass.";
     f.exporter = "window passes fail on every refresh; cumulative totals are unaffected.";
   } else {
     f.seen = "a windowed request was refused with " + refusal_text(e) + ".";
@@ -222,21 +232,25 @@ Finding decide_window_rows(std::optional<int64_t> total_all, std::optional<int64
     return f;
   }
   if (*total_window == *total_all) {
-    f.seen = "data.total with a window of one minute equals data.total without one: windowed answers list "
-             "every invitee (zeros for those without movements).";
+    f.seen =
+        "data.total with a window of one minute equals data.total without one: windowed answers list "
+        "every invitee (zeros for those without movements).";
     f.exporter = "a window pass walks as many pages as a cumulative pass.";
     if (windows_configured)
       f.setting = "with many invitees, keep invitee_assets.windows few, or raise window_refresh_interval.";
   } else if (*total_window < *total_all) {
     f.verdict = Verdict::note;
-    f.seen = "data.total with a window of one minute is below data.total without one: windowed answers list "
-             "only invitees with movements in the window.";
-    f.exporter = "window sums stay right; per-invitee window series exist only for invitees active in the "
-                 "window, and window passes are short.";
+    f.seen =
+        "data.total with a window of one minute is below data.total without one: windowed answers list "
+        "only invitees with movements in the window.";
+    f.exporter =
+        "window sums stay right; per-invitee window series exist only for invitees active in the "
+        "window, and window passes are short.";
   } else {
     f.verdict = Verdict::note;
-    f.seen = "data.total with a window of one minute is above data.total without one: data.total is not a "
-             "reliable count.";
+    f.seen =
+        "data.total with a window of one minute is above data.total without one: data.total is not a "
+        "reliable count.";
     f.exporter = "treats data.total as a hint only; full pages always ask for the next one.";
   }
   return f;
@@ -294,8 +308,9 @@ Finding decide_times(const TimesSeen& t, const TimeSubject& subject) {
   for (const auto& [pattern, n] : t.patterns) total += n;
   if (readable < total) {
     f.verdict = Verdict::fail;
-    f.exporter = "cannot read times in another format: they are counted as invalid fields, and pages with more "
-                 "than 10% such rows are refused.";
+    f.exporter =
+        "cannot read times in another format: they are counted as invalid fields, and pages with more "
+        "than 10% such rows are refused.";
     f.setting = "none can help: report this output.";
     return f;
   }
@@ -335,8 +350,8 @@ Finding decide_times(const TimesSeen& t, const TimeSubject& subject) {
 
 std::optional<Finding> decide_list_range(const RangeProbe& p) {
   Finding f{"invitee_registrations.range", Verdict::ok, "", "", ""};
-  const std::string whole = "the sign-up list over " + std::to_string(p.days) +
-                            " days (invitee_registrations.since to now)";
+  const std::string whole =
+      "the sign-up list over " + std::to_string(p.days) + " days (invitee_registrations.since to now)";
   if (!p.whole_error) {
     f.seen = whole + " was answered: the longest range CoinW accepts is at least that.";
     f.exporter = "walks every sign-up in one range; it would split a range month by month only if CoinW refused it.";
@@ -349,36 +364,44 @@ std::optional<Finding> decide_list_range(const RangeProbe& p) {
     f.seen = refused + ", and one month was refused too: not for its length (see invitee_registrations.access).";
     return f;
   }
-  f.seen = refused + "; one month was answered. The longest range lies in between; finding it would take many "
+  f.seen = refused +
+           "; one month was answered. The longest range lies in between; finding it would take many "
            "requests.";
-  f.exporter = "splits a refused range month by month (one warning in the log) and walks it that way from then on: "
-               "about " + std::to_string(p.days / 30 + 1) + " requests or more for the first walk, a few afterwards.";
-  f.setting = "set invitee_registrations.since to the month of your first invitee, if it is later, for a shorter "
-              "first walk.";
+  f.exporter =
+      "splits a refused range month by month (one warning in the log) and walks it that way from then on: "
+      "about " +
+      std::to_string(p.days / 30 + 1) + " requests or more for the first walk, a few afterwards.";
+  f.setting =
+      "set invitee_registrations.since to the month of your first invitee, if it is later, for a shorter "
+      "first walk.";
   return f;
 }
 
 Finding decide_open_day(const std::vector<int32_t>& days, int32_t today) {
   Finding f{"invitee_trade_volume.today", Verdict::ok, "", "", ""};
-  const std::string refresh = "fetches today again every invitee_trade_volume.open_day_refresh_interval and a "
-                              "closed day once for good, invitee_trade_volume.closed_day_grace after its end";
+  const std::string refresh =
+      "fetches today again every invitee_trade_volume.open_day_refresh_interval and a "
+      "closed day once for good, invitee_trade_volume.closed_day_grace after its end";
   const bool has_today = std::find(days.begin(), days.end(), today) != days.end();
   if (has_today) {
-    f.seen = "the volume list for yesterday and today (global.time_zone) has rows dated today: CoinW reports the "
-             "open day as it goes.";
+    f.seen =
+        "the volume list for yesterday and today (global.time_zone) has rows dated today: CoinW reports the "
+        "open day as it goes.";
     f.exporter = refresh + ".";
     return f;
   }
   f.verdict = Verdict::open;
   if (days.empty()) {
-    f.seen = "the volume list for yesterday and today (global.time_zone) has no rows: no invitee traded, nothing "
-             "to tell.";
+    f.seen =
+        "the volume list for yesterday and today (global.time_zone) has no rows: no invitee traded, nothing "
+        "to tell.";
     f.setting = "run the check again once invitees trade.";
     return f;
   }
-  f.seen = "the volume list has rows for yesterday but none for today (global.time_zone): either CoinW reports a "
-           "day only once it has closed, or no invitee has traded yet today, or CoinW's days run in a zone west "
-           "of global.time_zone.";
+  f.seen =
+      "the volume list has rows for yesterday but none for today (global.time_zone): either CoinW reports a "
+      "day only once it has closed, or no invitee has traded yet today, or CoinW's days run in a zone west "
+      "of global.time_zone.";
   f.exporter = refresh + ": today's volume shows as soon as CoinW reports it, at the latest when the day closes.";
   f.setting = "run the check again late in the day, after an invitee has traded.";
   return f;
@@ -394,11 +417,14 @@ Finding decide_skew(const std::vector<double>& skews) {
   }
   const double median = median_skew(skews);
   char buf[96];
-  std::snprintf(buf, sizeof buf, "CoinW's Date header is %+.1f s from this host's clock (median of %zu answers, "
-                "good to about 1 s).", median, skews.size());
+  std::snprintf(buf, sizeof buf,
+                "CoinW's Date header is %+.1f s from this host's clock (median of %zu answers, "
+                "good to about 1 s).",
+                median, skews.size());
   f.seen = buf;
-  f.exporter = "exports it as coinw_api_clock_skew_seconds; CoinW's tolerance for the request timestamp is not "
-               "documented.";
+  f.exporter =
+      "exports it as coinw_api_clock_skew_seconds; CoinW's tolerance for the request timestamp is not "
+      "documented.";
   if (std::abs(median) > 2) {
     f.verdict = Verdict::change;
     f.setting = "synchronise this host's clock (NTP): a skew breaks invitee_assets requests first.";
@@ -415,8 +441,8 @@ double median_skew(std::vector<double> skews) {
 Finding decide_connection(const Path& path, size_t answers, const std::optional<api::ApiError>& first_error) {
   Finding f{"connection", Verdict::ok, "", "", ""};
   const std::string route = path.base_url + (path.tls ? " over TLS, " : " without TLS (plain HTTP), ") +
-                            (path.proxy == "direct" ? "direct" : "via proxy " + path.proxy) + " (" +
-                            path.proxy_from + ")";
+                            (path.proxy == "direct" ? "direct" : "via proxy " + path.proxy) + " (" + path.proxy_from +
+                            ")";
   if (answers > 0) {
     f.seen = "reached " + route + ": " + std::to_string(answers) + " answer(s).";
     if (!path.tls) {
@@ -439,7 +465,8 @@ std::vector<Finding> open_questions(bool invitee_assets, bool sub_accounts, bool
   if (invitee_assets)
     out.push_back({"invitee_assets.rate_limit", Verdict::open,
                    "whether the documented 5 per second counts per IP, per user or both, and CoinW's undocumented "
-                   "global limit." + never,
+                   "global limit." +
+                       never,
                    "keeps to 5 per second per user (global.rate_limits.invitee_assets_per_second).",
                    "lower global.rate_limits.invitee_assets_per_second, or set futures_ip_per_second, if "
                    "coinw_api_failures_total{reason=\"rate_limited\"} grows."});
@@ -451,12 +478,14 @@ std::vector<Finding> open_questions(bool invitee_assets, bool sub_accounts, bool
   if (funnel)
     out.push_back({"funnel.rate_limit", Verdict::open,
                    "whether the sign-up and volume endpoints have a rate limit of their own (their pages state "
-                   "none)." + never,
+                   "none)." +
+                       never,
                    "counts them against the invitee-assets endpoint's 5 per second, one limiter for the three.", ""});
   if (sub_accounts)
     out.push_back({"sub_accounts.rate_limit", Verdict::open,
                    "whether the 3 per second of the sub-account endpoints counts per endpoint or across them, and "
-                   "per user or per key." + never,
+                   "per user or per key." +
+                       never,
                    "keeps to 3 per second per user for all sub-account endpoints together "
                    "(global.rate_limits.sub_account_list_per_second).",
                    ""});

@@ -18,10 +18,10 @@ bool transport_failure(api::FailureReason r);
 
 // What a collector needs of the key, in words for its findings.
 struct Need {
-  std::string probe;      // "invitee_assets.access"
-  std::string endpoint;   // what it calls, as a user reads it
-  std::string grant;      // how to give the key what it lacks
-  std::string disable;    // the setting that turns the collector off
+  std::string probe;     // "invitee_assets.access"
+  std::string endpoint;  // what it calls, as a user reads it
+  std::string grant;     // how to give the key what it lacks
+  std::string disable;   // the setting that turns the collector off
 };
 
 // The first request of a collector: may the key use its endpoint at all?
@@ -102,7 +102,7 @@ double median_skew(std::vector<double> skews);
 struct Path {
   std::string base_url;  // as configured, no credentials
   bool tls = false;
-  std::string proxy;     // "direct" or the masked proxy URL
+  std::string proxy;  // "direct" or the masked proxy URL
   std::string proxy_from;
 };
 // `first_error`: the transport failure of the first request, when it had one.

@@ -47,8 +47,11 @@ std::string json_text(const std::vector<AccountReport>& reports) {
     for (const auto& f : r.findings) {
       std::string verdict(to_string(f.verdict));
       if (f.verdict == Verdict::fail) verdict = "fail";
-      findings.push_back({{"probe", f.probe}, {"verdict", verdict}, {"seen", f.seen},
-                          {"exporter", f.exporter}, {"setting", f.setting}});
+      findings.push_back({{"probe", f.probe},
+                          {"verdict", verdict},
+                          {"seen", f.seen},
+                          {"exporter", f.exporter},
+                          {"setting", f.setting}});
     }
     accounts.push_back({{"account", r.account}, {"requests", r.requests}, {"findings", std::move(findings)}});
   }

@@ -13,7 +13,7 @@ namespace coinw::check {
 namespace {
 
 constexpr std::array<std::string_view, 4> kAmountFields = {"totalDeposit", "totalWithdrawal", "currentBalance",
-                                                            "firstDepositAmount"};
+                                                           "firstDepositAmount"};
 constexpr std::array<std::string_view, 2> kTimeFields = {"updateTime", "firstDepositTime"};
 constexpr std::array<std::string_view, 1> kRegisterTime = {"registerTime"};
 constexpr std::array<std::string_view, 1> kVolume = {"volume"};
@@ -44,10 +44,10 @@ api::InviteeQuery page_query(const Session& s, int page_size) {
 void invitee_access(Session& s) {
   auto r = s.client.invitee_assets(page_query(s, 1), s.deadline());
   s.saw(error_of(r));
-  s.add(decide_access({"invitee_assets.access", "the affiliate invitee-assets endpoint",
-                       "give the key the Affiliate permission on CoinW (a master account's key)",
-                       "invitee_assets.enabled"},
-                      error_of(r)));
+  s.add(decide_access(
+      {"invitee_assets.access", "the affiliate invitee-assets endpoint",
+       "give the key the Affiliate permission on CoinW (a master account's key)", "invitee_assets.enabled"},
+      error_of(r)));
   if (r) s.invitee_page = std::move(r.value());
 }
 
@@ -142,10 +142,10 @@ void registrations_access(Session& s) {
     s.saw(error_of(month));
     refused = p.month_error = error_of(month);
   }
-  s.add(decide_access({"invitee_registrations.access", "the affiliate sign-up list",
-                       "give the key the Affiliate permission on CoinW (a master account's key)",
-                       "invitee_registrations.enabled"},
-                      refused));
+  s.add(decide_access(
+      {"invitee_registrations.access", "the affiliate sign-up list",
+       "give the key the Affiliate permission on CoinW (a master account's key)", "invitee_registrations.enabled"},
+      refused));
   if (auto f = decide_list_range(p)) s.add(std::move(*f));
 }
 
@@ -163,10 +163,10 @@ void volume_access(Session& s) {
   api::VolumeQuery q{1, kFunnelPageSize, today - 1, today};
   auto r = s.client.invitee_volume(q, s.deadline());
   s.saw(error_of(r));
-  s.add(decide_access({"invitee_trade_volume.access", "the affiliate trading-volume list",
-                       "give the key the Affiliate permission on CoinW (a master account's key)",
-                       "invitee_trade_volume.enabled"},
-                      error_of(r)));
+  s.add(decide_access(
+      {"invitee_trade_volume.access", "the affiliate trading-volume list",
+       "give the key the Affiliate permission on CoinW (a master account's key)", "invitee_trade_volume.enabled"},
+      error_of(r)));
   if (!r) return;
   std::vector<int32_t> days;
   for (const auto& row : r.value().rows) days.push_back(row.day);
@@ -186,19 +186,18 @@ void volume_format(Session& s) {
 void sub_accounts_access(Session& s) {
   auto r = s.client.sub_accounts(s.deadline());
   s.saw(error_of(r));
-  s.add(decide_access({"sub_accounts.access", "the sub-account list",
-                       "use a master account's API key (sub-accounts cannot list sub-accounts)",
-                       "sub_accounts.enabled"},
-                      error_of(r)));
+  s.add(
+      decide_access({"sub_accounts.access", "the sub-account list",
+                     "use a master account's API key (sub-accounts cannot list sub-accounts)", "sub_accounts.enabled"},
+                    error_of(r)));
 }
 
 void code_type(Session& s) {
   std::map<std::string, std::set<std::string>> kinds;
   bool answered = false;
-  for (auto [path, name] : {std::pair{facts::kInviteeAssetsPath, "invitee_assets"},
-                            std::pair{facts::kPrivateSpotPath, "sub_account_list"},
-                            std::pair{facts::kInviteeListPath, "invitee_list"},
-                            std::pair{facts::kInviteeVolumePath, "invitee_volume"}})
+  for (auto [path, name] :
+       {std::pair{facts::kInviteeAssetsPath, "invitee_assets"}, std::pair{facts::kPrivateSpotPath, "sub_account_list"},
+        std::pair{facts::kInviteeListPath, "invitee_list"}, std::pair{facts::kInviteeVolumePath, "invitee_volume"}})
     for (auto body : s.recorder.bodies(path)) {
       answered = true;
       const auto kind = inspect_body(body, {}, {}, 0).code_kind;

@@ -14,10 +14,10 @@
 namespace coinw::check {
 
 struct BodyShape {
-  std::string code_kind;                    // "string", "number", "absent", "other"; empty: not JSON
-  std::map<std::string, size_t> amounts;    // kind of each amount value: string, number, null, absent, other
-  std::map<std::string, size_t> times;      // pattern of each time value, or its JSON kind
-  std::vector<int64_t> instants;            // the times that read in the zone, unix seconds
+  std::string code_kind;                  // "string", "number", "absent", "other"; empty: not JSON
+  std::map<std::string, size_t> amounts;  // kind of each amount value: string, number, null, absent, other
+  std::map<std::string, size_t> times;    // pattern of each time value, or its JSON kind
+  std::vector<int64_t> instants;          // the times that read in the zone, unix seconds
   size_t rows = 0;
 };
 

@@ -47,8 +47,8 @@ struct AccountCollector::LaneWorker {
   std::thread thread;
   bool running = false;
   std::atomic<bool> wake = false;  // a scrape came since the lane last looked
-  uint64_t seen = 0;      // the scrapes the current round knows of
-  uint64_t idle_for = 0;  // the scrapes it had seen when it last found nothing due
+  uint64_t seen = 0;               // the scrapes the current round knows of
+  uint64_t idle_for = 0;           // the scrapes it had seen when it last found nothing due
 };
 
 AccountCollector::AccountCollector(const config::AccountConfig& account, const ClientSettings& settings,
@@ -65,9 +65,9 @@ AccountCollector::AccountCollector(const config::AccountConfig& account, const C
     for (Pass* p : collectors_[i]->passes()) entries[collectors_[i]->lane()].push_back({p, i});
   }
   for (auto& [lane, e] : entries) {
-    auto worker = std::make_unique<LaneWorker>(std::move(e), transports(),
-                                               api::Credentials{account.api_key, account.secret_key}, gate,
-                                               settings.client, &api_metrics_);
+    auto worker =
+        std::make_unique<LaneWorker>(std::move(e), transports(), api::Credentials{account.api_key, account.secret_key},
+                                     gate, settings.client, &api_metrics_);
     for (size_t i = 0; i < collectors_.size(); ++i)
       if (collectors_[i]->lane() == lane) worker->collectors.push_back(i);
     lanes_.push_back(std::move(worker));
@@ -114,19 +114,18 @@ void AccountCollector::refresh(TimePoint deadline, const ExposeSettings& setting
 }
 
 void AccountCollector::work(LaneWorker& lane) {
-  const Scheduler::Hooks hooks{
-      [this](size_t c, bool completed, const Now& now) { answered(c, completed, now); },
-      [this](size_t c, const api::ApiError& e) {
-        {
-          std::lock_guard lock(mu_);
-          failing_[c] = true;
-          health_[c].success = false;
-        }
-        log::warn("collector failed", {{"account", name_},
-                                       {"collector", std::string(collectors_[c]->name())},
-                                       {"reason", std::string(api::to_string(e.reason))},
-                                       {"err", e.message}});
-      }};
+  const Scheduler::Hooks hooks{[this](size_t c, bool completed, const Now& now) { answered(c, completed, now); },
+                               [this](size_t c, const api::ApiError& e) {
+                                 {
+                                   std::lock_guard lock(mu_);
+                                   failing_[c] = true;
+                                   health_[c].success = false;
+                                 }
+                                 log::warn("collector failed", {{"account", name_},
+                                                                {"collector", std::string(collectors_[c]->name())},
+                                                                {"reason", std::string(api::to_string(e.reason))},
+                                                                {"err", e.message}});
+                               }};
   // No scrape waits for the answer of a background request, so only the
   // slice bounds it; once cancelled, a deadline already past refuses the next
   // request unsent.
@@ -140,7 +139,8 @@ void AccountCollector::work(LaneWorker& lane) {
     const ExposeSettings settings = expose_;
     lock.unlock();
     drop_stale(lane.collectors, settings);
-    const auto outcome = lane.scheduler.run(lane.client, clock_, deadline, hooks, scraped, [&] { return lane.wake.load(); });
+    const auto outcome =
+        lane.scheduler.run(lane.client, clock_, deadline, hooks, scraped, [&] { return lane.wake.load(); });
     if (outcome.rolled) data_changed();
     record(lane, outcome);
     save(settings.nick_name, true);
@@ -323,8 +323,8 @@ void AccountCollector::restore_state(Duration staleness_limit) {
     } catch (const std::exception& e) {
       ++state_load_failures_;
       log::warn("ignoring part of the state file", {{"file", file},
-                                                   {"collector", std::string(collectors_[i]->name())},
-                                                   {"err", std::string("unexpected content: ") + e.what()}});
+                                                    {"collector", std::string(collectors_[i]->name())},
+                                                    {"err", std::string("unexpected content: ") + e.what()}});
     }
   }
   data_changed();

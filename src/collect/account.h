@@ -61,7 +61,7 @@ struct ExposeSettings {
 // Everything an account's business data exposition depends on: while it stays
 // equal, a rendering of that data can be served again.
 struct DataKey {
-  uint64_t version = 0;      // changes whenever cached data changes
+  uint64_t version = 0;     // changes whenever cached data changes
   std::vector<bool> fresh;  // per collector: within staleness_limit
   config::NickNamePolicy nick_name = config::NickNamePolicy::masked;
   bool operator==(const DataKey&) const = default;
@@ -124,10 +124,10 @@ class AccountCollector {
   std::mutex flight_mu_;  // guards the lanes' threads and flags, and what follows
   std::condition_variable flight_cv_;
   TimePoint last_scrape_{};
-  uint64_t scrapes_ = 0;    // scrapes so far: a lane is idle for a scrape once it saw it
-  ExposeSettings expose_;   // of the last scrape
+  uint64_t scrapes_ = 0;   // scrapes so far: a lane is idle for a scrape once it saw it
+  ExposeSettings expose_;  // of the last scrape
 
-  mutable std::mutex mu_;  // guards what follows; scrapes read it while a refresh writes
+  mutable std::mutex mu_;                // guards what follows; scrapes read it while a refresh writes
   std::vector<CollectorHealth> health_;  // per collector
   std::vector<bool> failing_;            // per collector: in the refresh in progress
   std::shared_ptr<StateDir> state_;

@@ -11,8 +11,10 @@ class AmountSum {
  public:
   void add(double v) {
     if (std::isnan(v)) return;
-    if (std::fabs(v) < 9e10) units_ += std::llround(v * 1e8);
-    else rest_ += v;
+    if (std::fabs(v) < 9e10)
+      units_ += std::llround(v * 1e8);
+    else
+      rest_ += v;
   }
   double value() const { return static_cast<double>(units_) / 1e8 + rest_; }
 

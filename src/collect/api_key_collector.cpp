@@ -9,9 +9,9 @@
 namespace coinw::collect {
 namespace {
 
-using nlohmann::json;
 using exposition::sample;
 using exposition::with;
+using nlohmann::json;
 namespace metric = exposition::metric;
 
 constexpr std::array<const char*, ApiKeyInventory::kChanges> kChangeNames = {"added", "removed", "flags"};
@@ -45,9 +45,10 @@ std::map<std::string, std::string, std::less<>> uids_of(const SubAccountCollecto
 ApiKeyCollector::ApiKeyCollector(config::SubAccountsConfig config, const SubAccountCollector& list)
     : config_(std::move(config)),
       list_(list),
-      pass_("api_keys", Priority::api_keys, config_.api_keys.min_refresh_interval,
-            [](api::Client& c, TimePoint deadline) { return c.sub_account_api_keys(deadline); },
-            [this](api::SubAccountApiKeys keys, const Now& at) { take(std::move(keys), at); }) {}
+      pass_(
+          "api_keys", Priority::api_keys, config_.api_keys.min_refresh_interval,
+          [](api::Client& c, TimePoint deadline) { return c.sub_account_api_keys(deadline); },
+          [this](api::SubAccountApiKeys keys, const Now& at) { take(std::move(keys), at); }) {}
 
 void ApiKeyCollector::take(api::SubAccountApiKeys answer, const Now& at) {
   std::vector<std::string> owners;
@@ -91,7 +92,8 @@ void ApiKeyCollector::collect(exposition::FamilySet& out, const RenderContext& r
       if (k.created_ms) sample(out, metric::sub_account_api_key_created, l, static_cast<double>(*k.created_ms) / 1000);
       sample(out, metric::sub_account_api_key_info, with(l, "remark", nick_name_label(k.remark, r.nick_name)), 1);
     }
-    for (const auto& [code, n] : per_owner) sample(out, metric::sub_account_api_keys, owner(code), static_cast<double>(n));
+    for (const auto& [code, n] : per_owner)
+      sample(out, metric::sub_account_api_keys, owner(code), static_cast<double>(n));
   }
   for (const auto& [code, counts] : inventory_.changes())
     for (size_t c = 0; c < counts.size(); ++c)
@@ -100,7 +102,8 @@ void ApiKeyCollector::collect(exposition::FamilySet& out, const RenderContext& r
   for (const auto& [uid, e] : config_.expected) {
     const auto l = with(r.account, "uid", std::to_string(uid));
     if (e.max_api_keys) sample(out, metric::sub_account_expected_max_api_keys, l, *e.max_api_keys);
-    if (e.read_only_api_keys) sample(out, metric::sub_account_expected_read_only_api_keys, l, *e.read_only_api_keys ? 1 : 0);
+    if (e.read_only_api_keys)
+      sample(out, metric::sub_account_expected_read_only_api_keys, l, *e.read_only_api_keys ? 1 : 0);
   }
 }
 

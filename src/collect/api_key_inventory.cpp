@@ -33,8 +33,10 @@ bool ApiKeyInventory::observe(std::vector<api::SubAccountApiKey> rows, const std
     const auto after = by_key(rows);
     for (const auto& [key, row] : after) {
       const auto it = before.find(key);
-      if (it == before.end()) ++changes_[key.first][added];
-      else if (!same_flags(*it->second, *row)) ++changes_[key.first][flags];
+      if (it == before.end())
+        ++changes_[key.first][added];
+      else if (!same_flags(*it->second, *row))
+        ++changes_[key.first][flags];
     }
     for (const auto& [key, row] : before)
       if (!after.contains(key)) ++changes_[key.first][removed];

@@ -26,9 +26,7 @@ ApiMetrics::ApiMetrics(std::string account, const std::vector<api::Endpoint>& en
   for (api::Endpoint e : endpoints) endpoints_.try_emplace(e, std::make_unique<PerEndpoint>(e));
 }
 
-void ApiMetrics::on_limiter_wait(api::Endpoint e, Duration d) {
-  of(e).limiter_wait_seconds.Increment(seconds(d));
-}
+void ApiMetrics::on_limiter_wait(api::Endpoint e, Duration d) { of(e).limiter_wait_seconds.Increment(seconds(d)); }
 
 void ApiMetrics::on_request(api::Endpoint e, Duration latency, const std::optional<api::FailureReason>& failure) {
   auto& m = of(e);
@@ -37,15 +35,14 @@ void ApiMetrics::on_request(api::Endpoint e, Duration latency, const std::option
   if (failure) m.failures[static_cast<size_t>(*failure)].Increment();
 }
 
-void ApiMetrics::on_invalid_rows(api::Endpoint e, size_t n) {
-  of(e).invalid_rows.Increment(static_cast<double>(n));
-}
+void ApiMetrics::on_invalid_rows(api::Endpoint e, size_t n) { of(e).invalid_rows.Increment(static_cast<double>(n)); }
 
 void ApiMetrics::on_format(api::Endpoint e, const api::FormatReport& f) {
   auto& m = of(e);
   m.text_repairs.Increment(static_cast<double>(f.text_repairs));
   for (const auto& [field, n] : f.invalid_fields)
-    if (auto it = m.invalid_fields.find(field); it != m.invalid_fields.end()) it->second.Increment(static_cast<double>(n));
+    if (auto it = m.invalid_fields.find(field); it != m.invalid_fields.end())
+      it->second.Increment(static_cast<double>(n));
 }
 
 void ApiMetrics::on_pause(api::Endpoint e, std::chrono::seconds) { of(e).pauses.Increment(); }
@@ -53,9 +50,10 @@ void ApiMetrics::on_pause(api::Endpoint e, std::chrono::seconds) { of(e).pauses.
 void ApiMetrics::on_signature_fallback(api::Endpoint) {
   signature_fallbacks_.Increment();
   // The client remembers the form, so this happens once per account and run.
-  log::warn("CoinW refused the signature over the raw query values but accepted the percent-encoded query; "
-            "signing requests with time parameters that way from now on",
-            {{"account", account_}, {"metric", "coinw_api_signature_fallbacks_total"}});
+  log::warn(
+      "CoinW refused the signature over the raw query values but accepted the percent-encoded query; "
+      "signing requests with time parameters that way from now on",
+      {{"account", account_}, {"metric", "coinw_api_signature_fallbacks_total"}});
 }
 
 void ApiMetrics::on_clock_skew(api::Endpoint, double seconds) { clock_skew_ = seconds; }

@@ -42,7 +42,7 @@ class ApiMetrics final : public api::ClientObserver {
   std::map<api::Endpoint, std::unique_ptr<PerEndpoint>> endpoints_;
   prometheus::Counter signature_fallbacks_;
   std::atomic<double> clock_skew_{std::numeric_limits<double>::quiet_NaN()};  // NaN: no Date seen yet
-  const std::string account_;  // for the log
+  const std::string account_;                                                 // for the log
 };
 
 }  // namespace coinw::collect

@@ -74,9 +74,9 @@ BookState book_of(const json& q) {
   if (!q.at("reported").is_null()) b.reported = int_of(q["reported"]);
   b.removed = uint_of(q.at("removed"));
   if (const json& t = q.at("totals"); !t.is_null())
-    b.totals = PassTotals{static_cast<size_t>(uint_of(t.at("invitees"))), t.at("deposits").get<double>(),
-                          t.at("withdrawals").get<double>(), t.at("balance").get<double>(),
-                          t.at("depositors").get<double>()};
+    b.totals =
+        PassTotals{static_cast<size_t>(uint_of(t.at("invitees"))), t.at("deposits").get<double>(),
+                   t.at("withdrawals").get<double>(), t.at("balance").get<double>(), t.at("depositors").get<double>()};
   const json& rows = q.at("rows");
   b.rows.reserve(rows.size());
   for (const auto& r : rows) b.rows.push_back(row_of(r));

@@ -11,9 +11,9 @@
 namespace coinw::collect {
 namespace {
 
-using nlohmann::json;
 using exposition::sample;
 using exposition::with;
+using nlohmann::json;
 namespace metric = exposition::metric;
 
 // CoinW refused this pair (an unknown subUid, a coin it does not know): asking
@@ -29,8 +29,7 @@ bool refused(const api::ApiError& e) {
 // One (sub-account, coin) pair per step, over the list as it was when the pass started.
 class FundsCollector::FundsPass final : public Pass {
  public:
-  FundsPass(FundsCollector& owner, const SubAccountCollector& list)
-      : Pass("funds", ""), owner_(owner), list_(list) {}
+  FundsPass(FundsCollector& owner, const SubAccountCollector& list) : Pass("funds", ""), owner_(owner), list_(list) {}
 
   std::optional<Want> wants(const Now& now) const override {
     std::lock_guard lock(mu_);
@@ -57,8 +56,10 @@ class FundsCollector::FundsPass final : public Pass {
     auto answer = client.transfer_available(uid, coin, send_deadline);
     Step s;
     s.at = Now{clock.now(), clock.wall_now()};
-    if (answer) owner_.hold(uid, coin, answer.value());
-    else s.error = answer.error();
+    if (answer)
+      owner_.hold(uid, coin, answer.value());
+    else
+      s.error = answer.error();
     if (!answer && !refused(answer.error())) return s;  // the same pair again
     lock.lock();
     if (++cursor_ < todo_.size()) return s;
@@ -148,7 +149,8 @@ void FundsCollector::collect(exposition::FamilySet& out, const RenderContext& r)
     for (const auto& [coin, h] : coins) sample(out, metric::sub_account_transferable, with(l, "coin", coin), h.value);
   }
   if (sums_)
-    for (const auto& [coin, sum] : *sums_) sample(out, metric::sub_accounts_transferable, with(r.account, "coin", coin), sum);
+    for (const auto& [coin, sum] : *sums_)
+      sample(out, metric::sub_accounts_transferable, with(r.account, "coin", coin), sum);
 }
 
 void FundsCollector::collect_progress(exposition::FamilySet& out, const exposition::Labels& account) const {
@@ -174,8 +176,8 @@ StateSlice FundsCollector::snapshot(std::optional<WallTime>, config::NickNamePol
       total = json::object();
       for (const auto& [coin, sum] : *sums) total[coin] = amount_json(sum);
     }
-    file["sub_account_funds"] = {{"completed_at_ns", time_json(completed)}, {"rows", std::move(rows)},
-                                 {"sums", std::move(total)}};
+    file["sub_account_funds"] = {
+        {"completed_at_ns", time_json(completed)}, {"rows", std::move(rows)}, {"sums", std::move(total)}};
   };
 }
 

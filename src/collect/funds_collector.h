@@ -50,7 +50,7 @@ class FundsCollector final : public Collector {
   std::unique_ptr<FundsPass> pass_;
   mutable std::mutex mu_;  // guards what follows: scrapes read while a refresh writes
   Holdings holdings_;
-  std::map<uint64_t, uint32_t> listed_;          // the last pass whose list named the uid
+  std::map<uint64_t, uint32_t> listed_;                // the last pass whose list named the uid
   std::optional<std::map<std::string, double>> sums_;  // by coin, of the last complete pass
   std::optional<WallTime> completed_;
 };

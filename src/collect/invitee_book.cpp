@@ -62,7 +62,8 @@ std::optional<PassEnd> InviteeBook::apply(const api::InviteePage& page, TimePoin
 PassEnd InviteeBook::complete(TimePoint now, Duration min_interval) {
   using Verdict = ShrinkGuard::Verdict;
   PassEnd end{rows_.pages(), rows_.seen(), Verdict::apply, 0};
-  end.verdict = guard_.judge(rows_.seen(), totals_ ? std::optional(totals_->invitees) : std::nullopt, now, min_interval);
+  end.verdict =
+      guard_.judge(rows_.seen(), totals_ ? std::optional(totals_->invitees) : std::nullopt, now, min_interval);
   if (end.verdict == Verdict::hold) {
     held_ = rows_.pass();
     return end;

@@ -81,9 +81,9 @@ class InviteeBook {
     for (const auto& r : rows_.rows()) f(r);
   }
   size_t size() const;
-  std::optional<int64_t> total() const;  // data.total as CoinW last said
+  std::optional<int64_t> total() const;      // data.total as CoinW last said
   std::optional<PassTotals> totals() const;  // of the last applied pass
-  uint64_t removed() const;  // rows removed since start
+  uint64_t removed() const;                  // rows removed since start
   // Rows of the current pass over those of the last applied one (CoinW's
   // count before any): 1 when no pass runs.
   std::optional<double> progress() const;

@@ -26,8 +26,8 @@ InviteeCollector::InviteeCollector(std::string account, config::InviteeAssetsCon
   }
   for (const auto& w : c.windows)
     for (const auto& q : c.quotes)
-      passes_.push_back(std::make_unique<WindowPass>(w, q, c.page_size, offset_s, c.window_refresh_interval,
-                                                     c.closed_window_grace));
+      passes_.push_back(
+          std::make_unique<WindowPass>(w, q, c.page_size, offset_s, c.window_refresh_interval, c.closed_window_grace));
 }
 
 std::vector<Pass*> InviteeCollector::passes() {

@@ -30,7 +30,9 @@ Selection select_uids(const Rows& rows, Key key, const config::InviteeAssetsConf
     });
     const size_t k = std::min(ranked.size(), static_cast<size_t>(c.top_k));
     // Largest first; equal values by uid, so the selection is stable between scrapes.
-    auto larger = [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; };
+    auto larger = [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    };
     std::nth_element(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end(), larger);
     for (size_t i = 0; i < k; ++i) uids->push_back(ranked[i].second);
   }

@@ -68,7 +68,8 @@ struct SignupRows {
 // One walk over the ranges still to fetch, page by page, newest sign-up first.
 class RegistrationsCollector::ListPass final : public Pass {
  public:
-  explicit ListPass(RegistrationsCollector& owner) : Pass("registrations", ""), owner_(owner), pager_(owner.config_.page_size) {}
+  explicit ListPass(RegistrationsCollector& owner)
+      : Pass("registrations", ""), owner_(owner), pager_(owner.config_.page_size) {}
 
   std::optional<Want> wants(const Now& now) const override {
     std::lock_guard lock(mu_);
@@ -174,8 +175,10 @@ void RegistrationsCollector::add(const std::vector<api::Registration>& rows) {
   std::lock_guard lock(mu_);
   for (const auto& row : rows) {
     // An unreadable time never replaces a known one.
-    if (row.registered) registered_[row.uid] = *row.registered;
-    else registered_.try_emplace(row.uid, kUnknownTime);
+    if (row.registered)
+      registered_[row.uid] = *row.registered;
+    else
+      registered_.try_emplace(row.uid, kUnknownTime);
   }
 }
 
@@ -209,7 +212,8 @@ void RegistrationsCollector::collect(exposition::FamilySet& out, const RenderCon
   if (!covered_to_ || !r.fresh) return;
   sample(out, metric::invitees_registered_all_time, r.account, static_cast<double>(registered_.size()));
   auto deposited = [&](uint64_t uid) {
-    auto it = std::lower_bound(firsts->begin(), firsts->end(), uid, [](const auto& f, uint64_t u) { return f.first < u; });
+    auto it =
+        std::lower_bound(firsts->begin(), firsts->end(), uid, [](const auto& f, uint64_t u) { return f.first < u; });
     return it != firsts->end() && it->first == uid;
   };
   for (size_t i = 0; i < periods_.size() && i < windows_.size(); ++i) {
@@ -228,8 +232,8 @@ void RegistrationsCollector::collect(exposition::FamilySet& out, const RenderCon
     sample(out, metric::invitees_window_first_deposits, l, first_deposits);
     sample(out, metric::invitees_window_registered_depositors, l, cohort);
   }
-  const Selection uids =
-      select_uids(SignupRows{registered_}, [](const SignupRows::Row& row) { return static_cast<double>(row.registered); }, series_);
+  const Selection uids = select_uids(
+      SignupRows{registered_}, [](const SignupRows::Row& row) { return static_cast<double>(row.registered); }, series_);
   for (const auto& [uid, t] : registered_)
     if (t != kUnknownTime && selected(uids, uid))
       sample(out, metric::invitee_registration_timestamp, with(r.account, "uid", std::to_string(uid)),
@@ -266,7 +270,8 @@ std::optional<WallTime> RegistrationsCollector::restore(const json& file, const 
   // Another `since`: the list is walked again from it.
   if (int_of(slice->at("since_day")) != config_.since_day) return std::nullopt;
   std::map<uint64_t, int64_t> rows;
-  for (const auto& row : slice->at("rows")) rows[uint_of(row.at(0))] = row.at(1).is_null() ? kUnknownTime : int_of(row.at(1));
+  for (const auto& row : slice->at("rows"))
+    rows[uint_of(row.at(0))] = row.at(1).is_null() ? kUnknownTime : int_of(row.at(1));
   const auto completed = time_of(*slice, "completed_at_ns");
   const int64_t covered = int_of(slice->at("covered_to"));
   const bool split = slice->at("split").get<bool>();

@@ -53,12 +53,12 @@ class RegistrationsCollector final : public Collector {
   const int offset_s_;
   const FirstDepositSource deposits_;
   std::unique_ptr<ListPass> pass_;
-  mutable std::mutex mu_;  // guards what follows: scrapes read while a refresh writes
+  mutable std::mutex mu_;                   // guards what follows: scrapes read while a refresh writes
   std::map<uint64_t, int64_t> registered_;  // uid -> unix seconds (kUnknownTime when unreadable)
-  std::optional<int64_t> covered_to_;        // a complete walk covered every sign-up before this
-  bool split_ = false;                       // CoinW refused a range as too long: walk month by month
+  std::optional<int64_t> covered_to_;       // a complete walk covered every sign-up before this
+  bool split_ = false;                      // CoinW refused a range as too long: walk month by month
   std::optional<WallTime> completed_;
-  std::vector<Period> periods_;              // of windows_, as of the last roll
+  std::vector<Period> periods_;  // of windows_, as of the last roll
 };
 
 }  // namespace coinw::collect

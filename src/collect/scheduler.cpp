@@ -28,8 +28,7 @@ bool Scheduler::deferred(const Pass& p, Priority priority) const {
   return false;
 }
 
-const Scheduler::Entry* Scheduler::pick(const Now& now, TimePoint last_scrape,
-                                        const std::set<const Pass*>& excluded) {
+const Scheduler::Entry* Scheduler::pick(const Now& now, TimePoint last_scrape, const std::set<const Pass*>& excluded) {
   const Entry* best = nullptr;
   Priority best_priority{};
   size_t best_distance = 0;  // from its kind's turn, in list order

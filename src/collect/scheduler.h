@@ -77,16 +77,16 @@ class Scheduler {
     Priority priority;
   };
   std::vector<Entry> entries_;
-  std::map<Priority, size_t> turn_;  // per kind, the entry whose turn it is (once one was served)
-  Priority picked_{};                // the kind of the last pick
-  std::map<const Pass*, Waiting> waiting_;      // since when a pass has had work, until it completes
+  std::map<Priority, size_t> turn_;         // per kind, the entry whose turn it is (once one was served)
+  Priority picked_{};                       // the kind of the last pick
+  std::map<const Pass*, Waiting> waiting_;  // since when a pass has had work, until it completes
   struct Completion {
     TimePoint at;
     bool due_again;  // it wanted to start again the moment it completed
   };
   std::map<const Pass*, Completion> completed_;  // its last completion
-  std::set<const Pass*> failed_;                // since the last scrape
-  std::set<const Pass*> started_;               // since the last scrape
+  std::set<const Pass*> failed_;                 // since the last scrape
+  std::set<const Pass*> started_;                // since the last scrape
 };
 
 }  // namespace coinw::collect

@@ -2,8 +2,8 @@
 
 #include <cmath>
 #include <cstdint>
-#include <stdexcept>
 #include <limits>
+#include <stdexcept>
 
 namespace coinw::collect {
 namespace {
@@ -42,7 +42,8 @@ uint64_t uint_of(const json& v) {
 }
 
 std::string encode_state(const std::string& account, WallTime written, const std::vector<StateSlice>& slices) {
-  json j = {{"format", kFormat}, {"version", kStateVersion}, {"account", account}, {"written_at_ns", time_json(written)}};
+  json j = {
+      {"format", kFormat}, {"version", kStateVersion}, {"account", account}, {"written_at_ns", time_json(written)}};
   for (const auto& slice : slices)
     if (slice) slice(j);
   return j.dump();

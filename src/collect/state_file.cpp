@@ -30,7 +30,8 @@ bool write_all(int fd, const std::string& data) {
 bool write_file_atomically(const std::filesystem::path& path, const std::string& text) {
   const auto tmp = path.string() + ".tmp";
   auto fail = [&](const char* what) {
-    log::warn("cannot write state file", {{"file", path.string()}, {"err", std::string(what) + ": " + std::strerror(errno)}});
+    log::warn("cannot write state file",
+              {{"file", path.string()}, {"err", std::string(what) + ": " + std::strerror(errno)}});
     ::unlink(tmp.c_str());
     return false;
   };
@@ -91,11 +92,11 @@ void StateDir::run() {
     const std::string text = node.mapped()();
     const auto path = path_for(node.key());
     if (write_file_atomically(path, text))
-      log::debug("state written", {{"file", path.string()},
-                                   {"bytes", std::to_string(text.size())},
-                                   {"seconds", std::to_string(std::chrono::duration<double>(
-                                                                   std::chrono::steady_clock::now() - start)
-                                                                   .count())}});
+      log::debug("state written",
+                 {{"file", path.string()},
+                  {"bytes", std::to_string(text.size())},
+                  {"seconds",
+                   std::to_string(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count())}});
     lock.lock();
     busy_ = false;
     if (queued_.empty()) idle_.notify_all();

@@ -28,7 +28,7 @@ void SubAccountChanges::observe(const std::vector<api::SubAccount>& rows) {
 }
 
 void SubAccountChanges::collect(exposition::FamilySet& out, const exposition::Labels& account,
-                              const std::map<uint64_t, config::ExpectedSubAccount>& expected) const {
+                                const std::map<uint64_t, config::ExpectedSubAccount>& expected) const {
   {
     std::lock_guard lock(mu_);
     if (!seen_.empty()) {

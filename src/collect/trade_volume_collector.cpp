@@ -136,7 +136,8 @@ int32_t TradeVolumeCollector::today() const {
 }
 
 bool TradeVolumeCollector::needed(int32_t day) const {
-  return std::any_of(ranges_.begin(), ranges_.end(), [&](const auto& r) { return r && r->first <= day && day <= r->last; });
+  return std::any_of(ranges_.begin(), ranges_.end(),
+                     [&](const auto& r) { return r && r->first <= day && day <= r->last; });
 }
 
 // A day is open until closed_day_grace after its end.
@@ -173,8 +174,8 @@ std::optional<TradeVolumeCollector::DayRange> TradeVolumeCollector::closed_days(
   return run;
 }
 
-bool TradeVolumeCollector::apply(DayRange range, const std::map<std::pair<int32_t, uint64_t>, double>& rows,
-                                 bool final, WallTime at) {
+bool TradeVolumeCollector::apply(DayRange range, const std::map<std::pair<int32_t, uint64_t>, double>& rows, bool final,
+                                 WallTime at) {
   std::lock_guard lock(mu_);
   bool known = false;
   for (int32_t d = range.first; d <= range.last; ++d) {
@@ -207,8 +208,10 @@ bool TradeVolumeCollector::roll(const Now& now) {
   const int32_t today = local_day(t, offset_s_);
   for (const auto& w : windows_) {
     const Period p = period_of(w, t, offset_s_);
-    if (p.start > t) ranges.emplace_back();
-    else ranges.push_back(DayRange{local_day(p.start, offset_s_), std::min(local_day(p.end, offset_s_), today)});
+    if (p.start > t)
+      ranges.emplace_back();
+    else
+      ranges.push_back(DayRange{local_day(p.start, offset_s_), std::min(local_day(p.end, offset_s_), today)});
   }
   std::lock_guard lock(mu_);
   bool changed = today != today_ || ranges.size() != ranges_.size();
@@ -259,9 +262,11 @@ void TradeVolumeCollector::collect(exposition::FamilySet& out, const RenderConte
     }
     sample(out, metric::invitees_window_trade_volume, l, total.value());
     sample(out, metric::invitees_window_traders, l, traders);
-    const Selection uids = select_uids(v, [](const UidVolumes::Row& row) { return row.volume; }, series_);
+    const Selection uids = select_uids(
+        v, [](const UidVolumes::Row& row) { return row.volume; }, series_);
     for (const auto& [uid, s] : v.sums)
-      if (selected(uids, uid)) sample(out, metric::invitee_window_trade_volume, with(l, "uid", std::to_string(uid)), s.value());
+      if (selected(uids, uid))
+        sample(out, metric::invitee_window_trade_volume, with(l, "uid", std::to_string(uid)), s.value());
   }
 }
 

@@ -65,8 +65,8 @@ class TradeVolumeCollector final : public Collector {
   const config::InviteeAssetsConfig series_;
   const int offset_s_;
   std::unique_ptr<DaysPass> open_, closed_;
-  mutable std::mutex mu_;  // guards what follows: scrapes read while a refresh writes
-  std::map<int32_t, Day> days_;          // fetched days the windows need
+  mutable std::mutex mu_;                        // guards what follows: scrapes read while a refresh writes
+  std::map<int32_t, Day> days_;                  // fetched days the windows need
   std::vector<std::optional<DayRange>> ranges_;  // per window, up to today; none before it starts
   int32_t today_ = 0;
   std::optional<WallTime> complete_at_;

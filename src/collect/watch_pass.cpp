@@ -75,7 +75,8 @@ void WatchPass::collect(exposition::FamilySet& out, const InviteeRender& r) cons
   if (!r.fresh) return;
   const auto quote = exposition::with(r.account, "quote", this->quote());
   for (uint64_t uid : uids_)
-    exposition::sample(out, exposition::metric::invitee_watched, exposition::with(quote, "uid", std::to_string(uid)), 1);
+    exposition::sample(out, exposition::metric::invitee_watched, exposition::with(quote, "uid", std::to_string(uid)),
+                       1);
 }
 
 }  // namespace coinw::collect

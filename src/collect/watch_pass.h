@@ -34,8 +34,8 @@ class WatchPass final : public InviteePass {
   const std::vector<uint64_t> uids_;
   const Duration interval_;
   std::vector<std::optional<TimePoint>> fetched_;  // per uid, steady
-  std::set<size_t> round_;                          // uids fetched in this round
-  std::set<uint64_t> warned_;                       // uids CoinW did not answer for, logged once
+  std::set<size_t> round_;                         // uids fetched in this round
+  std::set<uint64_t> warned_;                      // uids CoinW did not answer for, logged once
 };
 
 }  // namespace coinw::collect

@@ -147,7 +147,8 @@ void WindowPass::collect(exposition::FamilySet& out, const InviteeRender& r) con
   // A window fetched for good stays right however long CoinW is unreachable.
   if (!r.fresh && !final()) return;
   const Labels labels = exposition::with(exposition::with(r.account, "quote", quote()), "window", name());
-  const auto uids = select_uids(*this, [](const WindowRow& row) { return row.deposit; }, r.config);
+  const auto uids = select_uids(
+      *this, [](const WindowRow& row) { return row.deposit; }, r.config);
   exposition::LastLabel uid_labels(labels, "uid");
   for_each([&](const WindowRow& row) {
     if (!selected(uids, row.uid)) return;
@@ -171,16 +172,15 @@ StateSlice WindowPass::snapshot() const {
           complete = *completed_wall_, rows = rows_.rows(), t = *totals_](json& file) {
     json out = json::array();
     for (const auto& r : rows) out.push_back(json::array({r.uid, amount_json(r.deposit), amount_json(r.withdrawal)}));
-    file["windows"].push_back({{"window", name},
-                               {"quote", quote},
-                               {"start", period.start},
-                               {"end", period.end},
-                               {"final", final},
-                               {"complete_at_ns", time_json(complete)},
-                               {"totals", {{"deposits", t.deposits},
-                                           {"withdrawals", t.withdrawals},
-                                           {"depositors", t.depositors}}},
-                               {"rows", std::move(out)}});
+    file["windows"].push_back(
+        {{"window", name},
+         {"quote", quote},
+         {"start", period.start},
+         {"end", period.end},
+         {"final", final},
+         {"complete_at_ns", time_json(complete)},
+         {"totals", {{"deposits", t.deposits}, {"withdrawals", t.withdrawals}, {"depositors", t.depositors}}},
+         {"rows", std::move(out)}});
   };
 }
 

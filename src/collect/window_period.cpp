@@ -24,20 +24,16 @@ Period period_of(const config::WindowConfig& w, int64_t now_s, int offset_s) {
   const year_month_day ymd{today};
   const sys_days month_start{ymd.year() / ymd.month() / 1};
   switch (w.kind) {
-    case WindowKind::today:
-      return days(today, today + std::chrono::days{1}, offset_s);
-    case WindowKind::yesterday:
-      return days(today - std::chrono::days{1}, today, offset_s);
+    case WindowKind::today: return days(today, today + std::chrono::days{1}, offset_s);
+    case WindowKind::yesterday: return days(today - std::chrono::days{1}, today, offset_s);
     case WindowKind::week: {
       const sys_days monday = today - std::chrono::days{weekday{today}.iso_encoding() - 1};
       return days(monday, monday + std::chrono::days{7}, offset_s);
     }
-    case WindowKind::month:
-      return days(month_start, sys_days{(ymd.year() / ymd.month() + months{1}) / 1}, offset_s);
+    case WindowKind::month: return days(month_start, sys_days{(ymd.year() / ymd.month() + months{1}) / 1}, offset_s);
     case WindowKind::previous_month:
       return days(sys_days{(ymd.year() / ymd.month() - months{1}) / 1}, month_start, offset_s);
-    case WindowKind::fixed:
-      break;
+    case WindowKind::fixed: break;
   }
   return {w.start, w.end};
 }

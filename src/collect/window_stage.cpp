@@ -26,8 +26,7 @@ WindowStage next_stage(WindowStage stage, WindowEvent event) {
     case S::confirming:
       if (event == E::rows || event == E::empty) return S::final;
       break;
-    case S::final:
-      break;
+    case S::final: break;
   }
   return stage;
 }

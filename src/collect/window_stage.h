@@ -7,21 +7,21 @@
 namespace coinw::collect {
 
 enum class WindowStage {
-  idle,        // no pass running: due again after its interval (open), its grace (closed)
-  walking,     // a pass over the open period
-  settling,    // a pass that started after the period's end
-  unconfirmed, // a settled pass came back empty; one more must confirm it
-  confirming,  // that second settled pass
-  final,       // fetched for good: nothing more to do for this period
+  idle,         // no pass running: due again after its interval (open), its grace (closed)
+  walking,      // a pass over the open period
+  settling,     // a pass that started after the period's end
+  unconfirmed,  // a settled pass came back empty; one more must confirm it
+  confirming,   // that second settled pass
+  final,        // fetched for good: nothing more to do for this period
 };
 
 enum class WindowEvent {
-  start,          // a pass starts while the period is open
-  start_settled,  // a pass starts after the period's end
-  rows,           // the pass completed with rows
-  empty,          // the pass completed with none
-  reset,          // a new period, or its data dropped as stale
-  restored_final, // a final pass read back from the state file
+  start,           // a pass starts while the period is open
+  start_settled,   // a pass starts after the period's end
+  rows,            // the pass completed with rows
+  empty,           // the pass completed with none
+  reset,           // a new period, or its data dropped as stale
+  restored_final,  // a final pass read back from the state file
 };
 
 // The stage after `event`. Events that make no sense in a stage (a completion

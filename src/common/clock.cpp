@@ -6,9 +6,7 @@ namespace coinw {
 
 TimePoint SystemClock::now() const { return SteadyClock::now(); }
 
-std::chrono::system_clock::time_point SystemClock::wall_now() const {
-  return std::chrono::system_clock::now();
-}
+std::chrono::system_clock::time_point SystemClock::wall_now() const { return std::chrono::system_clock::now(); }
 
 void SystemClock::sleep_until(TimePoint t) { std::this_thread::sleep_until(t); }
 

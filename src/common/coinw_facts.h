@@ -27,12 +27,12 @@ inline constexpr const char* kTransferAvailableCommand = "subAccount_transferAva
 // sub-account API also has commands that change things (reset_subAccount_apikey,
 // subAccount_transfer); a monitor must never send them, so they are not here,
 // and the client cannot name a command outside this list (api/client.cpp).
-inline constexpr std::array<std::string_view, 3> kReadOnlySpotCommands{
-    kSubAccountListCommand, kSubAccountApiKeyCommand, kTransferAvailableCommand};
+inline constexpr std::array<std::string_view, 3> kReadOnlySpotCommands{kSubAccountListCommand, kSubAccountApiKeyCommand,
+                                                                       kTransferAvailableCommand};
 
 // Documented limits, requests per second in any sliding window of this length (§1, §2, §3).
 inline constexpr std::chrono::seconds kLimitWindow{1};
-inline constexpr int kInviteeAssetsPerSecond = 5;  // per IP and user
+inline constexpr int kInviteeAssetsPerSecond = 5;   // per IP and user
 inline constexpr int kSubAccountListPerSecond = 3;  // per user; shared by the three sub-account commands (§8)
 inline constexpr int kSpotIpPerSecond = 100;        // all spot endpoints, per IP
 inline constexpr int kSpotUserPerSecond = 300;      // all spot endpoints, per user

@@ -13,7 +13,8 @@ int parse_int_flag(const std::string& value, int min, int max) {
   const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
   const std::string range = max == INT_MAX ? "at least " + std::to_string(min)
                                            : "between " + std::to_string(min) + " and " + std::to_string(max);
-  if (value.empty() || end != value.data() + value.size() || (ec != std::errc() && ec != std::errc::result_out_of_range))
+  if (value.empty() || end != value.data() + value.size() ||
+      (ec != std::errc() && ec != std::errc::result_out_of_range))
     throw std::invalid_argument("must be a whole number " + range + ", got '" + value + "'");
   if (ec != std::errc() || v < min || v > max) throw std::invalid_argument("must be " + range + ", got " + value);
   return static_cast<int>(v);
@@ -31,21 +32,27 @@ FlagSet& FlagSet::value(std::string name, std::string placeholder, std::string h
 
 FlagSet& FlagSet::text(std::string name, std::string& slot, std::string placeholder, std::string help) {
   std::string shown = slot;
-  return value(std::move(name), std::move(placeholder), std::move(help), [&slot](const std::string& v) { slot = v; },
-               std::move(shown));
+  return value(
+      std::move(name), std::move(placeholder), std::move(help), [&slot](const std::string& v) { slot = v; },
+      std::move(shown));
 }
 
 FlagSet& FlagSet::integer(std::string name, int& slot, int min, int max, std::string help) {
-  return value(std::move(name), "N", std::move(help),
-               [&slot, min, max](const std::string& v) { slot = parse_int_flag(v, min, max); }, std::to_string(slot));
+  return value(
+      std::move(name), "N", std::move(help),
+      [&slot, min, max](const std::string& v) { slot = parse_int_flag(v, min, max); }, std::to_string(slot));
 }
 
 FlagSet& FlagSet::repeated(std::string name, std::vector<std::string>& slot, std::string placeholder,
                            std::string help) {
   std::string shown;
   for (const auto& s : slot) shown += (shown.empty() ? "" : ", ") + s;
-  Flag f{std::move(name), std::move(placeholder), std::move(help), std::move(shown),
-         [&slot](const std::string& v) { slot.push_back(v); }, [&slot] { slot.clear(); }};
+  Flag f{std::move(name),
+         std::move(placeholder),
+         std::move(help),
+         std::move(shown),
+         [&slot](const std::string& v) { slot.push_back(v); },
+         [&slot] { slot.clear(); }};
   return add(std::move(f));
 }
 
@@ -56,11 +63,19 @@ FlagSet& FlagSet::boolean(std::string name, bool& slot, std::string help) {
 }
 
 FlagSet& FlagSet::action(std::string name, bool& slot, std::string help) {
-  return add({std::move(name), "", std::move(help), "", [&slot](const std::string& v) {
-                if (v == "true") slot = true;
-                else if (v == "false") slot = false;
-                else throw std::invalid_argument("takes true or false, not '" + v + "'");
-              }, {}});
+  return add({std::move(name),
+              "",
+              std::move(help),
+              "",
+              [&slot](const std::string& v) {
+                if (v == "true")
+                  slot = true;
+                else if (v == "false")
+                  slot = false;
+                else
+                  throw std::invalid_argument("takes true or false, not '" + v + "'");
+              },
+              {}});
 }
 
 const FlagSet::Flag* FlagSet::find(const std::string& name) const {

@@ -91,7 +91,8 @@ bool entry_matches(std::string_view entry, const std::string& host, int port) {
   if (auto a = ip_bytes(name), b = ip_bytes(host); a || b) return a && b && *a == *b;
   if (name.starts_with("*.")) name.remove_prefix(1);
   if (name.starts_with('.')) return host.size() > name.size() && host.ends_with(name);
-  return host == name || (host.size() > name.size() && host.ends_with(name) && host[host.size() - name.size() - 1] == '.');
+  return host == name ||
+         (host.size() > name.size() && host.ends_with(name) && host[host.size() - name.size() - 1] == '.');
 }
 
 }  // namespace

@@ -37,8 +37,8 @@ std::optional<int> parse_utc_offset(std::string_view text) {
 
 std::optional<int64_t> parse_coinw_time(std::string_view text, int offset_s) {
   using namespace std::chrono;
-  if (text.size() != facts::kTimeTextLength || text[4] != '-' || text[7] != '-' || text[10] != ' ' ||
-      text[13] != ':' || text[16] != ':')
+  if (text.size() != facts::kTimeTextLength || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' ||
+      text[16] != ':')
     return std::nullopt;
   auto y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2);
   auto h = digits(text, 11, 2), mi = digits(text, 14, 2), s = digits(text, 17, 2);
@@ -104,7 +104,9 @@ std::optional<int32_t> parse_coinw_date(std::string_view text) {
   return local_day(*t, 0);
 }
 
-std::string format_coinw_date(int32_t day) { return format_coinw_time(day_start(day, 0), 0).substr(0, facts::kDateTextLength); }
+std::string format_coinw_date(int32_t day) {
+  return format_coinw_time(day_start(day, 0), 0).substr(0, facts::kDateTextLength);
+}
 
 int32_t local_day(int64_t epoch_s, int offset_s) {
   using namespace std::chrono;

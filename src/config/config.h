@@ -154,7 +154,7 @@ struct AccountConfig {
   std::string name;
   std::string user;  // accounts with the same user share CoinW's per-user limits; empty: the key's own
   BaseUrl base_url = facts::kDefaultBaseUrl;
-  std::string api_key;     // the secret values themselves, already read from *_file
+  std::string api_key;  // the secret values themselves, already read from *_file
   std::string secret_key;
   std::string ca_file;     // effective: the account's, else global.http.ca_file
   Proxy proxy;             // effective, no_proxy applied; disabled: direct

@@ -42,8 +42,8 @@ std::string sub_account_extras(const SubAccountsConfig& s, int per_second) {
   out += "; funds " + coins + " every " + format_duration(s.funds.min_refresh_interval) + " (cost " +
          std::to_string(n) + " request(s) per sub-account a pass";
   if (per_second > 0)
-    out += ": at " + std::to_string(per_second) + "/s, at least " + std::to_string((100 * n + per_second - 1) / per_second) +
-           "s for 100 sub-accounts";
+    out += ": at " + std::to_string(per_second) + "/s, at least " +
+           std::to_string((100 * n + per_second - 1) / per_second) + "s for 100 sub-accounts";
   return out + ")";
 }
 
@@ -111,7 +111,8 @@ std::string describe(const Config& c) {
       out += "; invitee_trade_volume (open days every " +
              format_duration(a.invitee_trade_volume.open_day_refresh_interval) + ", closed ones once, " +
              format_duration(a.invitee_trade_volume.closed_day_grace) + " after their end)";
-    if (a.sub_accounts.enabled) out += sub_account_extras(a.sub_accounts, c.global.rate_limits.sub_account_list_per_second);
+    if (a.sub_accounts.enabled)
+      out += sub_account_extras(a.sub_accounts, c.global.rate_limits.sub_account_list_per_second);
     out += "\n";
   }
   return out;

@@ -43,11 +43,15 @@ void funds_coins(Walker& w, const Map& funds, std::vector<std::string>& out) {
     const int line = line_of((*items)[i]);
     auto coin = w.scalar((*items)[i], line, path, "a coin code such as USDT");
     if (!coin) continue;
-    const bool code = !coin->empty() && coin->size() <= 16 &&
-                      std::all_of(coin->begin(), coin->end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
-    if (!code) w.error(line, path, "must be a coin code in upper case such as USDT, got '" + *coin + "'");
-    else if (std::find(out.begin(), out.end(), *coin) != out.end()) w.error(line, path, "duplicate coin " + *coin);
-    else out.push_back(*coin);
+    const bool code = !coin->empty() && coin->size() <= 16 && std::all_of(coin->begin(), coin->end(), [](char c) {
+      return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    });
+    if (!code)
+      w.error(line, path, "must be a coin code in upper case such as USDT, got '" + *coin + "'");
+    else if (std::find(out.begin(), out.end(), *coin) != out.end())
+      w.error(line, path, "duplicate coin " + *coin);
+    else
+      out.push_back(*coin);
   }
 }
 

@@ -38,8 +38,7 @@ std::string resolve_path(const std::string& path, const std::string& config_path
   return dir.empty() ? path : (dir / path).string();
 }
 
-std::optional<std::string> read_file(const std::string& path, size_t max_bytes, std::string& problem,
-                                     unsigned* mode) {
+std::optional<std::string> read_file(const std::string& path, size_t max_bytes, std::string& problem, unsigned* mode) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   struct stat st {};
   if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0) {
@@ -51,7 +50,8 @@ std::optional<std::string> read_file(const std::string& path, size_t max_bytes, 
     return std::nullopt;
   }
   if (mode) *mode = st.st_mode & 07777;
-  const std::string too_large = path + " is larger than " + std::to_string(max_bytes / 1024) + " KiB; is it the right file?";
+  const std::string too_large =
+      path + " is larger than " + std::to_string(max_bytes / 1024) + " KiB; is it the right file?";
   if (static_cast<size_t>(st.st_size) > max_bytes) {
     problem = too_large;
     return std::nullopt;

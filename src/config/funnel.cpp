@@ -16,8 +16,10 @@ void registrations(Walker& w, const Map& account, RegistrationsConfig& c) {
   if (!m) return;
   if (auto v = w.boolean(*m, "enabled")) c.enabled = *v;
   if (auto v = w.string(*m, "since")) {
-    if (auto day = parse_coinw_date(*v)) c.since_day = *day;
-    else w.error(m->line_of("since"), m->path_of("since"), "must be a date like \"2020-01-31\", got '" + *v + "'");
+    if (auto day = parse_coinw_date(*v))
+      c.since_day = *day;
+    else
+      w.error(m->line_of("since"), m->path_of("since"), "must be a date like \"2020-01-31\", got '" + *v + "'");
   }
   if (auto v = w.integer(*m, "page_size", 1, facts::kFunnelMaxPageSize)) c.page_size = *v;
   if (auto v = w.duration(*m, "min_refresh_interval", 1s, kNoMax)) c.min_refresh_interval = *v;
@@ -25,7 +27,8 @@ void registrations(Walker& w, const Map& account, RegistrationsConfig& c) {
 
 void trade_volume(Walker& w, const Map& account, int offset_s, const std::vector<WindowConfig>& windows,
                   TradeVolumeConfig& c) {
-  auto m = w.map(account, "invitee_trade_volume", {"enabled", "page_size", "open_day_refresh_interval", "closed_day_grace"});
+  auto m =
+      w.map(account, "invitee_trade_volume", {"enabled", "page_size", "open_day_refresh_interval", "closed_day_grace"});
   if (!m) return;
   if (auto v = w.boolean(*m, "enabled")) c.enabled = *v;
   if (auto v = w.integer(*m, "page_size", 1, facts::kFunnelMaxPageSize)) c.page_size = *v;

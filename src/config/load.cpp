@@ -47,7 +47,8 @@ bool has_space_or_control(std::string_view s) {
 
 class Loader {
  public:
-  Loader(Walker& w, const std::string& config_path, const EnvLookup& env) : w_(w), config_path_(config_path), env_(env) {}
+  Loader(Walker& w, const std::string& config_path, const EnvLookup& env)
+      : w_(w), config_path_(config_path), env_(env) {}
 
   Config load(const YAML::Node& root);
   const std::vector<std::string>& secrets() const { return secrets_; }
@@ -62,7 +63,8 @@ class Loader {
   std::optional<std::string> secret_file(const Map& m, std::string_view key, std::string& resolved);
   std::optional<Proxy> proxy_url(const Map& m, bool& bad);
   void account_proxy(const Map& account, const GlobalConfig& g, AccountConfig& a);
-  std::optional<Proxy> environment_proxy(const Map& account, const BaseUrl& url, std::string& from, std::string& no_proxy);
+  std::optional<Proxy> environment_proxy(const Map& account, const BaseUrl& url, std::string& from,
+                                         std::string& no_proxy);
   void identifier(const Map& m, std::string_view key, std::string& out);
   std::optional<std::string> file_path(const Map& m, std::string_view key);
 
@@ -119,17 +121,20 @@ void Loader::global(const Map& top, GlobalConfig& g) {
                  format_duration(g.scrape_timeout_offset));
   }
   if (auto v = w_.duration(*m, "staleness_limit", 0ms, kNoMaxDuration)) g.staleness_limit = *v;
-  if (auto v = w_.choice<NickNamePolicy>(*m, "nick_name", {{"masked", NickNamePolicy::masked},
-                                                            {"full", NickNamePolicy::full},
-                                                            {"none", NickNamePolicy::none}}))
+  if (auto v = w_.choice<NickNamePolicy>(
+          *m, "nick_name",
+          {{"masked", NickNamePolicy::masked}, {"full", NickNamePolicy::full}, {"none", NickNamePolicy::none}}))
     g.nick_name = *v;
   if (auto v = w_.string(*m, "time_zone")) {
-    if (auto offset = parse_utc_offset(*v)) g.time_zone_offset_seconds = *offset;
-    else w_.error(m->line_of("time_zone"), m->path_of("time_zone"),
-                  "must be UTC, Z or an offset like +08:00 or -05:30, got '" + *v + "'");
+    if (auto offset = parse_utc_offset(*v))
+      g.time_zone_offset_seconds = *offset;
+    else
+      w_.error(m->line_of("time_zone"), m->path_of("time_zone"),
+               "must be UTC, Z or an offset like +08:00 or -05:30, got '" + *v + "'");
   }
-  if (auto http = w_.map(*m, "http", {"connect_timeout", "read_timeout", "ca_file", "proxy_url", "proxy_password_file",
-                                       "no_proxy", "proxy_from_environment"})) {
+  if (auto http = w_.map(*m, "http",
+                         {"connect_timeout", "read_timeout", "ca_file", "proxy_url", "proxy_password_file", "no_proxy",
+                          "proxy_from_environment"})) {
     if (auto v = w_.duration(*http, "connect_timeout", 1ms, kNoMaxDuration)) g.http.connect_timeout = *v;
     if (auto v = w_.duration(*http, "read_timeout", 1ms, kNoMaxDuration)) g.http.read_timeout = *v;
     if (auto v = file_path(*http, "ca_file")) g.http.ca_file = *v;
@@ -175,8 +180,10 @@ std::optional<AccountConfig> Loader::account(const YAML::Node& n, size_t index, 
                    "invitee_registrations", "invitee_trade_volume"});
   if (!m) return std::nullopt;
   AccountConfig a;
-  if (m->find("name")) identifier(*m, "name", a.name);
-  else w_.error(m->line, m->path_of("name"), "required");
+  if (m->find("name"))
+    identifier(*m, "name", a.name);
+  else
+    w_.error(m->line, m->path_of("name"), "required");
   identifier(*m, "user", a.user);
   if (auto v = w_.string(*m, "base_url")) {
     std::string problem;
@@ -210,8 +217,10 @@ std::optional<AccountConfig> Loader::account(const YAML::Node& n, size_t index, 
 void Loader::identifier(const Map& m, std::string_view key, std::string& out) {
   auto v = w_.string(m, key);
   if (!v) return;
-  if (valid_identifier(*v)) out = *v;
-  else w_.error(m.line_of(key), m.path_of(key), "must be 1 to 64 of a-z A-Z 0-9 _ . -, got '" + *v + "'");
+  if (valid_identifier(*v))
+    out = *v;
+  else
+    w_.error(m.line_of(key), m.path_of(key), "must be 1 to 64 of a-z A-Z 0-9 _ . -, got '" + *v + "'");
 }
 
 // api_key / secret_key, inline or from <key>_file; the value never reaches a message.
@@ -220,7 +229,8 @@ void Loader::secret(const Map& account, const std::string& key, std::string& out
   const YAML::Node* inline_node = account.find(key);
   const YAML::Node* file_node = account.find(file_key);
   if (inline_node && file_node) {
-    w_.error(account.line_of(file_key), account.path_of(file_key), "set either " + key + " or " + file_key + ", not both");
+    w_.error(account.line_of(file_key), account.path_of(file_key),
+             "set either " + key + " or " + file_key + ", not both");
     return;
   }
   if (!inline_node && !file_node) {
@@ -275,7 +285,8 @@ std::optional<Proxy> Loader::proxy_url(const Map& m, bool& bad) {
   bad = !url && m.find("proxy_url");
   if (!url || url->empty()) {
     if (password_file)
-      w_.error(m.line_of("proxy_password_file"), m.path_of("proxy_password_file"), "needs a proxy_url with a user name");
+      w_.error(m.line_of("proxy_password_file"), m.path_of("proxy_password_file"),
+               "needs a proxy_url with a user name");
     return std::nullopt;
   }
   std::string problem;
@@ -349,8 +360,8 @@ std::optional<Proxy> Loader::environment_proxy(const Map& account, const BaseUrl
   auto proxy = parse_proxy_url(*value, true, problem);
   if (proxy && !proxy->password.empty()) secrets_.push_back(proxy->password);
   if (!proxy) {
-    w_.error(account.line, account.path, from + " in the environment: " + problem +
-                                             " (or set global.http.proxy_from_environment: false)");
+    w_.error(account.line, account.path,
+             from + " in the environment: " + problem + " (or set global.http.proxy_from_environment: false)");
     return std::nullopt;
   }
   if (is_loopback_host(url.host())) {
@@ -379,22 +390,25 @@ void Loader::invitee_assets(const Map& account, const GlobalConfig& g, InviteeAs
       const int line = detail::line_of((*items)[i]);
       auto q = w_.scalar((*items)[i], line, path, "usdt or usdc");
       if (!q) continue;
-      if (*q != "usdt" && *q != "usdc") w_.error(line, path, "must be usdt or usdc, got '" + *q + "'");
-      else if (std::find(c.quotes.begin(), c.quotes.end(), *q) != c.quotes.end()) w_.error(line, path, "duplicate quote " + *q);
-      else c.quotes.push_back(*q);
+      if (*q != "usdt" && *q != "usdc")
+        w_.error(line, path, "must be usdt or usdc, got '" + *q + "'");
+      else if (std::find(c.quotes.begin(), c.quotes.end(), *q) != c.quotes.end())
+        w_.error(line, path, "duplicate quote " + *q);
+      else
+        c.quotes.push_back(*q);
     }
     if (items->empty() && c.enabled)
       w_.error(m->line_of("quotes"), m->path_of("quotes"), "must not be empty while enabled");
   }
   if (auto v = w_.integer(*m, "page_size", 1, 1000)) c.page_size = *v;
   if (auto v = w_.duration(*m, "min_refresh_interval", 1s, kNoMaxDuration)) c.min_refresh_interval = *v;
-  if (auto v = w_.choice<PerInviteeSeries>(*m, "per_invitee_series", {{"all", PerInviteeSeries::all},
-                                                                        {"top", PerInviteeSeries::top},
-                                                                        {"none", PerInviteeSeries::none}}))
+  if (auto v = w_.choice<PerInviteeSeries>(
+          *m, "per_invitee_series",
+          {{"all", PerInviteeSeries::all}, {"top", PerInviteeSeries::top}, {"none", PerInviteeSeries::none}}))
     c.per_invitee_series = *v;
   if (auto v = w_.integer(*m, "top_k", 1, 100000)) c.top_k = *v;
-  if (auto v = w_.choice<TopBy>(*m, "top_by", {{"current_balance", TopBy::current_balance},
-                                               {"total_deposit", TopBy::total_deposit}}))
+  if (auto v = w_.choice<TopBy>(*m, "top_by",
+                                {{"current_balance", TopBy::current_balance}, {"total_deposit", TopBy::total_deposit}}))
     c.top_by = *v;
   detail::invitee_windows(w_, *m, g.time_zone_offset_seconds, c.windows);
   if (auto v = w_.duration(*m, "window_refresh_interval", 1s, kNoMaxDuration)) c.window_refresh_interval = *v;
@@ -426,7 +440,8 @@ void redact(std::vector<std::string>& messages, const std::vector<std::string>& 
   for (auto& msg : messages)
     for (const auto& s : secrets)
       if (s.size() >= kMinRedacted)
-        for (size_t at = msg.find(s); at != std::string::npos; at = msg.find(s, at)) msg.replace(at, s.size(), "<secret>");
+        for (size_t at = msg.find(s); at != std::string::npos; at = msg.find(s, at))
+          msg.replace(at, s.size(), "<secret>");
 }
 
 std::string line_prefix(const std::string& source, const YAML::Mark& mark) {
@@ -454,8 +469,7 @@ std::optional<YAML::Mark> second_document(const std::string& text) {
   std::istringstream in(text);
   YAML::Parser parser(in);
   DocumentStarts starts;
-  for (int i = 0; i < 2 && parser.HandleNextDocument(starts); ++i) {
-  }
+  for (int i = 0; i < 2 && parser.HandleNextDocument(starts); ++i) {}
   if (starts.marks.size() < 2) return std::nullopt;
   return starts.marks[1];
 }

@@ -10,17 +10,15 @@ namespace coinw::config::detail {
 namespace {
 
 constexpr std::pair<std::string_view, WindowKind> kCalendar[] = {
-    {"today", WindowKind::today},
-    {"yesterday", WindowKind::yesterday},
-    {"week", WindowKind::week},
-    {"month", WindowKind::month},
-    {"previous_month", WindowKind::previous_month},
+    {"today", WindowKind::today}, {"yesterday", WindowKind::yesterday},           {"week", WindowKind::week},
+    {"month", WindowKind::month}, {"previous_month", WindowKind::previous_month},
 };
 
 // Also a label value next to the pass names `cumulative` and `watch`.
 bool valid_window_name(std::string_view s) {
   if (s.empty() || s.size() > 32 || s[0] < 'a' || s[0] > 'z') return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
 std::optional<WindowConfig> calendar_window(Walker& w, const std::string& word, int line, const std::string& path) {
@@ -121,16 +119,16 @@ void invitee_watch(Walker& w, const Map& invitee_assets, size_t quotes, int invi
   const double cost = static_cast<double>(out.uids.size() * quotes) / interval_s;
   if (cost <= budget) return;
   const auto largest = static_cast<size_t>(std::floor(budget * interval_s / static_cast<double>(quotes)));
-  const auto shortest = milliseconds(static_cast<int64_t>(
-      std::ceil(static_cast<double>(out.uids.size() * quotes) / budget * 1000.0)));
+  const auto shortest =
+      milliseconds(static_cast<int64_t>(std::ceil(static_cast<double>(out.uids.size() * quotes) / budget * 1000.0)));
   char rate[32];
   std::snprintf(rate, sizeof rate, "%.2f", cost);
   w.error(m->line_of("uids"), m->path_of("uids"),
           std::to_string(out.uids.size()) + " uids x " + std::to_string(quotes) + " quote(s) every " +
               format_duration(out.min_refresh_interval) + " is " + rate +
               " requests/s, more than half of the invitee endpoint's " + std::to_string(invitee_rate_per_s) +
-              "/s: watch at most " + std::to_string(largest) + " uids at this interval, or set min_refresh_interval to at least " +
-              format_duration(shortest));
+              "/s: watch at most " + std::to_string(largest) +
+              " uids at this interval, or set min_refresh_interval to at least " + format_duration(shortest));
 }
 
 }  // namespace coinw::config::detail

@@ -14,12 +14,12 @@ struct Unit {
 };
 // Longest suffix first among those sharing a prefix, so "ms" is not read as "m".
 constexpr std::array<Unit, 7> kUnits{{{"y", 365LL * 86400000},
-                                       {"w", 7LL * 86400000},
-                                       {"d", 86400000},
-                                       {"h", 3600000},
-                                       {"ms", 1},
-                                       {"m", 60000},
-                                       {"s", 1000}}};
+                                      {"w", 7LL * 86400000},
+                                      {"d", 86400000},
+                                      {"h", 3600000},
+                                      {"ms", 1},
+                                      {"m", 60000},
+                                      {"s", 1000}}};
 // Order in which units must appear; "ms" comes last although matched before "m".
 constexpr int rank(size_t unit_index) { return unit_index == 4 ? 7 : static_cast<int>(unit_index); }
 

@@ -74,7 +74,9 @@ std::optional<Map> Walker::map(const YAML::Node& n, std::string path, std::initi
   return checked_map(n, std::move(path), &known);
 }
 
-std::optional<Map> Walker::any_map(const YAML::Node& n, std::string path) { return checked_map(n, std::move(path), nullptr); }
+std::optional<Map> Walker::any_map(const YAML::Node& n, std::string path) {
+  return checked_map(n, std::move(path), nullptr);
+}
 
 std::optional<Map> Walker::checked_map(const YAML::Node& n, std::string path,
                                        const std::initializer_list<std::string_view>* known_keys) {
@@ -99,8 +101,10 @@ std::optional<Map> Walker::checked_map(const YAML::Node& n, std::string path,
     }
     seen.emplace_back(key, line);
     if (!known_keys) {
-      if (key.empty()) error(line, out.path, "empty key");
-      else out.entries.push_back({key, kv.second, line});
+      if (key.empty())
+        error(line, out.path, "empty key");
+      else
+        out.entries.push_back({key, kv.second, line});
       continue;
     }
     const auto& known = *known_keys;
@@ -109,7 +113,8 @@ std::optional<Map> Walker::checked_map(const YAML::Node& n, std::string path,
       auto best = std::min_element(known.begin(), known.end(), [&](std::string_view a, std::string_view b) {
         return edit_distance(key, a) < edit_distance(key, b);
       });
-      if (best != known.end() && edit_distance(key, *best) <= 2) reason += " (did you mean " + std::string(*best) + "?)";
+      if (best != known.end() && edit_distance(key, *best) <= 2)
+        reason += " (did you mean " + std::string(*best) + "?)";
       error(line, out.path_of(key), reason);
       continue;
     }
@@ -194,9 +199,8 @@ std::optional<milliseconds> Walker::duration(const Map& m, std::string_view key,
     return std::nullopt;
   }
   if (*d < min || *d > max) {
-    std::string range = max == milliseconds::max()
-                            ? "at least " + format_duration(min)
-                            : "between " + format_duration(min) + " and " + format_duration(max);
+    std::string range = max == milliseconds::max() ? "at least " + format_duration(min)
+                                                   : "between " + format_duration(min) + " and " + format_duration(max);
     error(m.line_of(key), path, "must be " + range + ", got " + format_duration(*d));
     return std::nullopt;
   }
@@ -216,7 +220,8 @@ std::optional<std::vector<YAML::Node>> Walker::list(const Map& m, std::string_vi
   const YAML::Node* n = m.find(key);
   if (!n) return std::nullopt;
   if (!n->IsSequence()) {
-    error(m.line_of(key), m.path_of(key), "must be a list, got " + (n->IsNull() ? std::string("nothing") : kind_of(*n)));
+    error(m.line_of(key), m.path_of(key),
+          "must be a list, got " + (n->IsNull() ? std::string("nothing") : kind_of(*n)));
     return std::nullopt;
   }
   return std::vector<YAML::Node>(n->begin(), n->end());

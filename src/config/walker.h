@@ -87,7 +87,8 @@ class Walker {
   // "a, b or c"
   static std::string one_of(const std::vector<std::string_view>& words);
   // `known` null: any key.
-  std::optional<Map> checked_map(const YAML::Node& n, std::string path, const std::initializer_list<std::string_view>* known);
+  std::optional<Map> checked_map(const YAML::Node& n, std::string path,
+                                 const std::initializer_list<std::string_view>* known);
 
   std::string source_;
   const EnvLookup& env_;

@@ -3,7 +3,8 @@
 namespace coinw::exporter {
 
 std::string version_text(const BuildInfo& b) {
-  std::string out = "coinw_exporter, version " + b.version + " (branch: " + b.branch + ", revision: " + b.revision + ")\n";
+  std::string out =
+      "coinw_exporter, version " + b.version + " (branch: " + b.branch + ", revision: " + b.revision + ")\n";
   for (const auto& [key, value] : {std::pair{"build user", &b.build_user}, std::pair{"build date", &b.build_date},
                                    std::pair{"compiler", &b.compiler}, std::pair{"platform", &b.platform}}) {
     std::string label = std::string("  ") + key + ":";

@@ -4,9 +4,9 @@
 #include <future>
 #include <sstream>
 
-#include "exposition/catalogue.h"
 #include "exporter/landing_page.h"
 #include "exporter/process_metrics.h"
+#include "exposition/catalogue.h"
 #include "log/log.h"
 
 namespace coinw::exporter {
@@ -39,8 +39,8 @@ void Exporter::apply(const config::Config& config) {
       continue;
     }
     auto served = std::make_shared<Served>();
-    served->collector = std::make_shared<collect::AccountCollector>(
-        a, settings, gate_, clock_, [&] { return transports_(settings.transport); });
+    served->collector = std::make_shared<collect::AccountCollector>(a, settings, gate_, clock_,
+                                                                    [&] { return transports_(settings.transport); });
     served->config = a;
     served->settings = std::move(settings);
     next->push_back(std::move(served));
@@ -117,8 +117,7 @@ web::Response Exporter::metrics(const web::ScrapeRequest& request) {
 
 web::Response Exporter::probe(const web::ScrapeRequest& request) {
   auto name = request.params.find("account");
-  if (name == request.params.end())
-    return web::text_response(400, "the account parameter is required\n");
+  if (name == request.params.end()) return web::text_response(400, "the account parameter is required\n");
   auto accounts = snapshot();
   for (const auto& a : *accounts)
     if (a->config.name == name->second) return scrape(request, Accounts{a}, false);
@@ -139,7 +138,8 @@ web::Response Exporter::scrape(const web::ScrapeRequest& request, const Accounts
     // Accounts refresh side by side: their rate limits are separate.
     std::vector<std::future<void>> refreshes;
     for (const auto& a : accounts)
-      refreshes.push_back(std::async(std::launch::async, [&a, until, &settings] { a->collector->refresh(until, settings); }));
+      refreshes.push_back(
+          std::async(std::launch::async, [&a, until, &settings] { a->collector->refresh(until, settings); }));
     for (auto& r : refreshes) r.get();
   }
   const TimePoint refreshed = clock_.now();
@@ -173,7 +173,8 @@ void Exporter::collect_self(exposition::FamilySet& out) const {
   const BuildInfo b = build_info();
   namespace metric = exposition::metric;
   exposition::sample(out, metric::exporter_build_info,
-                     {{"version", b.version}, {"revision", b.revision}, {"branch", b.branch}, {"compiler", b.compiler}}, 1);
+                     {{"version", b.version}, {"revision", b.revision}, {"branch", b.branch}, {"compiler", b.compiler}},
+                     1);
   exposition::sample(out, metric::exporter_heap_inuse_bytes, {}, heap_inuse_bytes());
   std::lock_guard lock(mu_);
   exposition::sample(out, metric::exporter_config_last_reload_successful, {}, last_reload_ok_ ? 1 : 0);

@@ -81,9 +81,9 @@ class Exporter {
   // leaves room for what the last one took from the end of its refresh to its last byte.
   std::atomic<Duration> last_serve_{};
   bool last_reload_ok_ = false;
-  std::mutex reload_mu_;  // one reload at a time (SIGHUP and /-/reload)
+  std::mutex reload_mu_;                      // one reload at a time (SIGHUP and /-/reload)
   std::shared_ptr<collect::StateDir> state_;  // global.state_dir; null: off
-  bool started_ = false;  // state is loaded once, at start, not on reloads
+  bool started_ = false;                      // state is loaded once, at start, not on reloads
   std::optional<WallTime> last_reload_success_;
 };
 

@@ -102,8 +102,7 @@ std::optional<ListMarker> list_marker(std::string_view line) {
     return ListMarker{false, 2};
   size_t digits = 0;
   while (digits < line.size() && digits < 9 && std::isdigit(static_cast<unsigned char>(line[digits]))) ++digits;
-  if (digits > 0 && digits + 1 < line.size() && (line[digits] == '.' || line[digits] == ')') &&
-      line[digits + 1] == ' ')
+  if (digits > 0 && digits + 1 < line.size() && (line[digits] == '.' || line[digits] == ')') && line[digits + 1] == ' ')
     return ListMarker{true, digits + 2};
   return std::nullopt;
 }

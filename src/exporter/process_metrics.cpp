@@ -75,8 +75,8 @@ std::optional<double> count_fds() {
 
 }  // namespace
 
-ProcessStats parse_process_stats(std::string_view self_stat, std::string_view system_stat,
-                                 std::string_view limits, long ticks_per_second, long page_size) {
+ProcessStats parse_process_stats(std::string_view self_stat, std::string_view system_stat, std::string_view limits,
+                                 long ticks_per_second, long page_size) {
   ProcessStats s;
   // The command name is in parentheses and may itself hold spaces and ')':
   // fields are counted from the last ')'. Field 3 (state) is the first after it.

@@ -15,8 +15,8 @@ struct ProcessStats {
 
 // Pure: /proc/self/stat, /proc/stat (for btime) and /proc/self/limits as text.
 // A field that cannot be read stays empty; nothing throws.
-ProcessStats parse_process_stats(std::string_view self_stat, std::string_view system_stat,
-                                 std::string_view limits, long ticks_per_second, long page_size);
+ProcessStats parse_process_stats(std::string_view self_stat, std::string_view system_stat, std::string_view limits,
+                                 long ticks_per_second, long page_size);
 
 // Reads /proc now; open_fds counts /proc/self/fd.
 ProcessStats read_process_stats();

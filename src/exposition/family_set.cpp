@@ -107,9 +107,12 @@ void append_header(std::string& out, std::string_view name, std::string_view hel
   out += name;
   out += ' ';
   for (char c : help) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   out += "\n# TYPE ";
   out += name;

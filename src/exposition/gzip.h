@@ -17,9 +17,9 @@ namespace coinw::exposition {
 inline constexpr int kGzipLevel = 1;
 
 struct DeflatedPiece {
-  std::string data;     // raw deflate, byte-aligned, not final
-  uint32_t crc = 0;     // CRC-32 of the uncompressed text
-  uint64_t size = 0;    // uncompressed bytes
+  std::string data;   // raw deflate, byte-aligned, not final
+  uint32_t crc = 0;   // CRC-32 of the uncompressed text
+  uint64_t size = 0;  // uncompressed bytes
 };
 
 DeflatedPiece deflate_piece(std::string_view text, int level = kGzipLevel);

@@ -7,9 +7,7 @@ namespace coinw::ratelimit {
 Permit::Permit(RateGate* gate, std::vector<std::pair<WindowLimiter*, uint64_t>> ids)
     : gate_(gate), ids_(std::move(ids)) {}
 
-Permit::Permit(Permit&& other) noexcept : gate_(other.gate_), ids_(std::move(other.ids_)) {
-  other.gate_ = nullptr;
-}
+Permit::Permit(Permit&& other) noexcept : gate_(other.gate_), ids_(std::move(other.ids_)) { other.gate_ = nullptr; }
 
 Permit::~Permit() { finish(); }
 
@@ -24,7 +22,8 @@ RateGate::RateGate(Clock& clock) : clock_(clock) {}
 WindowLimiter* RateGate::limiter(const std::string& key, const LimitSpec& spec) {
   std::lock_guard lock(mu_);
   auto& slot = limiters_[key];
-  if (!slot) slot = std::make_unique<WindowLimiter>(spec.max_requests, spec.window, spec.margin);
+  if (!slot)
+    slot = std::make_unique<WindowLimiter>(spec.max_requests, spec.window, spec.margin);
   else if (!slot->same_limits(spec.max_requests, spec.window, spec.margin))
     slot->reconfigure(spec.max_requests, spec.window, spec.margin);
   return slot.get();

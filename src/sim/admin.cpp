@@ -43,9 +43,7 @@ std::optional<Quote> quote_param(const httplib::Request& req) {
   return req.has_param("quote") ? parse_quote(req.get_param_value("quote")) : Quote::usdt;
 }
 
-int64_t path_uid(const httplib::Request& req) {
-  return parse_number<int64_t>(req.matches[1]).value_or(-1);
-}
+int64_t path_uid(const httplib::Request& req) { return parse_number<int64_t>(req.matches[1]).value_or(-1); }
 
 // A content-reader route: httplib 0.11 otherwise reads a POST without
 // Content-Length until the connection closes and answers 400, which is what
@@ -62,9 +60,8 @@ void post(httplib::Server& srv, const std::string& pattern, Handler handler) {
 }  // namespace
 
 void register_admin_routes(httplib::Server& srv, Simulator& sim) {
-  srv.Get("/admin/counters", [&sim](const httplib::Request&, httplib::Response& res) {
-    reply(res, 200, sim.counters().to_json());
-  });
+  srv.Get("/admin/counters",
+          [&sim](const httplib::Request&, httplib::Response& res) { reply(res, 200, sim.counters().to_json()); });
   post(srv, "/admin/counters/reset", [&sim](const httplib::Request&, httplib::Response& res) {
     sim.reset_counters();
     reply(res, 200, {{"ok", true}});
@@ -74,9 +71,8 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
     for (const auto& a : sim.arrivals()) out.push_back({{"endpoint", a.endpoint}, {"at_ms", a.at_ms}});
     reply(res, 200, out);
   });
-  srv.Get("/admin/dataset", [&sim](const httplib::Request&, httplib::Response& res) {
-    reply(res, 200, sim.dataset_json());
-  });
+  srv.Get("/admin/dataset",
+          [&sim](const httplib::Request&, httplib::Response& res) { reply(res, 200, sim.dataset_json()); });
 
   for (bool frozen : {true, false}) {
     std::string pattern = std::string(R"(/admin/sub-accounts/(\d+)/)") + (frozen ? "freeze" : "unfreeze");
@@ -103,21 +99,23 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
     f.contract_trade = parse_flag(req, "contract", bad);
     return f;
   };
-  post(srv, R"(/admin/sub-accounts/(\d+)/api-keys)", [&sim, key_flags](const httplib::Request& req, httplib::Response& res) {
-    bool bad = false;
-    const auto flags = key_flags(req, bad);
-    if (bad) return fail(res, 400, "read_only, ip_whitelist, spot and contract must be 0 or 1");
-    auto key = sim.add_api_key(path_uid(req), flags, req.get_param_value("remark"));
-    if (!key) return fail(res, 404, "unknown sub-account");
-    reply(res, 200, {{"ok", true}, {"apiKey", *key}});
-  });
-  post(srv, R"(/admin/api-keys/([0-9A-Za-z]+)/flags)", [&sim, key_flags](const httplib::Request& req, httplib::Response& res) {
-    bool bad = false;
-    const auto flags = key_flags(req, bad);
-    if (bad) return fail(res, 400, "read_only, ip_whitelist, spot and contract must be 0 or 1");
-    if (!sim.set_api_key_flags(req.matches[1].str(), flags)) return fail(res, 404, "unknown api key");
-    reply(res, 200, {{"ok", true}});
-  });
+  post(srv, R"(/admin/sub-accounts/(\d+)/api-keys)",
+       [&sim, key_flags](const httplib::Request& req, httplib::Response& res) {
+         bool bad = false;
+         const auto flags = key_flags(req, bad);
+         if (bad) return fail(res, 400, "read_only, ip_whitelist, spot and contract must be 0 or 1");
+         auto key = sim.add_api_key(path_uid(req), flags, req.get_param_value("remark"));
+         if (!key) return fail(res, 404, "unknown sub-account");
+         reply(res, 200, {{"ok", true}, {"apiKey", *key}});
+       });
+  post(srv, R"(/admin/api-keys/([0-9A-Za-z]+)/flags)",
+       [&sim, key_flags](const httplib::Request& req, httplib::Response& res) {
+         bool bad = false;
+         const auto flags = key_flags(req, bad);
+         if (bad) return fail(res, 400, "read_only, ip_whitelist, spot and contract must be 0 or 1");
+         if (!sim.set_api_key_flags(req.matches[1].str(), flags)) return fail(res, 404, "unknown api key");
+         reply(res, 200, {{"ok", true}});
+       });
   post(srv, R"(/admin/api-keys/([0-9A-Za-z]+)/delete)", [&sim](const httplib::Request& req, httplib::Response& res) {
     if (!sim.remove_api_key(req.matches[1].str())) return fail(res, 404, "unknown api key");
     reply(res, 200, {{"ok", true}});
@@ -175,49 +173,47 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
   // Each parameter present replaces that switch; the others stay.
   post(srv, "/admin/drift", [&sim](const httplib::Request& req, httplib::Response& res) {
     Drift d = sim.drift();
-    for (auto [name, slot] : {std::pair{"total_skew", &d.total_skew}, std::pair{"insert_per_page", &d.insert_per_page},
-                              std::pair{"remove_per_page", &d.remove_per_page},
-                              std::pair{"empty_answers", &d.empty_answers}, std::pair{"formats_after", &d.formats_after},
-                              std::pair{"list_max_range_days", &d.list_max_range_days},
-                              std::pair{"empty_key_answers", &d.empty_key_answers}}) {
+    for (auto [name, slot] :
+         {std::pair{"total_skew", &d.total_skew}, std::pair{"insert_per_page", &d.insert_per_page},
+          std::pair{"remove_per_page", &d.remove_per_page}, std::pair{"empty_answers", &d.empty_answers},
+          std::pair{"formats_after", &d.formats_after}, std::pair{"list_max_range_days", &d.list_max_range_days},
+          std::pair{"empty_key_answers", &d.empty_key_answers}}) {
       if (!req.has_param(name)) continue;
       auto v = parse_number<int>(req.get_param_value(name));
       if (!v) return fail(res, 400, std::string(name) + " must be an integer");
       *slot = *v;
     }
     bool bad = false;
-    for (auto [name, slot] : {std::pair{"total_as_string", &d.total_as_string},
-                              std::pair{"bad_nick_names", &d.bad_nick_names},
-                              std::pair{"spot_success_false", &d.spot_success_false},
-                              std::pair{"frozen_flag_two", &d.frozen_flag_two},
-                              std::pair{"spot_formats_changed", &d.spot_formats_changed},
-                              std::pair{"numeric_code", &d.numeric_code},
-                              std::pair{"window_active_only", &d.window_active_only},
-                              std::pair{"refuse_over_cap", &d.refuse_over_cap},
-                              std::pair{"volume_closed_days_only", &d.volume_closed_days_only}})
+    for (auto [name, slot] :
+         {std::pair{"total_as_string", &d.total_as_string}, std::pair{"bad_nick_names", &d.bad_nick_names},
+          std::pair{"spot_success_false", &d.spot_success_false}, std::pair{"frozen_flag_two", &d.frozen_flag_two},
+          std::pair{"spot_formats_changed", &d.spot_formats_changed}, std::pair{"numeric_code", &d.numeric_code},
+          std::pair{"window_active_only", &d.window_active_only}, std::pair{"refuse_over_cap", &d.refuse_over_cap},
+          std::pair{"volume_closed_days_only", &d.volume_closed_days_only}})
       if (auto v = parse_flag(req, name, bad)) *slot = *v;
     if (bad) return fail(res, 400, "switches must be 0 or 1");
     if (d.insert_per_page < 0 || d.remove_per_page < 0 || d.empty_answers < 0 || d.formats_after < -1 ||
         d.list_max_range_days < 0 || d.empty_key_answers < 0)
       return fail(res, 400, "counts must be >= 0 (formats_after: -1 for never)");
     sim.set_drift(d);
-    reply(res, 200, {{"ok", true},
-                     {"total_skew", d.total_skew},
-                     {"total_as_string", d.total_as_string},
-                     {"insert_per_page", d.insert_per_page},
-                     {"remove_per_page", d.remove_per_page},
-                     {"empty_answers", d.empty_answers},
-                     {"formats_after", d.formats_after},
-                     {"list_max_range_days", d.list_max_range_days},
-                     {"bad_nick_names", d.bad_nick_names},
-                     {"spot_success_false", d.spot_success_false},
-                     {"frozen_flag_two", d.frozen_flag_two},
-                     {"empty_key_answers", d.empty_key_answers},
-                     {"spot_formats_changed", d.spot_formats_changed},
-                     {"numeric_code", d.numeric_code},
-                     {"window_active_only", d.window_active_only},
-                     {"refuse_over_cap", d.refuse_over_cap},
-                     {"volume_closed_days_only", d.volume_closed_days_only}});
+    reply(res, 200,
+          {{"ok", true},
+           {"total_skew", d.total_skew},
+           {"total_as_string", d.total_as_string},
+           {"insert_per_page", d.insert_per_page},
+           {"remove_per_page", d.remove_per_page},
+           {"empty_answers", d.empty_answers},
+           {"formats_after", d.formats_after},
+           {"list_max_range_days", d.list_max_range_days},
+           {"bad_nick_names", d.bad_nick_names},
+           {"spot_success_false", d.spot_success_false},
+           {"frozen_flag_two", d.frozen_flag_two},
+           {"empty_key_answers", d.empty_key_answers},
+           {"spot_formats_changed", d.spot_formats_changed},
+           {"numeric_code", d.numeric_code},
+           {"window_active_only", d.window_active_only},
+           {"refuse_over_cap", d.refuse_over_cap},
+           {"volume_closed_days_only", d.volume_closed_days_only}});
   });
 
   post(srv, "/admin/sign-form", [&sim](const httplib::Request& req, httplib::Response& res) {
@@ -229,7 +225,8 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
 
   post(srv, "/admin/permissions", [&sim](const httplib::Request& req, httplib::Response& res) {
     auto denied = parse_denied(req.get_param_value("deny"));
-    if (!denied) return fail(res, 400, "deny must list invitee_assets, sub_account_list, invitee_list or invitee_volume");
+    if (!denied)
+      return fail(res, 400, "deny must list invitee_assets, sub_account_list, invitee_list or invitee_volume");
     sim.set_denied(*denied);
     reply(res, 200, {{"ok", true}, {"deny", *denied}});
   });
@@ -237,8 +234,9 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
   post(srv, "/admin/clock", [&sim](const httplib::Request& req, httplib::Response& res) {
     auto skew = parse_number<int>(req.get_param_value("skew"));
     if (!skew || *skew < -kMaxClockSkewSeconds || *skew > kMaxClockSkewSeconds)
-      return fail(res, 400, "skew must be whole seconds from -" + std::to_string(kMaxClockSkewSeconds) + " to " +
-                                std::to_string(kMaxClockSkewSeconds));
+      return fail(res, 400,
+                  "skew must be whole seconds from -" + std::to_string(kMaxClockSkewSeconds) + " to " +
+                      std::to_string(kMaxClockSkewSeconds));
     sim.set_clock_skew(*skew);
     reply(res, 200, {{"ok", true}, {"skew", *skew}});
   });
@@ -268,11 +266,9 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
     } catch (const std::invalid_argument& e) {
       return fail(res, 400, e.what());
     }
-    reply(res, 200, {{"ok", true},
-                     {"rate", f.rate},
-                     {"kinds", f.kinds},
-                     {"slow_ms", f.slow_ms},
-                     {"storm_length", f.storm_length}});
+    reply(
+        res, 200,
+        {{"ok", true}, {"rate", f.rate}, {"kinds", f.kinds}, {"slow_ms", f.slow_ms}, {"storm_length", f.storm_length}});
   });
 }
 

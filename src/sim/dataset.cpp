@@ -10,9 +10,9 @@
 namespace coinw::sim {
 namespace {
 
-constexpr int64_t kUnit = 100'000'000;     // 1e8 units per coin
-constexpr int64_t kStart = 1672531200;     // 2023-01-01 00:00:00 UTC: fixed, so output is stable
-constexpr int64_t kEnd = 1735689600;       // 2025-01-01 00:00:00 UTC
+constexpr int64_t kUnit = 100'000'000;  // 1e8 units per coin
+constexpr int64_t kStart = 1672531200;  // 2023-01-01 00:00:00 UTC: fixed, so output is stable
+constexpr int64_t kEnd = 1735689600;    // 2025-01-01 00:00:00 UTC
 constexpr int64_t kDay = 86400;
 
 // Independent streams per purpose, so adding sub-accounts does not reshuffle invitees.
@@ -112,8 +112,8 @@ std::string format_amount(int64_t units) {
   bool neg = units < 0;
   uint64_t u = neg ? 0 - static_cast<uint64_t>(units) : static_cast<uint64_t>(units);
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%s%llu.%08llu", neg ? "-" : "",
-                static_cast<unsigned long long>(u / kUnit), static_cast<unsigned long long>(u % kUnit));
+  std::snprintf(buf, sizeof buf, "%s%llu.%08llu", neg ? "-" : "", static_cast<unsigned long long>(u / kUnit),
+                static_cast<unsigned long long>(u % kUnit));
   return buf;
 }
 
@@ -284,8 +284,7 @@ bool Dataset::add_movement(Quote q, int64_t uid, const Movement& m) {
 
 Invitee* Dataset::find_invitee(Quote q, int64_t uid) {
   auto& list = q == Quote::usdt ? usdt_ : usdc_;
-  auto it = std::lower_bound(list.begin(), list.end(), uid,
-                             [](const Invitee& a, int64_t u) { return a.uid < u; });
+  auto it = std::lower_bound(list.begin(), list.end(), uid, [](const Invitee& a, int64_t u) { return a.uid < u; });
   return it != list.end() && it->uid == uid ? &*it : nullptr;
 }
 

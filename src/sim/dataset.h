@@ -32,10 +32,10 @@ struct Movement {
 
 struct Invitee {
   int64_t uid;
-  int64_t registered;              // epoch seconds
-  std::vector<Movement> history;   // ascending time
-  int64_t balance;                 // currentBalance: history net plus trading result
-  int64_t update_time;             // epoch seconds
+  int64_t registered;             // epoch seconds
+  std::vector<Movement> history;  // ascending time
+  int64_t balance;                // currentBalance: history net plus trading result
+  int64_t update_time;            // epoch seconds
   const Movement* first_deposit() const;
 };
 

@@ -12,13 +12,13 @@ using nlohmann::json;
 // Bits of a quirk variant; each row or envelope uses a different hash, so a page
 // mixes representations the way an inconsistent server would.
 enum : uint64_t {
-  kNumericCode = 1,      // envelope: "code": 0 instead of "0"
-  kMessageField = 2,     // envelope: "message" instead of "msg"
-  kExtraEnvelope = 4,    // envelope: unknown top-level field
-  kStringUid = 1,        // row: uid as a string
-  kNumericAmount = 2,    // row: amounts as JSON numbers
-  kNullOptional = 4,     // row: null for zero withdrawals, absent first-deposit fields
-  kExtraRow = 8,         // row: unknown fields
+  kNumericCode = 1,    // envelope: "code": 0 instead of "0"
+  kMessageField = 2,   // envelope: "message" instead of "msg"
+  kExtraEnvelope = 4,  // envelope: unknown top-level field
+  kStringUid = 1,      // row: uid as a string
+  kNumericAmount = 2,  // row: amounts as JSON numbers
+  kNullOptional = 4,   // row: null for zero withdrawals, absent first-deposit fields
+  kExtraRow = 8,       // row: unknown fields
 };
 
 uint64_t mix(uint64_t x) {
@@ -127,9 +127,8 @@ PageSlice page_slice(size_t total, int64_t page_no, int64_t page_size) {
   return {begin, std::min(total, begin + static_cast<size_t>(page_size))};
 }
 
-std::variant<InviteeQuery, ParamError> parse_invitee_query(const api::QueryParams& params,
-                                                           int default_page_size, int page_size_cap,
-                                                           int offset_s) {
+std::variant<InviteeQuery, ParamError> parse_invitee_query(const api::QueryParams& params, int default_page_size,
+                                                           int page_size_cap, int offset_s) {
   InviteeQuery q;
   q.page_size = default_page_size;
   if (auto* s = find_param(params, "uid")) {
@@ -144,8 +143,7 @@ std::variant<InviteeQuery, ParamError> parse_invitee_query(const api::QueryParam
       *slot = t;
     }
   }
-  if (q.start && q.end && *q.start > *q.end)
-    return ParamError{kBadParam, "startTime is after endTime"};
+  if (q.start && q.end && *q.start > *q.end) return ParamError{kBadParam, "startTime is after endTime"};
   if (auto* s = find_param(params, "quote")) {
     auto quote = parse_quote(*s);
     if (!quote) return ParamError{kBadQuote, "quote must be usdt or usdc"};
@@ -186,7 +184,8 @@ std::string invitee_assets_body(const Dataset& data, const InviteeQuery& q, cons
 std::string futures_page_body(json list, size_t matched, const Rendering& r) {
   json j = envelope(facts::code::kFuturesSuccess, "success", r);
   const int64_t total = std::max<int64_t>(0, static_cast<int64_t>(matched) + (r.empty ? 0 : r.drift.total_skew));
-  j["data"] = {{"total", r.drift.total_as_string ? json(std::to_string(total)) : json(total)}, {"list", std::move(list)}};
+  j["data"] = {{"total", r.drift.total_as_string ? json(std::to_string(total)) : json(total)},
+               {"list", std::move(list)}};
   return j.dump();
 }
 
@@ -255,8 +254,9 @@ std::variant<TransferQuery, ParamError> parse_transfer_query(const api::QueryPar
   if (!v || *v < 1) return ParamError{kBadParam, "subUid must be a positive integer"};
   q.sub_uid = *v;
   const std::string* coin = find_param(params, "coinCode");
-  const bool ok = coin && !coin->empty() && coin->size() <= 16 &&
-                  std::all_of(coin->begin(), coin->end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+  const bool ok = coin && !coin->empty() && coin->size() <= 16 && std::all_of(coin->begin(), coin->end(), [](char c) {
+                    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+                  });
   if (!ok) return ParamError{kBadParam, "coinCode must be a coin code such as USDT"};
   q.coin = *coin;
   return q;

@@ -47,9 +47,8 @@ struct ParamError {
   std::string code, msg;
 };
 // First occurrence of each parameter wins; unknown parameters are ignored.
-std::variant<InviteeQuery, ParamError> parse_invitee_query(const api::QueryParams& params,
-                                                           int default_page_size, int page_size_cap,
-                                                           int offset_s);
+std::variant<InviteeQuery, ParamError> parse_invitee_query(const api::QueryParams& params, int default_page_size,
+                                                           int page_size_cap, int offset_s);
 
 // `variant` picks the quirks (per request for the envelope; rows use their uid),
 // so a repeated request gets the same bytes.

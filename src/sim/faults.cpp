@@ -28,8 +28,7 @@ std::optional<FaultKind> parse_fault_kind(std::string_view name) {
 }
 
 void FaultInjector::configure(const Faults& faults) {
-  if (!(faults.rate >= 0 && faults.rate <= 1))
-    throw std::invalid_argument("fault rate must be between 0 and 1");
+  if (!(faults.rate >= 0 && faults.rate <= 1)) throw std::invalid_argument("fault rate must be between 0 and 1");
   if (faults.slow_ms < 0 || faults.storm_length < 1)
     throw std::invalid_argument("slow_ms must be >= 0 and storm_length >= 1");
   std::vector<FaultKind> kinds;
@@ -38,8 +37,7 @@ void FaultInjector::configure(const Faults& faults) {
     if (!k) throw std::invalid_argument("unknown fault kind: " + name);
     kinds.push_back(*k);
   }
-  if (faults.rate > 0 && kinds.empty())
-    throw std::invalid_argument("a fault rate needs at least one fault kind");
+  if (faults.rate > 0 && kinds.empty()) throw std::invalid_argument("a fault rate needs at least one fault kind");
   cfg_ = faults;
   kinds_ = std::move(kinds);
   storm_left_ = 0;  // a new configuration ends any storm in progress

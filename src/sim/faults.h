@@ -15,9 +15,9 @@ enum class FaultKind { http500, html, malformed, truncated, empty, slow, drop, s
 
 std::optional<FaultKind> parse_fault_kind(std::string_view name);
 const char* fault_name(FaultKind kind);
-inline constexpr FaultKind kAllFaultKinds[] = {
-    FaultKind::http500, FaultKind::html, FaultKind::malformed, FaultKind::truncated,
-    FaultKind::empty,   FaultKind::slow, FaultKind::drop,      FaultKind::storm};
+inline constexpr FaultKind kAllFaultKinds[] = {FaultKind::http500,   FaultKind::html,  FaultKind::malformed,
+                                               FaultKind::truncated, FaultKind::empty, FaultKind::slow,
+                                               FaultKind::drop,      FaultKind::storm};
 
 class FaultInjector {
  public:

@@ -30,7 +30,7 @@ std::variant<RegistrationQuery, ParamError> parse_registration_query(const api::
 
 struct VolumeQuery {
   int32_t first_day = 0, last_day = 0;  // days since 1970-01-01, inclusive
-  int32_t today = 0;                     // of `now`, for Drift::volume_closed_days_only
+  int32_t today = 0;                    // of `now`, for Drift::volume_closed_days_only
   std::optional<int64_t> uid;
   int64_t page_no = 1;
   int64_t page_size = kFunnelDefaultPageSize;

@@ -13,12 +13,12 @@ namespace coinw::sim {
 
 // Requests per second in a strict sliding 1-second window; <= 0 disables a limit.
 struct Limits {
-  int invitee_per_s = facts::kInviteeAssetsPerSecond;     // per api key, invitee asset endpoint
+  int invitee_per_s = facts::kInviteeAssetsPerSecond;  // per api key, invitee asset endpoint
   // Per api key, the three sub-account commands together: the stricter reading
   // of "3 per second per user" (docs/coinw-api.md §8).
   int sub_account_per_s = facts::kSubAccountListPerSecond;
-  int spot_ip_per_s = facts::kSpotIpPerSecond;              // all spot endpoints, per client IP
-  int spot_user_per_s = facts::kSpotUserPerSecond;          // all spot endpoints, per api key
+  int spot_ip_per_s = facts::kSpotIpPerSecond;      // all spot endpoints, per client IP
+  int spot_user_per_s = facts::kSpotUserPerSecond;  // all spot endpoints, per api key
 };
 
 struct Faults {
@@ -31,21 +31,21 @@ struct Faults {
 // Departures from the documented API, for robustness tests; set at start or
 // through POST /admin/drift.
 struct Drift {
-  int total_skew = 0;               // data.total is the real count plus this (never below 0)
-  bool total_as_string = false;     // data.total as a string of digits
-  int insert_per_page = 0;          // invitees that join below every uid after each page served
-  int remove_per_page = 0;          // invitees with the lowest uids that leave after each page served
-  int empty_answers = 0;            // the next N invitee answers: success with no rows and total 0
-  int formats_after = -1;           // after N more invitee answers, times as epoch ms and empty amounts
-  bool bad_nick_names = false;      // invalid UTF-8 and lone surrogates in some nickNames
-  bool spot_success_false = false;  // sub-account answers keep code 200 but say success false
-  bool frozen_flag_two = false;     // frozen sub-accounts say frozenFlag 2
-  int empty_key_answers = 0;        // the next N API-key answers: success with no keys
-  bool spot_formats_changed = false;  // key flags as "Y"/"N", transferable amounts as objects
-  bool numeric_code = false;        // every envelope's code as a JSON number (0, 200, 6001...)
-  bool window_active_only = false;  // windowed invitee answers list only invitees with movements in the window
-  bool refuse_over_cap = false;     // a pageSize above the cap is refused (9016) instead of capped
-  int list_max_range_days = 0;      // funnel: /user/list refuses longer ranges with 9016 (0: any range)
+  int total_skew = 0;                    // data.total is the real count plus this (never below 0)
+  bool total_as_string = false;          // data.total as a string of digits
+  int insert_per_page = 0;               // invitees that join below every uid after each page served
+  int remove_per_page = 0;               // invitees with the lowest uids that leave after each page served
+  int empty_answers = 0;                 // the next N invitee answers: success with no rows and total 0
+  int formats_after = -1;                // after N more invitee answers, times as epoch ms and empty amounts
+  bool bad_nick_names = false;           // invalid UTF-8 and lone surrogates in some nickNames
+  bool spot_success_false = false;       // sub-account answers keep code 200 but say success false
+  bool frozen_flag_two = false;          // frozen sub-accounts say frozenFlag 2
+  int empty_key_answers = 0;             // the next N API-key answers: success with no keys
+  bool spot_formats_changed = false;     // key flags as "Y"/"N", transferable amounts as objects
+  bool numeric_code = false;             // every envelope's code as a JSON number (0, 200, 6001...)
+  bool window_active_only = false;       // windowed invitee answers list only invitees with movements in the window
+  bool refuse_over_cap = false;          // a pageSize above the cap is refused (9016) instead of capped
+  int list_max_range_days = 0;           // funnel: /user/list refuses longer ranges with 9016 (0: any range)
   bool volume_closed_days_only = false;  // funnel: the volume list leaves out today's open day
 };
 
@@ -62,7 +62,7 @@ inline constexpr int kMaxClockSkewSeconds = 366 * 24 * 3600;
 
 struct Options {
   std::string host = "127.0.0.1";
-  int port = 0;  // 0: ephemeral, read back with Simulator::port()
+  int port = 0;                   // 0: ephemeral, read back with Simulator::port()
   std::string tls_cert, tls_key;  // both set: HTTPS
   std::string api_key = "demo-key", secret_key = "demo-secret";
   uint64_t seed = 42;
@@ -74,7 +74,7 @@ struct Options {
   Limits limits;
   int delay_max_ms = 0;  // uniform 0..max network delay before a request "arrives"
   Faults faults;
-  bool quirks = false;   // vary representations the docs leave open
+  bool quirks = false;  // vary representations the docs leave open
   Drift drift;
   std::string time_zone_offset = "+00:00";  // zone of the emitted and parsed time strings
   // Which reading of the futures signing rule to check (docs/coinw-api.md §1): the

@@ -10,13 +10,13 @@
 
 #include "api/signing.h"
 #include "common/coinw_facts.h"
+#include "common/timefmt.h"
 #include "sim/admin.h"
 #include "sim/endpoints.h"
 #include "sim/faults.h"
 #include "sim/funnel.h"
 #include "sim/rate_window.h"
 #include "sim/simulator.h"
-#include "common/timefmt.h"
 
 namespace coinw::sim {
 namespace {
@@ -88,8 +88,7 @@ nlohmann::json Counters::to_json() const {
 }
 
 int64_t real_now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 struct Simulator::Impl {
@@ -176,7 +175,8 @@ struct Simulator::Impl {
                                                                : counters.sub_account_transfer_available;
     ++c.requests;
     if (arrivals.size() >= kMaxArrivals) arrivals.erase(arrivals.begin(), arrivals.begin() + kMaxArrivals / 2);
-    arrivals.push_back({endpoint_name(ep), std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count()});
+    arrivals.push_back(
+        {endpoint_name(ep), std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count()});
     ++counters.peers[req.remote_addr];
     if (!req.get_header_value("Proxy-Authorization").empty()) ++counters.proxy_credentials;
     Arrival a;
@@ -234,8 +234,8 @@ struct Simulator::Impl {
     auto q = req.target.find('?');
     const std::string_view target_query = q == std::string::npos ? "" : std::string_view(req.target).substr(q + 1);
     auto params = api::split_query(target_query);
-    if (auto refused = check_futures(list ? Endpoint::invitee_list : Endpoint::invitee_volume, req, r, target_query,
-                                     params))
+    if (auto refused =
+            check_futures(list ? Endpoint::invitee_list : Endpoint::invitee_volume, req, r, target_query, params))
       return *refused;
     std::lock_guard lock(mu);
     const int64_t now = now_s();
@@ -245,8 +245,8 @@ struct Simulator::Impl {
       return render(data, std::get<0>(parsed), r);
     };
     if (!list) return {200, body(parse_volume_body(req.body, offset_s, now), volume_list_body)};
-    Reply reply{200, body(parse_registration_query(params, offset_s, now, drift.list_max_range_days),
-                          registration_list_body)};
+    Reply reply{
+        200, body(parse_registration_query(params, offset_s, now, drift.list_max_range_days), registration_list_body)};
     for (int i = 0; i < drift.insert_per_page; ++i) data.add_signup(now);
     return reply;
   }
@@ -286,16 +286,18 @@ struct Simulator::Impl {
     {
       std::lock_guard lock(mu);
       form = sign_form;
-      now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch()).count() + clock_skew_s * int64_t{1000};
+      now_ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+              .count() +
+          clock_skew_s * int64_t{1000};
     }
     // The real code for a stale timestamp is undocumented; 6000 (auth) is our choice.
     if (*ts < now_ms - opt.timestamp_window_ms || *ts > now_ms + opt.timestamp_window_ms)
       return refuse(&Counters::auth_failures, kAuthError, "timestamp expired");
     auto expected = form == api::QueryForm::raw
                         ? api::futures_sign(opt.secret_key, *ts, req.method, path, params, req.body)
-                        : api::hmac_sha256_base64(opt.secret_key,
-                                                  api::futures_prehash_of(*ts, req.method, path, target_query, req.body));
+                        : api::hmac_sha256_base64(
+                              opt.secret_key, api::futures_prehash_of(*ts, req.method, path, target_query, req.body));
     if (!api::constant_time_equal(req.get_header_value("sign"), expected))
       return refuse(&Counters::bad_signatures, kBadSign, "invalid signature");
     std::lock_guard lock(mu);
@@ -333,8 +335,8 @@ struct Simulator::Impl {
   }
 
   // Runs one API request through arrival, faults and the endpoint itself.
-  void serve(Endpoint ep, const httplib::Request& req, httplib::Response& res,
-             const std::function<Reply()>& answer, const std::string& api_key) {
+  void serve(Endpoint ep, const httplib::Request& req, httplib::Response& res, const std::function<Reply()>& answer,
+             const std::string& api_key) {
     bool spot = is_spot(ep);
     auto a = arrive(ep, req, api_key);
     auto limited_body = [&] {
@@ -348,9 +350,7 @@ struct Simulator::Impl {
       return;
     }
     switch (*a.fault) {
-      case FaultKind::storm:
-        res.set_content(limited_body(), kJson);
-        return;
+      case FaultKind::storm: res.set_content(limited_body(), kJson); return;
       case FaultKind::http500:
         res.status = 500;
         // Alternate between a JSON and a plain-text body: gateways produce both.
@@ -369,9 +369,7 @@ struct Simulator::Impl {
       case FaultKind::malformed:
         res.set_content(R"({"code":"0","msg":"success","data":{"total":1,"list":[{"uid":'x',}]})", kJson);
         return;
-      case FaultKind::empty:
-        res.set_content("", kJson);
-        return;
+      case FaultKind::empty: res.set_content("", kJson); return;
       case FaultKind::slow: {
         int ms;
         {
@@ -392,13 +390,12 @@ struct Simulator::Impl {
       case FaultKind::drop: {
         // Declares the full length, sends half, then fails: httplib closes the socket.
         auto body = std::make_shared<std::string>(answer().body);
-        res.set_content_provider(body->size(), kJson,
-                                 [body](size_t offset, size_t length, httplib::DataSink& sink) {
-                                   size_t half = body->size() / 2;
-                                   if (offset >= half) return false;
-                                   sink.write(body->data() + offset, std::min(length, half - offset));
-                                   return true;
-                                 });
+        res.set_content_provider(body->size(), kJson, [body](size_t offset, size_t length, httplib::DataSink& sink) {
+          size_t half = body->size() / 2;
+          if (offset >= half) return false;
+          sink.write(body->data() + offset, std::min(length, half - offset));
+          return true;
+        });
         return;
       }
     }
@@ -458,14 +455,16 @@ void Simulator::start() {
   });
 
   srv.Get(facts::kInviteeAssetsPath, [&im](const httplib::Request& req, httplib::Response& res) {
-    im.serve(Endpoint::invitee_assets, req, res, [&] { return im.invitee_assets(req); },
-             req.get_header_value("api_key"));
+    im.serve(
+        Endpoint::invitee_assets, req, res, [&] { return im.invitee_assets(req); }, req.get_header_value("api_key"));
   });
   srv.Get(facts::kInviteeListPath, [&im](const httplib::Request& req, httplib::Response& res) {
-    im.serve(Endpoint::invitee_list, req, res, [&] { return im.funnel(req, true); }, req.get_header_value("api_key"));
+    im.serve(
+        Endpoint::invitee_list, req, res, [&] { return im.funnel(req, true); }, req.get_header_value("api_key"));
   });
   srv.Post(facts::kInviteeVolumePath, [&im](const httplib::Request& req, httplib::Response& res) {
-    im.serve(Endpoint::invitee_volume, req, res, [&] { return im.funnel(req, false); }, req.get_header_value("api_key"));
+    im.serve(
+        Endpoint::invitee_volume, req, res, [&] { return im.funnel(req, false); }, req.get_header_value("api_key"));
   });
   srv.Post(facts::kPrivateSpotPath, [&im](const httplib::Request& req, httplib::Response& res) {
     auto q = req.target.find('?');
@@ -483,7 +482,8 @@ void Simulator::start() {
       return;
     }
     const std::string* key = find_param(params, "api_key");
-    im.serve(*ep, req, res, [&] { return im.spot(*ep, req, params); }, key ? *key : "");
+    im.serve(
+        *ep, req, res, [&] { return im.spot(*ep, req, params); }, key ? *key : "");
   });
   // Every answer carries the server's time, as CoinW's do.
   srv.set_post_routing_handler([&im](const httplib::Request&, httplib::Response& res) {
@@ -614,9 +614,9 @@ bool Simulator::set_api_key_flags(std::string_view key, const ApiKeyFlags& flags
   std::lock_guard lock(impl_->mu);
   ApiKey* k = impl_->data.find_api_key(key);
   if (!k) return false;
-  for (auto [value, slot] : {std::pair{flags.read_only, &k->read_only}, std::pair{flags.ip_whitelist, &k->ip_whitelist},
-                             std::pair{flags.spot_trade, &k->spot_trade},
-                             std::pair{flags.contract_trade, &k->contract_trade}})
+  for (auto [value, slot] :
+       {std::pair{flags.read_only, &k->read_only}, std::pair{flags.ip_whitelist, &k->ip_whitelist},
+        std::pair{flags.spot_trade, &k->spot_trade}, std::pair{flags.contract_trade, &k->contract_trade}})
     if (value) *slot = *value;
   return true;
 }

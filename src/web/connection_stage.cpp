@@ -443,7 +443,8 @@ void ConnectionStage::start() {
   auto& im = *impl_;
   im.ep = epoll_create1(EPOLL_CLOEXEC);
   im.wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (im.ep < 0 || im.wake < 0) throw std::runtime_error(std::string("cannot start the web server: ") + std::strerror(errno));
+  if (im.ep < 0 || im.wake < 0)
+    throw std::runtime_error(std::string("cannot start the web server: ") + std::strerror(errno));
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.ptr = const_cast<char*>(&im.wake_tag);

@@ -22,8 +22,7 @@ std::optional<std::pair<std::string, int>> parse_listen_address(std::string_view
   if (port_text.empty() || port_text.size() > 5) return std::nullopt;
   int port = 0;
   const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (ec != std::errc() || end != port_text.data() + port_text.size() || port < 0 || port > 65535)
-    return std::nullopt;
+  if (ec != std::errc() || end != port_text.data() + port_text.size() || port < 0 || port > 65535) return std::nullopt;
   return std::pair{std::string(host), port};
 }
 

@@ -100,8 +100,7 @@ class ConnectionStream final : public httplib::Stream {
 std::optional<double> parse_timeout(const std::string& s) {
   double v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v) || v <= 0)
-    return std::nullopt;
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v) || v <= 0) return std::nullopt;
   return v;
 }
 
@@ -315,16 +314,16 @@ void WebServer::Impl::route(httplib::Server& srv) {
   // A content-reader route, because httplib otherwise reads a POST without
   // Content-Length until the connection closes and answers 400: that is what
   // `curl -X POST .../-/reload`, as every Prometheus guide writes it, sends.
-  srv.Post("/-/reload", [&h](const httplib::Request& req, httplib::Response& res,
-                             const httplib::ContentReader& read_body) {
-    if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding"))
-      read_body([](const char*, size_t) { return true; });  // ignored, but off the connection
-    if (!h.reload) return plain(res, 403, "Lifecycle API is not enabled.\n");
-    guarded("/-/reload", res, [&] {
-      const auto [ok, message] = h.reload();
-      plain(res, ok ? 200 : 500, ok ? "OK\n" : message + "\n");
-    });
-  });
+  srv.Post("/-/reload",
+           [&h](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read_body) {
+             if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding"))
+               read_body([](const char*, size_t) { return true; });  // ignored, but off the connection
+             if (!h.reload) return plain(res, 403, "Lifecycle API is not enabled.\n");
+             guarded("/-/reload", res, [&] {
+               const auto [ok, message] = h.reload();
+               plain(res, ok ? 200 : 500, ok ? "OK\n" : message + "\n");
+             });
+           });
   srv.Get("/-/reload", [](const httplib::Request&, httplib::Response& res) {
     res.set_header("Allow", "POST");
     plain(res, 405, "This endpoint requires a POST request.\n");
@@ -339,7 +338,8 @@ WebServer::WebServer(ServerOptions options, WebConfig config, Handlers handlers)
 }
 
 WebServer::WebServer(std::string listen_address, WebConfig config, Handlers handlers)
-    : WebServer(ServerOptions{{std::move(listen_address)}, "/metrics", 0, ""}, std::move(config), std::move(handlers)) {}
+    : WebServer(ServerOptions{{std::move(listen_address)}, "/metrics", 0, ""}, std::move(config), std::move(handlers)) {
+}
 
 WebServer::~WebServer() { stop(); }
 

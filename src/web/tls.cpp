@@ -39,9 +39,8 @@ int version_number(TlsVersion v) { return v == TlsVersion::tls13 ? TLS1_3_VERSIO
 // a newer context checks against that one's list.
 int sans_index() {
   static const int index = SSL_CTX_get_ex_new_index(
-      0, nullptr, nullptr, nullptr, [](void*, void* p, CRYPTO_EX_DATA*, int, long, void*) {
-        delete static_cast<std::vector<std::string>*>(p);
-      });
+      0, nullptr, nullptr, nullptr,
+      [](void*, void* p, CRYPTO_EX_DATA*, int, long, void*) { delete static_cast<std::vector<std::string>*>(p); });
   return index;
 }
 
@@ -71,8 +70,8 @@ bool san_allowed(X509* cert, const std::vector<std::string>& allowed) {
 int verify_client(int preverified, X509_STORE_CTX* store) {
   if (!preverified || X509_STORE_CTX_get_error_depth(store) != 0) return preverified;
   auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
-  const auto* allowed = static_cast<const std::vector<std::string>*>(
-      SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), sans_index()));
+  const auto* allowed =
+      static_cast<const std::vector<std::string>*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), sans_index()));
   if (!allowed || allowed->empty()) return 1;
   if (san_allowed(X509_STORE_CTX_get_current_cert(store), *allowed)) return 1;
   X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED);

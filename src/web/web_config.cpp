@@ -16,9 +16,9 @@ using config::detail::Walker;
 constexpr size_t kMaxWebConfigBytes = 1024 * 1024;
 
 // exporter-toolkit only lets these through, so a config that works there works here.
-constexpr std::array<std::string_view, 5> kAllowedHeaders = {
-    "Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "X-XSS-Protection",
-    "Content-Security-Policy"};
+constexpr std::array<std::string_view, 5> kAllowedHeaders = {"Strict-Transport-Security", "X-Content-Type-Options",
+                                                             "X-Frame-Options", "X-XSS-Protection",
+                                                             "Content-Security-Policy"};
 
 // Go's names (crypto/tls) for the suites OpenSSL has. The TLS 1.3 ones are
 // accepted and, as in Go, change nothing.
@@ -42,8 +42,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 17> kCipherS
     {"TLS_CHACHA20_POLY1305_SHA256", ""},
 }};
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kCurves = {{
-    {"CurveP256", "P-256"}, {"CurveP384", "P-384"}, {"CurveP521", "P-521"}, {"X25519", "X25519"}}};
+constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kCurves = {
+    {{"CurveP256", "P-256"}, {"CurveP384", "P-384"}, {"CurveP521", "P-521"}, {"X25519", "X25519"}}};
 
 class Parser {
  public:
@@ -87,8 +87,10 @@ class Parser {
       const auto word = w_.scalar((*items)[i], line, path, "a string");
       if (!word) continue;
       const auto it = std::find_if(names.begin(), names.end(), [&](const auto& n) { return n.first == *word; });
-      if (it == names.end()) w_.error(line, path, "unsupported value \"" + *word + "\"");
-      else if (!it->second.empty()) out.emplace_back(it->second);
+      if (it == names.end())
+        w_.error(line, path, "unsupported value \"" + *word + "\"");
+      else if (!it->second.empty())
+        out.emplace_back(it->second);
     }
     return out;
   }
@@ -98,18 +100,18 @@ class Parser {
   }
 
   void tls(const Map& top, WebConfig& cfg) {
-    auto m = w_.map(top, "tls_server_config",
-                    {"cert_file", "key_file", "client_ca_file", "client_auth_type", "client_allowed_sans",
-                     "min_version", "max_version", "cipher_suites", "curve_preferences",
-                     "prefer_server_cipher_suites"});
+    auto m =
+        w_.map(top, "tls_server_config",
+               {"cert_file", "key_file", "client_ca_file", "client_auth_type", "client_allowed_sans", "min_version",
+                "max_version", "cipher_suites", "curve_preferences", "prefer_server_cipher_suites"});
     if (!m || m->entries.empty()) return;
     cfg.cert_file = file(*m, "cert_file");
     cfg.key_file = file(*m, "key_file");
     cfg.client_ca_file = file(*m, "client_ca_file");
     enum class ClientAuth { none, verify };
-    const auto client_auth = w_.choice<ClientAuth>(
-        *m, "client_auth_type",
-        {{"RequireAndVerifyClientCert", ClientAuth::verify}, {"NoClientCert", ClientAuth::none}});
+    const auto client_auth =
+        w_.choice<ClientAuth>(*m, "client_auth_type",
+                              {{"RequireAndVerifyClientCert", ClientAuth::verify}, {"NoClientCert", ClientAuth::none}});
     if (auto v = version(*m, "min_version")) cfg.min_tls_version = *v;
     cfg.max_tls_version = version(*m, "max_version");
     cfg.cipher_suites = names(*m, "cipher_suites", kCipherSuites);
@@ -122,8 +124,10 @@ class Parser {
           cfg.client_allowed_sans.push_back(*s);
 
     const auto problem = [&](const std::string& reason) { w_.error(m->line, m->path, reason); };
-    if (cfg.cert_file.empty() != cfg.key_file.empty()) problem("cert_file and key_file must be given together");
-    else if (!cfg.tls()) problem("cert_file and key_file are required");
+    if (cfg.cert_file.empty() != cfg.key_file.empty())
+      problem("cert_file and key_file must be given together");
+    else if (!cfg.tls())
+      problem("cert_file and key_file are required");
     if (client_auth == ClientAuth::verify && cfg.client_ca_file.empty())
       problem("client_auth_type RequireAndVerifyClientCert needs client_ca_file");
     // A CA without verification is almost certainly a mistake; refuse rather than guess.
@@ -131,8 +135,7 @@ class Parser {
       problem("client_ca_file is set but client_auth_type is NoClientCert");
     if (!cfg.client_allowed_sans.empty() && cfg.client_ca_file.empty())
       problem("client_allowed_sans needs client certificates (client_ca_file)");
-    if (cfg.max_tls_version && *cfg.max_tls_version < cfg.min_tls_version)
-      problem("max_version is below min_version");
+    if (cfg.max_tls_version && *cfg.max_tls_version < cfg.min_tls_version) problem("max_version is below min_version");
   }
 
   // Values are never quoted back: they are password hashes.
@@ -150,8 +153,10 @@ class Parser {
       }
       auto hash = w_.string(*m, e.key);
       if (!hash) continue;
-      if (!looks_like_bcrypt(*hash)) w_.error(e.line, path, "not a bcrypt hash (expected $2a$, $2b$ or $2y$)");
-      else cfg.basic_auth_users[e.key] = std::move(*hash);
+      if (!looks_like_bcrypt(*hash))
+        w_.error(e.line, path, "not a bcrypt hash (expected $2a$, $2b$ or $2y$)");
+      else
+        cfg.basic_auth_users[e.key] = std::move(*hash);
     }
   }
 
@@ -170,8 +175,10 @@ class Parser {
         continue;
       }
       auto value = w_.string(*headers, e.key);
-      if (value && value->find_first_of("\r\n") != std::string::npos) w_.error(e.line, path, "value must be a single line");
-      else if (value) cfg.headers[e.key] = std::move(*value);
+      if (value && value->find_first_of("\r\n") != std::string::npos)
+        w_.error(e.line, path, "value must be a single line");
+      else if (value)
+        cfg.headers[e.key] = std::move(*value);
     }
   }
 

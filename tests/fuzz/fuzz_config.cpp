@@ -73,7 +73,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto& c = loaded.config;
     (void)coinw::config::describe(c);
     for (const auto& a : c.accounts) (void)coinw::collect::derive_client_settings(c.global, a);
-  } catch (const coinw::config::ConfigError&) {
-  }
+  } catch (const coinw::config::ConfigError&) {}
   return 0;
 }

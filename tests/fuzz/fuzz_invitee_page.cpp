@@ -32,9 +32,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)coinw::parse_coinw_date(body);
   // The funnel's pages share the envelope and the row reader (docs/coinw-api.md §6).
   if (auto reg = coinw::api::parse_registration_page(status, body, offset))
-    check(reg.value().format.rows >= reg.value().rows.size() + reg.value().invalid_rows, "every sign-up is accounted for");
+    check(reg.value().format.rows >= reg.value().rows.size() + reg.value().invalid_rows,
+          "every sign-up is accounted for");
   if (auto vol = coinw::api::parse_volume_page(status, body, 20000, 20500)) {
-    check(vol.value().format.rows >= vol.value().rows.size() + vol.value().invalid_rows, "every volume row is accounted for");
+    check(vol.value().format.rows >= vol.value().rows.size() + vol.value().invalid_rows,
+          "every volume row is accounted for");
     for (const auto& row : vol.value().rows)
       check(std::isfinite(row.volume) && row.volume >= 0 && row.day >= 20000 && row.day <= 20500,
             "a volume is finite, not negative, of a day asked for");

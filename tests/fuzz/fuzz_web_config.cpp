@@ -10,8 +10,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view yaml(reinterpret_cast<const char*>(data), size);
   try {
     (void)coinw::web::parse_web_config(yaml, "web.yml");
-  } catch (const coinw::web::WebConfigError&) {
-  }
+  } catch (const coinw::web::WebConfigError&) {}
   (void)coinw::web::looks_like_bcrypt(yaml);
   return 0;
 }

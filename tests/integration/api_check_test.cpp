@@ -116,9 +116,9 @@ TEST(ApiCheck, DocumentedCoinwIsUsableAndPaced) {
   EXPECT_EQ(r.exit_code(), 0);
   EXPECT_EQ(r.sent("invitee_assets"), 3u);  // access, page size, window
   EXPECT_EQ(r.sent("sub_account_list"), 1u);
-  for (auto probe : {"invitee_assets.access", "sub_accounts.access", "invitee_assets.page_size",
-                     "invitee_assets.signature", "invitee_assets.window_rows", "code_type", "clock",
-                     "invitee_assets.times"})
+  for (auto probe :
+       {"invitee_assets.access", "sub_accounts.access", "invitee_assets.page_size", "invitee_assets.signature",
+        "invitee_assets.window_rows", "code_type", "clock", "invitee_assets.times"})
     EXPECT_EQ(r.verdict(probe), Verdict::ok) << r.text(probe);
   EXPECT_EQ(r.verdict("connection"), Verdict::note) << "plain HTTP: " << r.text("connection");
   EXPECT_EQ(r.verdict("invitee_assets.rate_limit"), Verdict::open);
@@ -146,7 +146,8 @@ TEST(ApiCheck, PageCapNotReachedStaysUnknown) {
   o.invitees = 30;
   const auto r = run_variant(o);
   EXPECT_EQ(r.verdict("invitee_assets.page_size"), Verdict::ok);
-  EXPECT_NE(r.text("invitee_assets.page_size").find("unknown"), std::string::npos) << r.text("invitee_assets.page_size");
+  EXPECT_NE(r.text("invitee_assets.page_size").find("unknown"), std::string::npos)
+      << r.text("invitee_assets.page_size");
 }
 
 TEST(ApiCheck, OversizedPageRefusedThenTheConfiguredSizeDecides) {
@@ -279,9 +280,7 @@ config::Config with_funnel(const sim::Simulator& s, bool invitee_assets = true, 
 }
 
 // A sign-up and a trade now, so that registerTime and today's volume are fresh.
-void signup_and_trade(sim::Simulator& s) {
-  ASSERT_TRUE(s.book_trade(s.add_signup(), 100000000));
-}
+void signup_and_trade(sim::Simulator& s) { ASSERT_TRUE(s.book_trade(s.add_signup(), 100000000)); }
 
 // The check against a simulator playing `o`, just after a sign-up and a trade.
 Run run_funnel(sim::Options o, bool invitee_assets, bool registrations, bool volume) {
@@ -296,9 +295,9 @@ TEST(ApiCheck, FunnelAsDocumented) {
   EXPECT_EQ(r.sent("invitee_list"), 1u);  // the whole range since 2017 at once
   EXPECT_EQ(r.sent("invitee_volume"), 1u);
   EXPECT_EQ(r.reports[0].requests, 6);
-  for (auto probe : {"invitee_registrations.access", "invitee_registrations.range", "invitee_registrations.times",
-                     "invitee_trade_volume.access", "invitee_trade_volume.today", "invitee_trade_volume.volume",
-                     "code_type"})
+  for (auto probe :
+       {"invitee_registrations.access", "invitee_registrations.range", "invitee_registrations.times",
+        "invitee_trade_volume.access", "invitee_trade_volume.today", "invitee_trade_volume.volume", "code_type"})
     EXPECT_EQ(r.verdict(probe), Verdict::ok) << r.text(probe);
   EXPECT_EQ(r.verdict("funnel.rate_limit"), Verdict::open);
   EXPECT_NE(r.text("code_type").find("invitee_list: `code` as string"), std::string::npos) << r.text("code_type");

@@ -61,8 +61,7 @@ struct Fixture {
   ratelimit::RateGate gate{SystemClock::instance()};
 };
 
-std::map<uint64_t, api::InviteeAsset> fetch_all(Client& c, const std::string& quote, int page_size,
-                                                int* requests) {
+std::map<uint64_t, api::InviteeAsset> fetch_all(Client& c, const std::string& quote, int page_size, int* requests) {
   std::map<uint64_t, api::InviteeAsset> rows;
   api::InviteePager pager(quote, page_size);
   *requests = 0;
@@ -390,10 +389,11 @@ void long_paging_run(int delay_max_ms, int clients) {
   std::sort(sends.begin(), sends.end());
   auto counters = f.sim.counters();
   double rate = sustained_rate(sends, 5);
-  std::printf("long paging run: %zu requests, delay 0-%d ms, %d client(s): %.3f req/s sustained "
-              "(%.1f%% of the documented 5/s), %llu violations at the simulator\n",
-              sends.size(), delay_max_ms, clients, rate, rate / 5 * 100,
-              static_cast<unsigned long long>(counters.invitee_assets.violations));
+  std::printf(
+      "long paging run: %zu requests, delay 0-%d ms, %d client(s): %.3f req/s sustained "
+      "(%.1f%% of the documented 5/s), %llu violations at the simulator\n",
+      sends.size(), delay_max_ms, clients, rate, rate / 5 * 100,
+      static_cast<unsigned long long>(counters.invitee_assets.violations));
   EXPECT_EQ(counters.invitee_assets.violations, 0u);
   EXPECT_EQ(counters.invitee_assets.requests, 60u);
   EXPECT_EQ(failures.load(), 0);

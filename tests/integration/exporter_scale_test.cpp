@@ -47,7 +47,8 @@ class ScaleTest : public ::testing::Test {
     const auto data = sim_->dataset_json();  // the loop below must not outlive it
     for (const auto& row : data["invitees"]["usdt"])
       out.emplace_back(*api::parse_amount(row[field].get<std::string>()), row["uid"].get<uint64_t>());
-    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    std::sort(out.begin(), out.end(),
+              [](auto& a, auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
     return out;
   }
   void expect_aggregates_over_all(const testing::Series& s) {

@@ -37,7 +37,6 @@ config::AccountConfig account(const std::string& name, const sim::Simulator& sim
   return a;
 }
 
-
 class ExporterTest : public ::testing::Test {
  protected:
   void start(sim::Options o) {
@@ -212,7 +211,8 @@ TEST_F(ExporterTest, ALargeNetworkGoesOnRefreshingAfterTheScrapeThatStartedIt) {
   c.accounts[0].sub_accounts.enabled = false;
   exp_.apply(c);
   const std::string rows = "coinw_invitee_current_balance{";
-  const std::string full = "coinw_collector_last_full_refresh_timestamp_seconds{account=\"demo\",collector=\"invitee_assets\"}";
+  const std::string full =
+      "coinw_collector_last_full_refresh_timestamp_seconds{account=\"demo\",collector=\"invitee_assets\"}";
   // A 1.2 s scrape timeout less the 0.5 s offset: a few pages.
   auto first = parse_exposition(scrape(1.2));
   const size_t seen = count_prefix(first, rows);
@@ -280,8 +280,8 @@ TEST_F(ExporterTest, AWatchedDepositShowsWithinTheIntervalAndAClosedWindowCostsN
   a.invitee_assets.watch.min_refresh_interval = std::chrono::seconds(2);
   c.accounts = {a};
   exp_.apply(c);
-  const std::string series = "coinw_invitee_total_deposit{account=\"demo\",quote=\"usdt\",uid=\"" +
-                             std::to_string(uid) + "\"}";
+  const std::string series =
+      "coinw_invitee_total_deposit{account=\"demo\",quote=\"usdt\",uid=\"" + std::to_string(uid) + "\"}";
   const double before = parse_exposition(scrape()).at(series);
   const uint64_t after_first = invitee_requests();
   EXPECT_EQ(after_first, 1u + 3u + 3u) << "watch, cumulative pass, previous_month pass";
@@ -343,13 +343,16 @@ TEST_F(ExporterTest, FailingCollectorKeepsDataUntilTheStalenessLimit) {
   auto failing = parse_exposition(scrape());
   EXPECT_EQ(failing.at("coinw_collector_success{account=\"demo\",collector=\"sub_accounts\"}"), 0);
   EXPECT_EQ(failing.at("coinw_sub_accounts{account=\"demo\"}"), 12) << "last good data kept";
-  EXPECT_GE(failing.at("coinw_api_failures_total{account=\"demo\",endpoint=\"sub_account_list\",reason=\"server_error\"}"), 1);
+  EXPECT_GE(
+      failing.at("coinw_api_failures_total{account=\"demo\",endpoint=\"sub_account_list\",reason=\"server_error\"}"),
+      1);
 
   std::this_thread::sleep_for(600ms);
   auto stale = parse_exposition(scrape());
   EXPECT_FALSE(stale.count("coinw_sub_accounts{account=\"demo\"}")) << "dropped past the staleness limit";
   EXPECT_EQ(count_prefix(stale, "coinw_invitee_current_balance{"), 0u);
-  EXPECT_TRUE(stale.count("coinw_collector_last_success_timestamp_seconds{account=\"demo\",collector=\"sub_accounts\"}"));
+  EXPECT_TRUE(
+      stale.count("coinw_collector_last_success_timestamp_seconds{account=\"demo\",collector=\"sub_accounts\"}"));
 
   sim_->set_faults({});
   std::this_thread::sleep_for(1100ms);

@@ -80,9 +80,7 @@ class RoutedTransport final : public api::Transport {
   int generation_ = -1;
 };
 
-std::string label(const char* collector) {
-  return std::string("{account=\"demo\",collector=\"") + collector + "\"}";
-}
+std::string label(const char* collector) { return std::string("{account=\"demo\",collector=\"") + collector + "\"}"; }
 std::string failures(const char* endpoint, const std::string& reason) {
   return std::string("coinw_api_failures_total{account=\"demo\",endpoint=\"") + endpoint + "\",reason=\"" + reason +
          "\"}";
@@ -183,19 +181,28 @@ sim::Faults every_request(const char* kind) {
 }
 
 FaultCase sim_fault(const char* kind, const char* reason) {
-  return {kind, false, [kind](Hardening& h) { h.sim_->set_faults(every_request(kind)); },
-          [](Hardening& h) { h.sim_->set_faults({}); }, reason, true, true};
+  return {kind,
+          false,
+          [kind](Hardening& h) { h.sim_->set_faults(every_request(kind)); },
+          [](Hardening& h) { h.sim_->set_faults({}); },
+          reason,
+          true,
+          true};
 }
 
 // Routes every request to a second simulator built by `make`.
 FaultCase elsewhere(const char* name, bool tls, const char* reason,
                     std::function<std::unique_ptr<sim::Simulator>(Hardening&)> make) {
-  return {name, tls,
+  return {name,
+          tls,
           [make](Hardening& h) {
             h.other_ = make(h);
             h.route_->set(h.other_->url(), std::nullopt);
           },
-          [](Hardening& h) { h.route_->set(std::nullopt, std::nullopt); }, reason, true, true};
+          [](Hardening& h) { h.route_->set(std::nullopt, std::nullopt); },
+          reason,
+          true,
+          true};
 }
 
 std::vector<FaultCase> cases() {
@@ -209,10 +216,7 @@ std::vector<FaultCase> cases() {
       sim_fault("drop", "network"),
   };
   // The simulator stops; its port refuses connections; a new one starts on it.
-  v.push_back({"refused", false,
-               [](Hardening& h) {
-                 h.sim_->stop();
-               },
+  v.push_back({"refused", false, [](Hardening& h) { h.sim_->stop(); },
                [](Hardening& h) {
                  const int port = h.sim_->port();
                  h.sim_.reset();
@@ -281,8 +285,7 @@ TEST_P(FaultMatrix, CountedKeptAndRecovered) {
   }
   EXPECT_EQ(failing.at(kSubs), 4) << "last good sub-accounts kept";
   EXPECT_EQ(failing.at(kInvitees), 30);
-  EXPECT_EQ(testing::count_prefix(failing, "coinw_invitee_current_balance{"), rows_before)
-      << "last good invitees kept";
+  EXPECT_EQ(testing::count_prefix(failing, "coinw_invitee_current_balance{"), rows_before) << "last good invitees kept";
   EXPECT_EQ(failing.at(paused("sub_account_list")), 0);
   EXPECT_EQ(failing.at(paused("invitee_assets")), 0);
 

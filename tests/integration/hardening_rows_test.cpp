@@ -77,9 +77,8 @@ struct Scrape {
 
 Scrape scrape_with(const std::string& invitees, const std::string& subs,
                    config::NickNamePolicy nick = config::NickNamePolicy::full) {
-  exporter::Exporter exp(SystemClock::instance(), [&](const api::TransportOptions&) {
-    return std::make_unique<FakeCoinw>(invitees, subs);
-  });
+  exporter::Exporter exp(SystemClock::instance(),
+                         [&](const api::TransportOptions&) { return std::make_unique<FakeCoinw>(invitees, subs); });
   config::Config c;
   c.global.nick_name = nick;
   config::AccountConfig a;
@@ -165,7 +164,9 @@ TEST(HardeningRows, AMostlyHostilePageFailsAsUnexpectedFormatAndIsCountedByField
   std::vector<std::string> rows = kBadInvitees;
   rows.insert(rows.end(), kGoodInvitees.begin(), kGoodInvitees.end());
   auto s = scrape_with(invitee_body(rows), sub_body({}));
-  EXPECT_EQ(s.series.at("coinw_api_failures_total{account=\"demo\",endpoint=\"invitee_assets\",reason=\"unexpected_format\"}"), 1);
+  EXPECT_EQ(s.series.at(
+                "coinw_api_failures_total{account=\"demo\",endpoint=\"invitee_assets\",reason=\"unexpected_format\"}"),
+            1);
   EXPECT_EQ(s.series.at("coinw_collector_success{account=\"demo\",collector=\"invitee_assets\"}"), 0);
   EXPECT_EQ(testing::count_prefix(s.series, "coinw_invitee_current_balance{"), 0u) << "nothing made up";
   const std::string f = "coinw_api_invalid_fields_total{account=\"demo\",endpoint=\"invitee_assets\",field=";
@@ -327,13 +328,16 @@ TEST(HardeningRows, BadSubAccountFieldsNeverDropTheSubAccount) {
   };
   std::vector<std::string> rows = unreadable_uid;
   rows.insert(rows.end(), bad_field.begin(), bad_field.end());
-  rows.push_back(R"({"spotUid":"4100","userCode":7,"frozenFlag":"1","spotTradeFlag":true,"contractTradeFlag":0,"x":1})");
+  rows.push_back(
+      R"({"spotUid":"4100","userCode":7,"frozenFlag":"1","spotTradeFlag":true,"contractTradeFlag":0,"x":1})");
   for (int i = 0; i < 100; ++i) rows.push_back(sub_row({std::to_string(5000 + i), "c", "n"}));  // below 10% bad
   auto s = scrape_with(invitee_body({}), sub_body(rows));
   EXPECT_EQ(s.series.at("coinw_api_invalid_rows_total{account=\"demo\",endpoint=\"sub_account_list\"}"),
             static_cast<double>(unreadable_uid.size()));
   EXPECT_EQ(s.series.at("coinw_sub_accounts{account=\"demo\"}"), 107);
-  auto frozen = [&](const char* uid) { return s.series.at(std::string("coinw_sub_account_frozen{account=\"demo\",uid=\"") + uid + "\"}"); };
+  auto frozen = [&](const char* uid) {
+    return s.series.at(std::string("coinw_sub_account_frozen{account=\"demo\",uid=\"") + uid + "\"}");
+  };
   EXPECT_EQ(frozen("4001"), 1) << "frozenFlag 2 is frozen: fail safe";
   EXPECT_EQ(frozen("4002"), 1) << "an unreadable frozenFlag is frozen: fail safe";
   EXPECT_EQ(frozen("4003"), 0);
@@ -371,10 +375,13 @@ TEST(HardeningRows, DuplicateUidsDoNotDuplicateSeries) {
 TEST(HardeningRows, OutOfRangeNumberLiteralsFailTheAnswerAsMalformed) {
   for (const std::string& amount : {std::string("1e999"), std::string("-1e999"), std::string(400, '9')}) {
     SCOPED_TRACE(amount);
-    auto s = scrape_with(invitee_body({R"({"uid":1,"currentBalance":"1"})",
-                                       R"({"uid":2003,"currentBalance":)" + amount + "}"}),
-                         sub_body({}));
-    EXPECT_EQ(s.series.at("coinw_api_failures_total{account=\"demo\",endpoint=\"invitee_assets\",reason=\"malformed_response\"}"), 1);
+    auto s = scrape_with(
+        invitee_body({R"({"uid":1,"currentBalance":"1"})", R"({"uid":2003,"currentBalance":)" + amount + "}"}),
+        sub_body({}));
+    EXPECT_EQ(
+        s.series.at(
+            "coinw_api_failures_total{account=\"demo\",endpoint=\"invitee_assets\",reason=\"malformed_response\"}"),
+        1);
     EXPECT_EQ(s.series.at("coinw_collector_success{account=\"demo\",collector=\"invitee_assets\"}"), 0);
     EXPECT_EQ(testing::count_prefix(s.series, "coinw_invitee_current_balance{"), 0u);
   }

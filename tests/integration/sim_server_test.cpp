@@ -2,14 +2,14 @@
 // a plain httplib client signing with src/api/signing.h.
 #include <gtest/gtest.h>
 
-#include "support/raw_http.h"
 #include <httplib.h>
+#include "support/raw_http.h"
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <thread>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "api/signing.h"
 #include "common/timefmt.h"
@@ -23,8 +23,7 @@ using nlohmann::json;
 constexpr const char* kInvitee = "/api/v3/patener/openapi/v1/partner/invitation/user/assets";
 
 int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -48,8 +47,8 @@ class SimServerTest : public ::testing::Test {
 
   httplib::Result spot_post(const std::string& key = "demo-key", const std::string& secret = "demo-secret") {
     api::QueryParams params = {{"command", "subAccount_list"}, {"api_key", key}};
-    std::string target = "/api/v1/private?command=subAccount_list&api_key=" + key +
-                         "&sign=" + api::spot_sign(params, key, secret);
+    std::string target =
+        "/api/v1/private?command=subAccount_list&api_key=" + key + "&sign=" + api::spot_sign(params, key, secret);
     return cli_->Post(target, "", "application/json");
   }
 
@@ -63,8 +62,9 @@ class SimServerTest : public ::testing::Test {
 TEST_F(SimServerTest, AdminPostWithoutABodyIsServed) {
   start();
   const auto uid = sim_->dataset_json()["subAccounts"][0]["spotUid"].get<int64_t>();
-  const std::string answer = testing::raw_http(
-      sim_->port(), "POST /admin/sub-accounts/" + std::to_string(uid) + "/freeze HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string answer =
+      testing::raw_http(sim_->port(), "POST /admin/sub-accounts/" + std::to_string(uid) +
+                                          "/freeze HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
   EXPECT_TRUE(sim_->dataset_json()["subAccounts"][0]["frozenFlag"].get<int>() == 1);
 }
@@ -83,8 +83,8 @@ TEST_F(SimServerTest, SignedFuturesRequestReturnsTheRightPage) {
     const auto& row = j["data"]["list"][i];
     const auto& want = expected[7 + i];
     EXPECT_EQ(row["uid"], want["uid"]);
-    for (const char* f : {"totalDeposit", "totalWithdrawal", "currentBalance", "firstDepositAmount",
-                          "firstDepositTime", "updateTime"})
+    for (const char* f :
+         {"totalDeposit", "totalWithdrawal", "currentBalance", "firstDepositAmount", "firstDepositTime", "updateTime"})
       EXPECT_EQ(row[f], want[f]) << f;
   }
   EXPECT_EQ(sim_->counters().invitee_assets.requests, 1u);
@@ -231,7 +231,8 @@ TEST_F(SimServerTest, CheckVariantsAndTheArrivalLog) {
   Options o;
   o.limits.invitee_per_s = o.limits.sub_account_per_s = 0;
   start(o);
-  const api::QueryParams window{{"endTime", "2024-06-30 23:59:59"}, {"quote", "usdt"}, {"startTime", "2024-06-30 23:59:00"}};
+  const api::QueryParams window{
+      {"endTime", "2024-06-30 23:59:59"}, {"quote", "usdt"}, {"startTime", "2024-06-30 23:59:00"}};
   EXPECT_EQ(body(futures_get(window))["data"]["total"], 150) << "every invitee, zeros included";
   auto r = cli_->Post("/admin/drift?refuse_over_cap=1&numeric_code=1&window_active_only=1&volume_closed_days_only=1",
                       "", "text/plain");
@@ -332,7 +333,8 @@ TEST_F(SimServerTest, RecentMovementsFillTheCurrentPeriods) {
                           std::pair{"2026-06-15 00:00:00", "2026-06-15 23:59:59"},
                           std::pair{"2026-05-01 00:00:00", "2026-05-31 23:59:59"}}) {
     SCOPED_TRACE(from);
-    auto r = futures_get({{"endTime", to}, {"pageNo", "1"}, {"pageSize", "150"}, {"quote", "usdt"}, {"startTime", from}});
+    auto r =
+        futures_get({{"endTime", to}, {"pageNo", "1"}, {"pageSize", "150"}, {"quote", "usdt"}, {"startTime", from}});
     ASSERT_TRUE(r);
     auto list = body(r)["data"]["list"];
     ASSERT_EQ(list.size(), data.size()) << r->body;
@@ -356,8 +358,8 @@ TEST_F(SimServerTest, AdminDepositIsInTheNextWindowAndTheTotals) {
   start(o);
   const std::string uid = std::to_string(sim_->dataset_json()["invitees"]["usdc"][5]["uid"].get<int64_t>());
   const std::string day = format_coinw_time(sim_->now(), kPlus8).substr(0, 10);
-  const api::QueryParams today{{"endTime", day + " 23:59:59"}, {"quote", "usdc"}, {"startTime", day + " 00:00:00"},
-                               {"uid", uid}};
+  const api::QueryParams today{
+      {"endTime", day + " 23:59:59"}, {"quote", "usdc"}, {"startTime", day + " 00:00:00"}, {"uid", uid}};
   const api::QueryParams all{{"quote", "usdc"}, {"uid", uid}};
   auto row = [&](const api::QueryParams& q) {
     auto r = futures_get(q);
@@ -400,7 +402,8 @@ TEST_F(SimServerTest, EncodedSignFormChecksTheQueryAsTheUrlCarriesIt) {
   o.limits.invitee_per_s = 0;
   start(o);
   const api::QueryParams plain{{"pageNo", "1"}, {"pageSize", "5"}, {"quote", "usdt"}};
-  const api::QueryParams window{{"endTime", "2024-06-30 23:59:59"}, {"pageNo", "1"}, {"startTime", "2024-06-01 00:00:00"}};
+  const api::QueryParams window{
+      {"endTime", "2024-06-30 23:59:59"}, {"pageNo", "1"}, {"startTime", "2024-06-01 00:00:00"}};
   for (auto form : {api::QueryForm::raw, api::QueryForm::encoded})
     EXPECT_EQ(body(futures_get(plain, now_ms(), "demo-secret", form))["code"], "0") << "nothing to encode: same bytes";
   EXPECT_EQ(body(futures_get(window, now_ms(), "demo-secret", api::QueryForm::raw))["code"], "6001");

@@ -40,8 +40,8 @@ class SubAccountChanges : public ::testing::Test {
   }
   testing::Series scrape() { return parse_exposition(exp_.metrics({}).joined()); }
   double changes(const testing::Series& s, const char* flag) {
-    return s.at("coinw_sub_account_changes_total{account=\"main\",uid=\"" + std::to_string(uid_) + "\",flag=\"" +
-                flag + "\"}");
+    return s.at("coinw_sub_account_changes_total{account=\"main\",uid=\"" + std::to_string(uid_) + "\",flag=\"" + flag +
+                "\"}");
   }
 
   std::unique_ptr<sim::Simulator> sim_;

@@ -48,8 +48,7 @@ TEST(WebOptions, ServesEveryListenAddress) {
 }
 
 TEST(WebOptions, OneBadAddressServesNothing) {
-  WebServer s(options({"127.0.0.1:0", "nonsense"}), {},
-              metrics_only([](const ScrapeRequest&) { return Response{}; }));
+  WebServer s(options({"127.0.0.1:0", "nonsense"}), {}, metrics_only([](const ScrapeRequest&) { return Response{}; }));
   try {
     s.start();
     ADD_FAILURE() << "started";
@@ -90,8 +89,7 @@ TEST(WebOptions, MaxRequestsTurnsAwayTheExtraScrape) {
   std::condition_variable cv;
   int inside = 0;
   bool release = false;
-  WebServer s(options({"127.0.0.1:0"}, "/metrics", 2), {},
-              metrics_only([&](const ScrapeRequest&) {
+  WebServer s(options({"127.0.0.1:0"}, "/metrics", 2), {}, metrics_only([&](const ScrapeRequest&) {
                 std::unique_lock lock(mu);
                 ++inside;
                 cv.notify_all();

@@ -8,8 +8,8 @@
 #include <thread>
 #include <vector>
 
-#include "log/log.h"
 #include "exposition/body.h"
+#include "log/log.h"
 #include "support/bcrypt.h"
 #include "support/gunzip.h"
 #include "web/auth.h"
@@ -296,8 +296,7 @@ TEST_F(WebServerTest, DebugLogHasRequestsButNoCredentials) {
   std::lock_guard lock(g_log_mu);
   bool logged = false;
   for (const auto& line : g_log_lines) {
-    if (line.find("path=/metrics") != std::string::npos && line.find("status=200") != std::string::npos)
-      logged = true;
+    if (line.find("path=/metrics") != std::string::npos && line.find("status=200") != std::string::npos) logged = true;
     EXPECT_EQ(line.find("scrape-me"), std::string::npos) << line;
     EXPECT_EQ(line.find("cHJvbWV0aGV1czpzY3JhcGUtbWU"), std::string::npos) << line;  // base64 of the pair
     EXPECT_EQ(line.find("Authorization"), std::string::npos) << line;

@@ -44,16 +44,17 @@ class Stage {
     const int fd = open_listener("127.0.0.1", 0, error);
     EXPECT_GE(fd, 0) << error;
     port = bound_port(fd);
-    stage_ = std::make_unique<ConnectionStage>(std::vector<int>{fd}, limits, nullptr, [this, work](Connection& c, bool last) {
-      ++served;
-      const size_t end = c.pending().find("\r\n\r\n") + 4;
-      if (work) work(c.pending().substr(0, end));
-      c.discard(end);
-      c.queue("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body_->size()) + "\r\n\r\n");
-      c.queue_shared(body_, *body_);
-      c.after_sent([this] { ++sent; });
-      return !last;
-    });
+    stage_ = std::make_unique<ConnectionStage>(
+        std::vector<int>{fd}, limits, nullptr, [this, work](Connection& c, bool last) {
+          ++served;
+          const size_t end = c.pending().find("\r\n\r\n") + 4;
+          if (work) work(c.pending().substr(0, end));
+          c.discard(end);
+          c.queue("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body_->size()) + "\r\n\r\n");
+          c.queue_shared(body_, *body_);
+          c.after_sent([this] { ++sent; });
+          return !last;
+        });
     stage_->start();
   }
   ConnectionStage& stage() { return *stage_; }
@@ -132,7 +133,9 @@ TEST(WebStage, PipelinedRequestsAreAnsweredInOrderUpToTheLimitPerConnection) {
   send_all(fd, "\r\n" + std::string(kGet) + std::string(kGet) + std::string(kGet));
   const std::string answers = receive_all(fd, 10s);
   ::close(fd);
-  EXPECT_EQ(answers, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+  EXPECT_EQ(answers,
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
       << "two answers, then the connection closes";
   EXPECT_EQ(s.served, 2);
 }
@@ -204,7 +207,8 @@ TEST(WebStage, AFullTableOfConnectionsBeingServedRefusesANewcomer) {
 }
 
 TEST(WebStage, StopClosesWaitingConnectionsAndFinishesAnswers) {
-  Stage s(one_worker(), std::make_shared<std::string>("ok"), [](std::string_view) { std::this_thread::sleep_for(300ms); });
+  Stage s(one_worker(), std::make_shared<std::string>("ok"),
+          [](std::string_view) { std::this_thread::sleep_for(300ms); });
   Sockets c;
   const int half = c.open(s.port, kHalf);
   const int busy = c.open(s.port, kGet);
@@ -344,7 +348,8 @@ TEST(WebStage, OutOfDescriptorsWithNothingToCloseAcceptingWaitsWithoutSpinning) 
     std::lock_guard lock(g_log_mu);
     g_log_lines.push_back(line);
   });
-  Stage s(one_worker(), std::make_shared<std::string>("ok"), [](std::string_view) { std::this_thread::sleep_for(1500ms); });
+  Stage s(one_worker(), std::make_shared<std::string>("ok"),
+          [](std::string_view) { std::this_thread::sleep_for(1500ms); });
   const StageCpu cpu;
   Sockets c;
   const int busy = c.open(s.port, kGet);

@@ -82,10 +82,13 @@ class WebTlsReload : public ::testing::Test {
   // A certificate for 127.0.0.1 signed by the test CA, with its own key and
   // common name; `san` as in openssl's subjectAltName.
   void make_cert(const std::string& name, const std::string& cn, const std::string& san = "IP:127.0.0.1") const {
-    run("printf 'subjectAltName=" + san + "\\n' > " + name + ".cnf && "
-        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout " + name + ".key -out " + name +
-        ".csr -subj '/CN=" + cn + "' && openssl x509 -req -in " + name + ".csr -CA ca.pem -CAkey ca.key "
-        "-CAcreateserial -out " + name + ".pem -days 1 -extfile " + name + ".cnf");
+    run("printf 'subjectAltName=" + san + "\\n' > " + name +
+        ".cnf && "
+        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout " +
+        name + ".key -out " + name + ".csr -subj '/CN=" + cn + "' && openssl x509 -req -in " + name +
+        ".csr -CA ca.pem -CAkey ca.key "
+        "-CAcreateserial -out " +
+        name + ".pem -days 1 -extfile " + name + ".cnf");
   }
   // Replaces a file the way cert-manager and kubelet do: a new file renamed over the old.
   void replace(const std::string& from, const std::string& to) const {
@@ -103,9 +106,8 @@ class WebTlsReload : public ::testing::Test {
     replace("first.pem", "live.pem");
     replace("first.key", "live.key");
     write_web_config(extra);
-    auto s = std::make_unique<WebServer>(
-        ServerOptions{{"127.0.0.1:0"}, "/metrics", 0, path("web.yml")},
-        load_web_config(path("web.yml")), handlers());
+    auto s = std::make_unique<WebServer>(ServerOptions{{"127.0.0.1:0"}, "/metrics", 0, path("web.yml")},
+                                         load_web_config(path("web.yml")), handlers());
     s->start();
     return s;
   }
@@ -146,8 +148,10 @@ TEST_F(WebTlsReload, ReloadNowAndABrokenRotationKeepsTheWorkingCertificate) {
   // A broken file is refused as a whole, every problem named.
   std::ofstream(path("web.yml")) << "tls_server_config:\n  cert_file: live.pem\n  key_file: live.key\n"
                                     "  min_version: TLS99\n  bogus: 1\n";
-  EXPECT_EQ(s->reload_web_config(), path("web.yml") + ":4: tls_server_config.min_version: must be TLS12 or TLS13, got "
-                                    "'TLS99'\n" + path("web.yml") + ":5: tls_server_config.bogus: unknown key");
+  EXPECT_EQ(s->reload_web_config(), path("web.yml") +
+                                        ":4: tls_server_config.min_version: must be TLS12 or TLS13, got "
+                                        "'TLS99'\n" +
+                                        path("web.yml") + ":5: tls_server_config.bogus: unknown key");
   EXPECT_TRUE(handshake(s->port(), ca_.ca_file()).ok);
 }
 
@@ -174,33 +178,35 @@ TEST_F(WebTlsReload, VersionsSuitesAndCurves) {
       "  max_version: TLS12\n  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384]\n"
       "  curve_preferences: [CurveP384]\n  prefer_server_cipher_suites: true\n");
   // The client lists P-256 too: in TLS 1.2 it also names the curves of the server certificate it accepts.
-  const auto ok =
-      handshake(s->port(), ca_.ca_file(), [](SSL_CTX* c) { SSL_CTX_set1_groups_list(c, "P-384:P-256"); });
+  const auto ok = handshake(s->port(), ca_.ca_file(), [](SSL_CTX* c) { SSL_CTX_set1_groups_list(c, "P-384:P-256"); });
   EXPECT_TRUE(ok.ok);
   EXPECT_EQ(ok.cipher, "ECDHE-ECDSA-AES256-GCM-SHA384");
   EXPECT_FALSE(handshake(s->port(), ca_.ca_file(), [](SSL_CTX* c) { SSL_CTX_set1_groups_list(c, "P-256"); }).ok)
       << "only P-384 is offered";
-  EXPECT_FALSE(handshake(s->port(), ca_.ca_file(), [](SSL_CTX* c) {
-                 SSL_CTX_set_min_proto_version(c, TLS1_3_VERSION);
-               }).ok)
+  EXPECT_FALSE(
+      handshake(s->port(), ca_.ca_file(), [](SSL_CTX* c) { SSL_CTX_set_min_proto_version(c, TLS1_3_VERSION); }).ok)
       << "TLS 1.3 is above max_version";
-  EXPECT_FALSE(handshake(s->port(), ca_.ca_file(), [](SSL_CTX* c) {
-                 SSL_CTX_set1_groups_list(c, "P-384:P-256");
-                 SSL_CTX_set_cipher_list(c, "ECDHE-ECDSA-AES128-GCM-SHA256");
-               }).ok)
+  EXPECT_FALSE(handshake(s->port(), ca_.ca_file(),
+                         [](SSL_CTX* c) {
+                           SSL_CTX_set1_groups_list(c, "P-384:P-256");
+                           SSL_CTX_set_cipher_list(c, "ECDHE-ECDSA-AES128-GCM-SHA256");
+                         })
+                   .ok)
       << "a suite that is not listed";
 }
 
 TEST_F(WebTlsReload, ClientAllowedSans) {
   make_cert("allowed", "prometheus", "DNS:prometheus.example,email:ops@example.com");
   make_cert("other", "intruder", "DNS:intruder.example");
-  auto s = serve_first("  client_ca_file: ca.pem\n  client_auth_type: RequireAndVerifyClientCert\n"
-                       "  client_allowed_sans: [ops@example.com, other.example]\n");
+  auto s = serve_first(
+      "  client_ca_file: ca.pem\n  client_auth_type: RequireAndVerifyClientCert\n"
+      "  client_allowed_sans: [ops@example.com, other.example]\n");
   auto with = [&](const std::string& name) {
-    return handshake(s->port(), ca_.ca_file(), [&](SSL_CTX* c) {
-             SSL_CTX_use_certificate_file(c, path((name + ".pem").c_str()).c_str(), SSL_FILETYPE_PEM);
-             SSL_CTX_use_PrivateKey_file(c, path((name + ".key").c_str()).c_str(), SSL_FILETYPE_PEM);
-           })
+    return handshake(s->port(), ca_.ca_file(),
+                     [&](SSL_CTX* c) {
+                       SSL_CTX_use_certificate_file(c, path((name + ".pem").c_str()).c_str(), SSL_FILETYPE_PEM);
+                       SSL_CTX_use_PrivateKey_file(c, path((name + ".key").c_str()).c_str(), SSL_FILETYPE_PEM);
+                     })
         .ok;
   };
   EXPECT_TRUE(with("allowed"));

@@ -34,7 +34,8 @@ class WebTlsTest : public ::testing::Test {
   // A client certificate signed by the test CA.
   void make_client_cert() const {
     const std::string script =
-        "cd '" + ca_.dir() + "' && "
+        "cd '" + ca_.dir() +
+        "' && "
         "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout client.key "
         "-out client.csr -subj '/CN=prometheus' && "
         "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 1";

@@ -38,11 +38,16 @@ inline bool valid_utf8(const std::string& s) {
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     size_t more = 0;
-    if (c < 0x80) more = 0;
-    else if ((c >> 5) == 0x6) more = 1;
-    else if ((c >> 4) == 0xE) more = 2;
-    else if ((c >> 3) == 0x1E) more = 3;
-    else return false;
+    if (c < 0x80)
+      more = 0;
+    else if ((c >> 5) == 0x6)
+      more = 1;
+    else if ((c >> 4) == 0xE)
+      more = 2;
+    else if ((c >> 3) == 0x1E)
+      more = 3;
+    else
+      return false;
     if (i + more >= s.size() + (more == 0 ? 1 : 0) || (more > 0 && i + more > s.size() - 1)) return false;
     for (size_t k = 1; k <= more; ++k)
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
@@ -56,8 +61,7 @@ inline ExpositionCheck check_exposition(const std::string& text) {
   std::map<std::string, std::string> types;  // family -> type
   std::set<std::string> series;
   auto name_char = [](char c, bool first) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
-           (!first && c >= '0' && c <= '9');
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (!first && c >= '0' && c <= '9');
   };
   auto family_of = [&](const std::string& name) {
     for (const char* suffix : {"_bucket", "_sum", "_count"}) {
@@ -128,9 +132,12 @@ inline ExpositionCheck check_exposition(const std::string& text) {
           if (c == '\\') {
             if (i >= line.size()) break;
             char e = line[i++];
-            if (e == '\\') value += '\\';
-            else if (e == '"') value += '"';
-            else if (e == 'n') value += '\n';
+            if (e == '\\')
+              value += '\\';
+            else if (e == '"')
+              value += '"';
+            else if (e == 'n')
+              value += '\n';
             else {
               r.errors.push_back(where + "unknown escape \\" + std::string(1, e));
               bad = true;

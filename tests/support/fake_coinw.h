@@ -102,13 +102,13 @@ class FakeCoinw {
       std::string list;
       for (int i = (s.page_no - 1) * page_size; i < s.page_no * page_size && i < invitees_; ++i) {
         const int uid = 1000 + i;
-        list += (list.empty() ? "" : ",") + std::string("{\"uid\":") + std::to_string(uid) +
-                ",\"totalDeposit\":\"" + std::to_string(deposit_of(uid)) +
+        list += (list.empty() ? "" : ",") + std::string("{\"uid\":") + std::to_string(uid) + ",\"totalDeposit\":\"" +
+                std::to_string(deposit_of(uid)) +
                 "\",\"totalWithdrawal\":\"1\",\"currentBalance\":\"2\",\"firstDepositAmount\":\"3\","
                 "\"updateTime\":\"2024-01-01 00:00:00\",\"firstDepositTime\":\"2023-12-31 00:00:00\"}";
       }
-      body = R"({"code":"0","msg":"success","data":{"total":)" + std::to_string(invitees_) + R"(,"list":[)" + list +
-             "]}}";
+      body =
+          R"({"code":"0","msg":"success","data":{"total":)" + std::to_string(invitees_) + R"(,"list":[)" + list + "]}}";
     } else if (const std::string* c = sim::find_param(r.query, "command"); c && *c != facts::kSubAccountListCommand) {
       // The sub-accounts have no API keys here (sub_account_keys_funds_test.cpp covers them).
       body = R"({"code":"200","msg":"SUCCESS","success":true,"failed":false,"data":[]})";

@@ -177,10 +177,10 @@ class SimTransport {
       if (auto* e = std::get_if<sim::ParamError>(&parsed)) return sim::futures_error_body(e->code, e->msg, rendering);
       return body(data_, std::get<0>(parsed), rendering);
     };
-    std::string body =
-        r.path == facts::kInviteeListPath
-            ? answer(sim::parse_registration_query(r.query, offset_s_, now, max_range_days_), sim::registration_list_body)
-            : answer(sim::parse_volume_body(r.body, offset_s_, now), sim::volume_list_body);
+    std::string body = r.path == facts::kInviteeListPath
+                           ? answer(sim::parse_registration_query(r.query, offset_s_, now, max_range_days_),
+                                    sim::registration_list_body)
+                           : answer(sim::parse_volume_body(r.body, offset_s_, now), sim::volume_list_body);
     if (after_funnel_) after_funnel_(data_, funnel_sent_.size());
     return api::HttpResponse{200, std::move(body), std::nullopt, std::nullopt};
   }

@@ -21,12 +21,18 @@ class TestCa {
     const std::string d = dir_.string();
     const std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
     const std::string script =
-        "cd '" + d + "' && printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > ext.cnf && "
-        "openssl req -x509 " + ec + " -keyout ca.key -out ca.pem -days 1 -subj '/CN=coinw test CA' && "
-        "openssl req " + ec + " -keyout server.key -out server.csr -subj '/CN=127.0.0.1' && "
+        "cd '" + d +
+        "' && printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > ext.cnf && "
+        "openssl req -x509 " +
+        ec +
+        " -keyout ca.key -out ca.pem -days 1 -subj '/CN=coinw test CA' && "
+        "openssl req " +
+        ec +
+        " -keyout server.key -out server.csr -subj '/CN=127.0.0.1' && "
         "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem "
         "-days 1 -extfile ext.cnf && "
-        "openssl req -x509 " + ec + " -keyout other.key -out other-ca.pem -days 1 -subj '/CN=other CA'";
+        "openssl req -x509 " +
+        ec + " -keyout other.key -out other-ca.pem -days 1 -subj '/CN=other CA'";
     if (std::system(("(" + script + ") >/dev/null 2>&1").c_str()) != 0)
       throw std::runtime_error("openssl could not make the test certificates");
   }

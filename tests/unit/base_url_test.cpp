@@ -25,9 +25,9 @@ TEST(BaseUrl, ReadsSchemeHostAndPort) {
 }
 
 TEST(BaseUrl, RejectsWhatTheTransportCouldNotDial) {
-  for (const char* u : {"api.coinw.com", "ftp://x", "https://x/path", "https://x/?q", "https://x#f", "http://x:0",
-                        "http://x:99999", "http://x:", "http://x:8a", "http://:80", "http://[::1", "http://[]:80",
-                        "http://user@x", "http:// x", ""}) {
+  for (const char* u :
+       {"api.coinw.com", "ftp://x", "https://x/path", "https://x/?q", "https://x#f", "http://x:0", "http://x:99999",
+        "http://x:", "http://x:8a", "http://:80", "http://[::1", "http://[]:80", "http://user@x", "http:// x", ""}) {
     std::string problem;
     EXPECT_FALSE(BaseUrl::parse(u, problem)) << u;
     EXPECT_NE(problem.find(u), std::string::npos) << "the problem names the input: " << problem;
@@ -36,7 +36,8 @@ TEST(BaseUrl, RejectsWhatTheTransportCouldNotDial) {
 }
 
 TEST(BaseUrl, KnowsLoopbackHosts) {
-  for (const char* u : {"http://localhost:1", "http://LOCALHOST", "http://127.0.0.1", "http://127.1.2.3:80", "http://[::1]"})
+  for (const char* u :
+       {"http://localhost:1", "http://LOCALHOST", "http://127.0.0.1", "http://127.1.2.3:80", "http://[::1]"})
     EXPECT_TRUE(BaseUrl(u).loopback()) << u;
   for (const char* u : {"http://10.0.0.1", "http://127.example.com", "https://api.coinw.com", "http://[::2]"})
     EXPECT_FALSE(BaseUrl(u).loopback()) << u;

@@ -38,9 +38,7 @@ TEST(Gzip, PiecesJoinIntoOneMemberThatDecodesToTheirText) {
   EXPECT_EQ(testing::gunzip(gz), want);
 }
 
-TEST(Gzip, EmptyBodyIsAValidMember) {
-  EXPECT_EQ(testing::gunzip(joined(GzipJoiner().finish())), "");
-}
+TEST(Gzip, EmptyBodyIsAValidMember) { EXPECT_EQ(testing::gunzip(joined(GzipJoiner().finish())), ""); }
 
 TEST(Gzip, RepeatedTextCompresses) {
   std::string text;

@@ -17,8 +17,8 @@ TEST(BuildInfo, VersionTextAsPrometheusBinariesPrintIt) {
 
 TEST(BuildInfo, EveryFieldIsFilledInByCMake) {
   const BuildInfo b = build_info();
-  for (const auto* field : {&b.version, &b.revision, &b.branch, &b.build_user, &b.build_date, &b.compiler,
-                            &b.platform}) {
+  for (const auto* field :
+       {&b.version, &b.revision, &b.branch, &b.build_user, &b.build_date, &b.compiler, &b.platform}) {
     EXPECT_FALSE(field->empty());
     EXPECT_EQ(field->find("@COINW_"), std::string::npos) << *field;
   }

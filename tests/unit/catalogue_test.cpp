@@ -35,8 +35,10 @@ std::map<std::string, std::string> readme_metrics() {
     std::string first;
     for (std::sregex_iterator it(cells[0].begin(), cells[0].end(), name_re), end; it != end; ++it) {
       std::string name = (*it)[1];
-      if (name.starts_with('_')) name = first.substr(0, first.rfind('_')) + name;
-      else first = name;
+      if (name.starts_with('_'))
+        name = first.substr(0, first.rfind('_')) + name;
+      else
+        first = name;
       out[name] = type;
     }
   }
@@ -53,8 +55,10 @@ TEST(Catalogue, MatchesTheReadmeMetricsTable) {
   }
   for (const auto& [name, type] : catalogue) {
     auto it = readme.find(name);
-    if (it == readme.end()) ADD_FAILURE() << name << " is exposed but missing from the README";
-    else EXPECT_EQ(it->second, type) << name;
+    if (it == readme.end())
+      ADD_FAILURE() << name << " is exposed but missing from the README";
+    else
+      EXPECT_EQ(it->second, type) << name;
   }
   for (const auto& [name, type] : readme)
     EXPECT_TRUE(catalogue.count(name)) << name << " is in the README but not in the catalogue";

@@ -147,8 +147,10 @@ TEST(CheckShape, KindsAndPatternsWithoutValues) {
 }
 
 TEST(CheckRender, OneLinePerFindingAndJson) {
-  std::vector<AccountReport> reports{{"main", 4, {{"clock", Verdict::ok, "seen.", "does.", ""},
-                                                  {"x.access", Verdict::fail, "refused.", "fails.", "grant."}}}};
+  std::vector<AccountReport> reports{
+      {"main",
+       4,
+       {{"clock", Verdict::ok, "seen.", "does.", ""}, {"x.access", Verdict::fail, "refused.", "fails.", "grant."}}}};
   EXPECT_EQ(exit_code(reports), 1);
   const auto text = render(reports, Format::text);
   EXPECT_NE(text.find("main clock ok: seen. Exporter: does.\n"), std::string::npos) << text;

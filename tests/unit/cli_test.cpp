@@ -26,8 +26,8 @@ TEST(Cli, DefaultsAndBothFlagForms) {
   EXPECT_EQ(o.log_level, log::Level::info);
   EXPECT_EQ(o.log_format, log::Format::logfmt);
 
-  o = parse_cli({"--config.file", "c.yml", "--web.listen-address", "127.0.0.1:1", "--log.level=debug",
-                 "--log.format", "json", "--config.check", "--web.config.file=w.yml"});
+  o = parse_cli({"--config.file", "c.yml", "--web.listen-address", "127.0.0.1:1", "--log.level=debug", "--log.format",
+                 "json", "--config.check", "--web.config.file=w.yml"});
   EXPECT_EQ(o.listen_addresses, std::vector<std::string>{"127.0.0.1:1"});
   EXPECT_EQ(o.log_level, log::Level::debug);
   EXPECT_EQ(o.log_format, log::Format::json);
@@ -42,7 +42,8 @@ TEST(Cli, WebFlagsAsPrometheusNamesThem) {
   EXPECT_EQ(o.telemetry_path, "/x/metrics.txt");
   EXPECT_TRUE(o.enable_lifecycle);
   EXPECT_EQ(o.max_requests, 40);
-  EXPECT_FALSE(parse_cli({"--config.file=c.yml", "--web.enable-lifecycle", "--no-web.enable-lifecycle"}).enable_lifecycle);
+  EXPECT_FALSE(
+      parse_cli({"--config.file=c.yml", "--web.enable-lifecycle", "--no-web.enable-lifecycle"}).enable_lifecycle);
 }
 
 TEST(Cli, HelpAndVersionNeedNoConfig) {
@@ -58,7 +59,8 @@ TEST(Cli, ErrorsNameTheFlag) {
   EXPECT_EQ(error({"--config.file=c", "--log.level=loud"}),
             "flag --log.level: log level must be one of debug, info, warn, error");
   EXPECT_EQ(error({"--config.file=c", "--log.format=xml"}), "flag --log.format: log format must be logfmt or json");
-  EXPECT_EQ(error({"--config.file=c", "--config.check=maybe"}), "flag --config.check: takes true or false, not 'maybe'");
+  EXPECT_EQ(error({"--config.file=c", "--config.check=maybe"}),
+            "flag --config.check: takes true or false, not 'maybe'");
   EXPECT_EQ(error({"--config.file=c", "--web.telemetry-path=metrics"}),
             "flag --web.telemetry-path: must be an absolute path other than /, like /metrics");
   EXPECT_EQ(error({"--config.file=c", "--web.telemetry-path=/-/ready"}),
@@ -75,16 +77,18 @@ TEST(Cli, ApiCheckAndItsFormat) {
   EXPECT_FALSE(o.format_json);
   EXPECT_TRUE(parse_cli({"--config.file=c.yml", "--api.check", "--format=json"}).format_json);
   EXPECT_FALSE(parse_cli({"--config.file=c.yml", "--api.check", "--format", "text"}).format_json);
-  EXPECT_EQ(error({"--config.file=c", "--api.check", "--format=xml"}), "flag --format: must be text or json, got 'xml'");
+  EXPECT_EQ(error({"--config.file=c", "--api.check", "--format=xml"}),
+            "flag --format: must be text or json, got 'xml'");
   EXPECT_EQ(error({"--config.file=c", "--format=json"}), "flag --format: only --api.check has a JSON form");
   EXPECT_EQ(error({"--config.file=c", "--api.check", "--config.check"}),
             "flags --api.check and --config.check: one at a time");
 }
 
 TEST(Cli, UsageListsEveryFlag) {
-  for (const char* flag : {"--config.file", "--[no-]config.check", "--[no-]api.check", "--format", "--web.listen-address", "--web.config.file",
-                           "--web.telemetry-path", "--[no-]web.enable-lifecycle", "--web.max-requests",
-                           "--log.level", "--log.format", "--version", "--help"})
+  for (const char* flag :
+       {"--config.file", "--[no-]config.check", "--[no-]api.check", "--format", "--web.listen-address",
+        "--web.config.file", "--web.telemetry-path", "--[no-]web.enable-lifecycle", "--web.max-requests", "--log.level",
+        "--log.format", "--version", "--help"})
     EXPECT_NE(usage().find(flag), std::string::npos) << flag;
 }
 

@@ -51,12 +51,13 @@ TEST(ClientSettings, ConfigDefaultsAreTheClientDefaults) {
 // the others (read at scrape time) do not.
 TEST(ClientSettings, DifferWhenAGlobalKeyTheClientUsesChanges) {
   const auto base = derive_client_settings(parse(kAccount).config.global, parse(kAccount).config.accounts[0]);
-  for (const char* global : {"{time_zone: '+01:00'}", "{http: {connect_timeout: 1s}}", "{http: {read_timeout: 1s}}",
-                             "{rate_limits: {invitee_assets_per_second: 1}}", "{rate_limits: {futures_ip_per_second: 1}}",
-                             "{rate_limits: {sub_account_list_per_second: 1}}", "{rate_limits: {spot_ip_per_second: 1}}",
-                             "{rate_limits: {spot_user_per_second: 1}}", "{rate_limits: {safety_margin: 1ms}}",
-                             "{rate_limits: {pause_after_rate_limit: 1m}}", "{http: {proxy_url: 'http://egress:3128'}}",
-                             "{http: {proxy_url: 'http://u:pw@egress:3128'}}"}) {
+  for (const char* global :
+       {"{time_zone: '+01:00'}", "{http: {connect_timeout: 1s}}", "{http: {read_timeout: 1s}}",
+        "{rate_limits: {invitee_assets_per_second: 1}}", "{rate_limits: {futures_ip_per_second: 1}}",
+        "{rate_limits: {sub_account_list_per_second: 1}}", "{rate_limits: {spot_ip_per_second: 1}}",
+        "{rate_limits: {spot_user_per_second: 1}}", "{rate_limits: {safety_margin: 1ms}}",
+        "{rate_limits: {pause_after_rate_limit: 1m}}", "{http: {proxy_url: 'http://egress:3128'}}",
+        "{http: {proxy_url: 'http://u:pw@egress:3128'}}"}) {
     auto l = parse(kAccount + "global: " + global + "\n");
     EXPECT_NE(derive_client_settings(l.config.global, l.config.accounts[0]), base) << global;
   }

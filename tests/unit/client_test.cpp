@@ -37,9 +37,7 @@ class FakeTransport final : public Transport {
 };
 
 struct RecordingObserver final : ClientObserver {
-  void on_request(Endpoint, Duration, const std::optional<FailureReason>& f) override {
-    failures.push_back(f);
-  }
+  void on_request(Endpoint, Duration, const std::optional<FailureReason>& f) override { failures.push_back(f); }
   void on_pause(Endpoint, std::chrono::seconds s) override { pauses.push_back(s); }
   void on_invalid_rows(Endpoint, size_t n) override { invalid += n; }
   void on_format(Endpoint, const FormatReport& f) override { formats.push_back(f); }
@@ -122,9 +120,12 @@ TEST_F(ClientTest, VolumeRequestSignsTheBodyItSends) {
   q.first_day = *parse_coinw_date("2026-11-01");
   q.last_day = *parse_coinw_date("2026-11-30");
   EXPECT_EQ(volume_request_body(q), R"({"endTime":"2026-11-30","pageNo":1,"pageSize":1000,"startTime":"2026-11-01"})");
-  transport.answers.push_back(HttpResponse{
-      200, R"({"code":0,"data":{"total":2,"list":[{"uid":7,"volume":"12.5","time":"2026-11-30"},)"
-           R"({"uid":8,"volume":"3","time":"2026-10-31"}]}})", {}, {}});
+  transport.answers.push_back(
+      HttpResponse{200,
+                   R"({"code":0,"data":{"total":2,"list":[{"uid":7,"volume":"12.5","time":"2026-11-30"},)"
+                   R"({"uid":8,"volume":"3","time":"2026-10-31"}]}})",
+                   {},
+                   {}});
   auto page = client.invitee_volume(q, far());
   ASSERT_TRUE(page) << page.error().message;
   const auto& r = transport.requests[0];
@@ -173,7 +174,8 @@ TEST_F(ClientTest, BadSignatureOnAWindowFallsBackToTheEncodedFormAndKeepsIt) {
   EXPECT_EQ(header(transport.requests[1], "sign"), kWindowRawSign);
   EXPECT_EQ(header(transport.requests[2], "timestamp"), "1700000000000");
   EXPECT_EQ(header(transport.requests[2], "sign"), kWindowEncodedSign);
-  EXPECT_EQ(transport.requests[2].query, transport.requests[1].query) << "the URL is the same, only the signature differs";
+  EXPECT_EQ(transport.requests[2].query, transport.requests[1].query)
+      << "the URL is the same, only the signature differs";
   EXPECT_EQ(observer.fallbacks, 1);
   EXPECT_EQ(observer.failures.size(), 3u) << "the refused try was sent, so it is counted";
 
@@ -426,8 +428,8 @@ TEST_F(ClientTest, ClockSkewFromTheDateOfEveryAnswerRefusalsToo) {
   transport.latency = 400ms;
   transport.answers.push_back(HttpResponse{200, ok, {}, "Tue, 14 Nov 2023 22:13:30 GMT"});  // 10 s ahead
   // A refusal for a stale timestamp is when the skew matters most.
-  transport.answers.push_back(HttpResponse{200, R"({"code":"6000","msg":"timestamp expired"})", {},
-                                           "Tue, 14 Nov 2023 22:13:10 GMT"});
+  transport.answers.push_back(
+      HttpResponse{200, R"({"code":"6000","msg":"timestamp expired"})", {}, "Tue, 14 Nov 2023 22:13:10 GMT"});
   ASSERT_TRUE(client.invitee_assets({}, far()));
   EXPECT_FALSE(client.invitee_assets({}, far()));
   ASSERT_EQ(observer.skews.size(), 2u);

@@ -140,7 +140,8 @@ TEST_F(CollectAccount, AConcurrentScrapeWaitsOnlyUntilItsDeadline) {
   coinw_.release();
   first.join();
   third.join();
-  EXPECT_EQ(coinw_.sent().size(), 2u) << "the third scrape served the first one's refresh (a full page and the empty one)";
+  EXPECT_EQ(coinw_.sent().size(), 2u)
+      << "the third scrape served the first one's refresh (a full page and the empty one)";
   EXPECT_EQ(testing::count_prefix(scrape(*c), "coinw_invitee_total_deposit{"), 12u);
 }
 

@@ -7,7 +7,8 @@
 namespace coinw::config {
 namespace {
 
-const std::string kAccount = "accounts:\n  - name: main\n    api_key: AK-9f3c1e7d2b8a4c6e\n    secret_key: SK-4d2e8f1a9c7b3e5d\n";
+const std::string kAccount =
+    "accounts:\n  - name: main\n    api_key: AK-9f3c1e7d2b8a4c6e\n    secret_key: SK-4d2e8f1a9c7b3e5d\n";
 
 Loaded parse(const std::string& sub_accounts) {
   return parse_config(kAccount + "    sub_accounts:\n" + sub_accounts, "config.yml",
@@ -54,14 +55,14 @@ TEST(ConfigExpected, EveryProblemWithFileLineAndPath) {
                 "config.yml:14: accounts[0].sub_accounts.expected.01002: the same uid as an earlier key",
             }));
   EXPECT_EQ(problems_of("      expected: [1001]\n"),
-            std::vector<std::string>{
-                "config.yml:6: accounts[0].sub_accounts.expected: must be a map, got a list"});
+            std::vector<std::string>{"config.yml:6: accounts[0].sub_accounts.expected: must be a map, got a list"});
 }
 
 TEST(ConfigExpected, ApiKeyExpectationsAndFundsCoins) {
-  const auto c = parse("      expected: {1001: {max_api_keys: 1, read_only_api_keys: true}}\n"
-                       "      api_keys: {enabled: false, min_refresh_interval: 2m}\n"
-                       "      funds: {coins: [USDT, BTC], min_refresh_interval: 30m}\n")
+  const auto c = parse(
+                     "      expected: {1001: {max_api_keys: 1, read_only_api_keys: true}}\n"
+                     "      api_keys: {enabled: false, min_refresh_interval: 2m}\n"
+                     "      funds: {coins: [USDT, BTC], min_refresh_interval: 30m}\n")
                      .config.accounts.at(0)
                      .sub_accounts;
   EXPECT_EQ(c.expected.at(1001).max_api_keys, 1);
@@ -74,9 +75,11 @@ TEST(ConfigExpected, ApiKeyExpectationsAndFundsCoins) {
                         "      funds: {coins: [usdt, USDT, USDT, \"B T\"]}\n"),
             (std::vector<std::string>{
                 "config.yml:6: accounts[0].sub_accounts.expected.1001.max_api_keys: must be between 0 and 1000, got -1",
-                "config.yml:7: accounts[0].sub_accounts.funds.coins[0]: must be a coin code in upper case such as USDT, got 'usdt'",
+                "config.yml:7: accounts[0].sub_accounts.funds.coins[0]: must be a coin code in upper case such as "
+                "USDT, got 'usdt'",
                 "config.yml:7: accounts[0].sub_accounts.funds.coins[2]: duplicate coin USDT",
-                "config.yml:7: accounts[0].sub_accounts.funds.coins[3]: must be a coin code in upper case such as USDT, got 'B T'",
+                "config.yml:7: accounts[0].sub_accounts.funds.coins[3]: must be a coin code in upper case such as "
+                "USDT, got 'B T'",
             }));
 }
 

@@ -35,8 +35,8 @@ class ConfigFiles : public ::testing::Test {
     fs::permissions(dir / "locked", fs::perms::owner_all, ec);
     fs::remove_all(dir, ec);
   }
-  std::string write(const std::string& name, const std::string& content, fs::perms mode = fs::perms::owner_read |
-                                                                                          fs::perms::owner_write) {
+  std::string write(const std::string& name, const std::string& content,
+                    fs::perms mode = fs::perms::owner_read | fs::perms::owner_write) {
     auto p = dir / name;
     std::ofstream(p, std::ios::binary) << content;
     fs::permissions(p, mode);
@@ -134,10 +134,13 @@ TEST_F(ConfigFiles, WarnsWhenGroupOrOthersCanAccessASecretFile) {
 TEST_F(ConfigFiles, AccountCaFileOverridesGlobal) {
   auto global_ca = write("global.pem", "x");
   auto account_ca = write("account.pem", "x");
-  const std::string base = "global: {http: {ca_file: " + global_ca + "}}\n"
+  const std::string base = "global: {http: {ca_file: " + global_ca +
+                           "}}\n"
                            "accounts:\n"
                            "  - {name: a, api_key: k, secret_key: s}\n"
-                           "  - {name: b, api_key: k, secret_key: s, ca_file: " + account_ca + "}\n"
+                           "  - {name: b, api_key: k, secret_key: s, ca_file: " +
+                           account_ca +
+                           "}\n"
                            "  - {name: c, api_key: k, secret_key: s, ca_file: ''}\n";
   auto l = parse(base);
   EXPECT_EQ(l.config.global.http.ca_file, global_ca);
@@ -149,8 +152,10 @@ TEST_F(ConfigFiles, AccountCaFileOverridesGlobal) {
 
 TEST_F(ConfigFiles, LoadConfigFileUsesTheProcessEnvironment) {
   ::setenv("COINW_CONFIG_TEST_KEY", kKey.c_str(), 1);
-  auto path = write("config.yml", "accounts:\n  - name: main\n    api_key: ${COINW_CONFIG_TEST_KEY}\n"
-                                  "    secret_key: " + kSecret + "\n");
+  auto path = write("config.yml",
+                    "accounts:\n  - name: main\n    api_key: ${COINW_CONFIG_TEST_KEY}\n"
+                    "    secret_key: " +
+                        kSecret + "\n");
   auto l = load_config_file(path);
   ::unsetenv("COINW_CONFIG_TEST_KEY");
   EXPECT_EQ(l.config.accounts[0].api_key, kKey);
@@ -165,9 +170,9 @@ TEST_F(ConfigFiles, LoadConfigFileUsesTheProcessEnvironment) {
 
 TEST_F(ConfigFiles, MissingOrOddConfigFileIsAConfigError) {
   const auto missing = (dir / "nope.yml").string();
-  for (const auto& [path, problem] :
-       std::vector<std::pair<std::string, std::string>>{{missing, "cannot read " + missing + ": No such file or directory"},
-                                                        {dir.string(), dir.string() + " is not a regular file"}}) {
+  for (const auto& [path, problem] : std::vector<std::pair<std::string, std::string>>{
+           {missing, "cannot read " + missing + ": No such file or directory"},
+           {dir.string(), dir.string() + " is not a regular file"}}) {
     try {
       load_config_file(path);
       FAIL() << path;

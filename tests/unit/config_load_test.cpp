@@ -91,7 +91,8 @@ accounts:
   - name: main.eu-1
     base_url: https://api.coinw.com/
     api_key: )" + kKey + R"(
-    secret_key: ")" + kSecret + R"("
+    secret_key: ")" + kSecret +
+                           R"("
     invitee_assets:
       enabled: false
       quotes: [usdc, usdt]
@@ -205,7 +206,8 @@ TEST(ConfigLoad, AccountRulesReportFileLinePathReason) {
        "config.yml:5: accounts[0].sub_accounts.min_refresh_interval: must be at least 1s, got 0s"},
       {"    sub_accounts: true", "config.yml:5: accounts[0].sub_accounts: must be a map, got a scalar"},
       {"    sub_accounts: [enabled]", "config.yml:5: accounts[0].sub_accounts: must be a map, got a list"},
-      {"    user: alice smith", "config.yml:5: accounts[0].user: must be 1 to 64 of a-z A-Z 0-9 _ . -, got 'alice smith'"},
+      {"    user: alice smith",
+       "config.yml:5: accounts[0].user: must be 1 to 64 of a-z A-Z 0-9 _ . -, got 'alice smith'"},
       {"    user: ''", "config.yml:5: accounts[0].user: must be 1 to 64 of a-z A-Z 0-9 _ . -, got ''"},
       {"    base_url: ftp://api.coinw.com",
        "config.yml:5: accounts[0].base_url: must start with https:// or http://, got 'ftp://api.coinw.com'"},
@@ -218,15 +220,20 @@ TEST(ConfigLoad, AccountRulesReportFileLinePathReason) {
        "config.yml:5: accounts[0].base_url: must not have a path, query or fragment (the exporter adds the API "
        "paths), got 'https://api.coinw.com?x=1'"},
       {"    base_url: https://", "config.yml:5: accounts[0].base_url: must be scheme://host[:port], got 'https://'"},
-      {"    base_url: https://h:0", "config.yml:5: accounts[0].base_url: must be scheme://host[:port], got 'https://h:0'"},
+      {"    base_url: https://h:0",
+       "config.yml:5: accounts[0].base_url: must be scheme://host[:port], got 'https://h:0'"},
       {"    base_url: https://h:65536",
        "config.yml:5: accounts[0].base_url: must be scheme://host[:port], got 'https://h:65536'"},
-      {"    base_url: 'https://h:'", "config.yml:5: accounts[0].base_url: must be scheme://host[:port], got 'https://h:'"},
-      {"    base_url: https://u@h", "config.yml:5: accounts[0].base_url: must be scheme://host[:port], got 'https://u@h'"},
-      {"    base_url: https://[::1", "config.yml:5: accounts[0].base_url: must be scheme://host[:port], got 'https://[::1'"},
+      {"    base_url: 'https://h:'",
+       "config.yml:5: accounts[0].base_url: must be scheme://host[:port], got 'https://h:'"},
+      {"    base_url: https://u@h",
+       "config.yml:5: accounts[0].base_url: must be scheme://host[:port], got 'https://u@h'"},
+      {"    base_url: https://[::1",
+       "config.yml:5: accounts[0].base_url: must be scheme://host[:port], got 'https://[::1'"},
       {"    ca_file: /nonexistent/ca.pem",
        "config.yml:5: accounts[0].ca_file: cannot read /nonexistent/ca.pem: No such file or directory"},
-      {"    api_key_file: /run/secrets/k", "config.yml:5: accounts[0].api_key_file: set either api_key or api_key_file, not both"},
+      {"    api_key_file: /run/secrets/k",
+       "config.yml:5: accounts[0].api_key_file: set either api_key or api_key_file, not both"},
       {"    invitee_asets: {}", "config.yml:5: accounts[0].invitee_asets: unknown key (did you mean invitee_assets?)"},
       {"    apikey: x", "config.yml:5: accounts[0].apikey: unknown key (did you mean api_key?)"},
       {"    colour: blue", "config.yml:5: accounts[0].colour: unknown key"},
@@ -252,8 +259,10 @@ TEST(ConfigLoad, AccountIdentityAndCredentialRules) {
        "config.yml:5: accounts[1].name: duplicate account name 'a', also used by accounts[0] (names become the "
        "account label)"},
       {"accounts:\n  - name: m\n    secret_key: b\n", "config.yml:2: accounts[0].api_key: required (or api_key_file)"},
-      {"accounts:\n  - name: m\n    api_key: a\n", "config.yml:2: accounts[0].secret_key: required (or secret_key_file)"},
-      {"accounts:\n  - name: m\n    api_key: ''\n    secret_key: b\n", "config.yml:3: accounts[0].api_key: must not be empty"},
+      {"accounts:\n  - name: m\n    api_key: a\n",
+       "config.yml:2: accounts[0].secret_key: required (or secret_key_file)"},
+      {"accounts:\n  - name: m\n    api_key: ''\n    secret_key: b\n",
+       "config.yml:3: accounts[0].api_key: must not be empty"},
       {"accounts:\n  - name: m\n    api_key:\n    secret_key: b\n",
        "config.yml:3: accounts[0].api_key: has no value, expected a string"},
       {"accounts:\n  - name: m\n    api_key: a\n    secret_key: two words\n",
@@ -283,9 +292,11 @@ TEST(ConfigLoad, GlobalRulesReportFileLinePathReason) {
       {"  nick_name: partial", "config.yml:6: global.nick_name: must be masked, full or none, got 'partial'"},
       {"  time_zone: Asia/Shanghai",
        "config.yml:6: global.time_zone: must be UTC, Z or an offset like +08:00 or -05:30, got 'Asia/Shanghai'"},
-      {"  time_zone: +8", "config.yml:6: global.time_zone: must be UTC, Z or an offset like +08:00 or -05:30, got '+8'"},
+      {"  time_zone: +8",
+       "config.yml:6: global.time_zone: must be UTC, Z or an offset like +08:00 or -05:30, got '+8'"},
       {"  http: {connect_timeout: 0s}", "config.yml:6: global.http.connect_timeout: must be at least 1ms, got 0s"},
-      {"  http:\n    read_timeout: 5", "config.yml:7: global.http.read_timeout: must be a duration like 500ms, 30s or 1h30m, got '5'"},
+      {"  http:\n    read_timeout: 5",
+       "config.yml:7: global.http.read_timeout: must be a duration like 500ms, 30s or 1h30m, got '5'"},
       {"  http: {ca_file: /nonexistent/ca.pem}",
        "config.yml:6: global.http.ca_file: cannot read /nonexistent/ca.pem: No such file or directory"},
       {"  http: {ca_file: /}", "config.yml:6: global.http.ca_file: / is not a regular file"},
@@ -333,7 +344,8 @@ global:
   EXPECT_TRUE(l.config.accounts[0].invitee_assets.quotes.empty());
   EXPECT_EQ(l.config.global.scrape_timeout_offset, 0ms);
   EXPECT_EQ(l.config.global.rate_limits.safety_margin, 1s);
-  EXPECT_EQ(parse(kMinimal + "    invitee_assets: {page_size: 1000}\n").config.accounts[0].invitee_assets.page_size, 1000);
+  EXPECT_EQ(parse(kMinimal + "    invitee_assets: {page_size: 1000}\n").config.accounts[0].invitee_assets.page_size,
+            1000);
 }
 
 TEST(ConfigLoad, CollectsEveryErrorInOnePassInLineOrder) {
@@ -410,8 +422,8 @@ TEST(ConfigLoad, PlainHttpWarnsUnlessLoopback) {
 
 TEST(ConfigLoad, WarnsWhenAnAccountCollectsNothing) {
   auto l = parse(kMinimal + "    invitee_assets: {enabled: false}\n    sub_accounts: {enabled: false}\n");
-  EXPECT_EQ(l.warnings,
-            std::vector<std::string>{"config.yml:2: accounts[0]: every collector is disabled: this account exports nothing"});
+  EXPECT_EQ(l.warnings, std::vector<std::string>{
+                            "config.yml:2: accounts[0]: every collector is disabled: this account exports nothing"});
   l = parse(kMinimal +
             "    invitee_assets: {enabled: false}\n    sub_accounts: {enabled: false}\n"
             "    invitee_registrations: {enabled: true}\n");
@@ -425,8 +437,13 @@ TEST(ConfigLoad, SharedApiKeyIsSilent) {
 }
 
 TEST(ConfigLoad, ExpandsEnvironmentInEveryScalar) {
-  auto env = env_of({{"COINW_API_KEY", kKey}, {"COINW_SECRET", kSecret}, {"HOST", "api.example.com"}, {"PS", "250"},
-                     {"TZ_OFF", "-05:30"}, {"NAME", "acct"}, {"QUOTE", "usdc"}});
+  auto env = env_of({{"COINW_API_KEY", kKey},
+                     {"COINW_SECRET", kSecret},
+                     {"HOST", "api.example.com"},
+                     {"PS", "250"},
+                     {"TZ_OFF", "-05:30"},
+                     {"NAME", "acct"},
+                     {"QUOTE", "usdc"}});
   auto l = parse(R"(global: {time_zone: "${TZ_OFF}"}
 accounts:
   - name: ${NAME}-1
@@ -474,15 +491,18 @@ TEST(ConfigLoad, DescribeSummarisesWithoutSecrets) {
 )");
   EXPECT_EQ(l.config.accounts[1].user, "alice");
   const std::string d = describe(l.config);
-  EXPECT_EQ(d,
-            "2 accounts; nick_name masked; staleness_limit 15m\n"
-            "account main: https://api.coinw.com direct (no HTTPS_PROXY in the environment); invitee_assets every 2m (quotes usdt,usdc, page_size 200, per-invitee series all); "
-            "cost 300 requests/h per 1,000 invitees, so 18000/h (5/s) refreshes up to about 60000 invitees at these "
-            "intervals; sub_accounts every 30s; api_keys every 5m; funds off\n"
-            "account subs: http://127.0.0.1:8790 (user alice) direct (no HTTP_PROXY in the environment); invitee_assets off; "
-            "sub_accounts every 45s; api_keys every 5m; funds USDT,BTC every 10m (cost 2 request(s) per sub-account a "
-            "pass: at 3/s, at least 67s for 100 sub-accounts)\n");
-  for (const std::string& secret : {kKey, kSecret, std::string("AK-second-0123456789"), std::string("SK-second-0123456789")})
+  EXPECT_EQ(
+      d,
+      "2 accounts; nick_name masked; staleness_limit 15m\n"
+      "account main: https://api.coinw.com direct (no HTTPS_PROXY in the environment); invitee_assets every 2m (quotes "
+      "usdt,usdc, page_size 200, per-invitee series all); "
+      "cost 300 requests/h per 1,000 invitees, so 18000/h (5/s) refreshes up to about 60000 invitees at these "
+      "intervals; sub_accounts every 30s; api_keys every 5m; funds off\n"
+      "account subs: http://127.0.0.1:8790 (user alice) direct (no HTTP_PROXY in the environment); invitee_assets off; "
+      "sub_accounts every 45s; api_keys every 5m; funds USDT,BTC every 10m (cost 2 request(s) per sub-account a "
+      "pass: at 3/s, at least 67s for 100 sub-accounts)\n");
+  for (const std::string& secret :
+       {kKey, kSecret, std::string("AK-second-0123456789"), std::string("SK-second-0123456789")})
     EXPECT_EQ(d.find(secret), std::string::npos);
   EXPECT_EQ(to_string(NickNamePolicy::full), "full");
   EXPECT_EQ(to_string(NickNamePolicy::none), "none");
@@ -522,7 +542,8 @@ TEST(ConfigFunnel, VolumeWindowsAreWholeDaysInTheZone) {
                               "    invitee_assets:\n      windows:\n"
                               "        - {name: q4, start: \"2026-10-01 00:00:00\", end: \"2026-12-31 23:59:59\"}\n"
                               "        - {name: half, start: \"2026-10-01 12:00:00\", end: \"2026-10-31 23:59:59\"}\n";
-  EXPECT_EQ(parse(windows).config.accounts.at(0).invitee_assets.windows.size(), 2u) << "only the volume needs whole days";
+  EXPECT_EQ(parse(windows).config.accounts.at(0).invitee_assets.windows.size(), 2u)
+      << "only the volume needs whole days";
   auto p = problems_of(windows + "    invitee_trade_volume: {enabled: true}\n");
   ASSERT_EQ(p.size(), 1u);
   EXPECT_NE(p[0].find("window 'half' does not start at 00:00:00"), std::string::npos) << p[0];

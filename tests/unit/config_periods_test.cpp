@@ -8,7 +8,8 @@
 namespace coinw::config {
 namespace {
 
-const std::string kAccount = "accounts:\n  - name: main\n    api_key: AK-9f3c1e7d2b8a4c6e\n    secret_key: SK-4d2e8f1a9c7b3e5d\n";
+const std::string kAccount =
+    "accounts:\n  - name: main\n    api_key: AK-9f3c1e7d2b8a4c6e\n    secret_key: SK-4d2e8f1a9c7b3e5d\n";
 
 Loaded parse(const std::string& invitee_assets, const std::string& global = "") {
   return parse_config(global + kAccount + "    invitee_assets:\n" + invitee_assets, "config.yml",
@@ -20,15 +21,16 @@ std::vector<std::string> problems_of(const std::string& invitee_assets, const st
 }
 
 TEST(ConfigWindows, CalendarWordsAndFixedWindowsInTheConfiguredZone) {
-  const auto ia = parse("      windows:\n"
-                        "        - today\n"
-                        "        - previous_month\n"
-                        "        - name: q4_campaign\n"
-                        "          start: \"2026-10-01 00:00:00\"\n"
-                        "          end: \"2026-12-31 23:59:59\"\n"
-                        "      window_refresh_interval: 10m\n"
-                        "      closed_window_grace: 2h\n",
-                        "global:\n  time_zone: \"+08:00\"\n")
+  const auto ia = parse(
+                      "      windows:\n"
+                      "        - today\n"
+                      "        - previous_month\n"
+                      "        - name: q4_campaign\n"
+                      "          start: \"2026-10-01 00:00:00\"\n"
+                      "          end: \"2026-12-31 23:59:59\"\n"
+                      "      window_refresh_interval: 10m\n"
+                      "      closed_window_grace: 2h\n",
+                      "global:\n  time_zone: \"+08:00\"\n")
                       .config.accounts.at(0)
                       .invitee_assets;
   ASSERT_EQ(ia.windows.size(), 3u);
@@ -120,8 +122,8 @@ TEST(ConfigPeriods, DescribeSaysHowManyInviteesTheIntervalsFitAtTheWholeRate) {
             std::string::npos)
       << d;
   // Two watched uids every 15 s take 480 of the 18,000 first; a second quote doubles everything.
-  d = describe(parse("      quotes: [usdt, usdc]\n      windows: [today, month]\n      watch:\n        uids: [1, 2]\n")
-                   .config);
+  d = describe(
+      parse("      quotes: [usdt, usdc]\n      windows: [today, month]\n      watch:\n        uids: [1, 2]\n").config);
   EXPECT_NE(d.find("cost 1680 requests/h per 1,000 invitees + 960/h for the watch list, so 18000/h (5/s) refreshes "
                    "up to about 10142 invitees"),
             std::string::npos)

@@ -18,7 +18,8 @@ using testing::env_of;
 
 const std::string kPassword = "PX-7c1d9e4f2a8b3c6d";
 // Lines 1-4; cases append account keys from line 5 on.
-const std::string kAccount = "accounts:\n  - name: main\n    api_key: AK-0123456789ab\n    secret_key: SK-0123456789ab\n";
+const std::string kAccount =
+    "accounts:\n  - name: main\n    api_key: AK-0123456789ab\n    secret_key: SK-0123456789ab\n";
 
 Loaded parse(const std::string& yaml, std::map<std::string, std::string> env = {}) {
   return parse_config(yaml, "config.yml", env_of(std::move(env)));
@@ -102,10 +103,12 @@ TEST(ConfigProxy, MistakesNameTheKeyAndNeverThePassword) {
                                      "proxies are supported (they tunnel https with CONNECT)"});
   EXPECT_EQ(problems_of("global:\n  http:\n    proxy_url: 'http://proxy:3128/x'\n" + kAccount),
             std::vector<std::string>{"config.yml:3: global.http.proxy_url: must not have a path, query or fragment"});
-  EXPECT_EQ(problems_of(kAccount + "    proxy_url: 'proxy:3128'\n"),
-            std::vector<std::string>{"config.yml:5: accounts[0].proxy_url: must be http://[user[:password]@]host[:port]"});
-  EXPECT_EQ(problems_of(kAccount + "    proxy_password_file: /nonexistent\n"),
-            std::vector<std::string>{"config.yml:5: accounts[0].proxy_password_file: needs a proxy_url with a user name"});
+  EXPECT_EQ(
+      problems_of(kAccount + "    proxy_url: 'proxy:3128'\n"),
+      std::vector<std::string>{"config.yml:5: accounts[0].proxy_url: must be http://[user[:password]@]host[:port]"});
+  EXPECT_EQ(
+      problems_of(kAccount + "    proxy_password_file: /nonexistent\n"),
+      std::vector<std::string>{"config.yml:5: accounts[0].proxy_password_file: needs a proxy_url with a user name"});
   EXPECT_EQ(problems_of(kAccount + "    proxy_url: http://proxy:3128\n    proxy_password_file: /nonexistent\n"),
             std::vector<std::string>{"config.yml:6: accounts[0].proxy_password_file: needs a user name and no "
                                      "password in proxy_url (http://user@host:port)"});
@@ -115,9 +118,10 @@ TEST(ConfigProxy, MistakesNameTheKeyAndNeverThePassword) {
   // The environment's value is checked too, and named.
   auto problems = problems_of(kAccount, {{"HTTPS_PROXY", "socks5h://u:" + kPassword + "@proxy:1080"}});
   ASSERT_EQ(problems.size(), 1u);
-  EXPECT_EQ(problems[0], "config.yml:2: accounts[0]: HTTPS_PROXY in the environment: unsupported scheme 'socks5h': "
-                         "only http:// proxies are supported (they tunnel https with CONNECT) (or set "
-                         "global.http.proxy_from_environment: false)");
+  EXPECT_EQ(problems[0],
+            "config.yml:2: accounts[0]: HTTPS_PROXY in the environment: unsupported scheme 'socks5h': "
+            "only http:// proxies are supported (they tunnel https with CONNECT) (or set "
+            "global.http.proxy_from_environment: false)");
 }
 
 TEST(ConfigProxy, PasswordsAreSecrets) {
@@ -140,24 +144,27 @@ TEST(ConfigProxy, PasswordFromAFile) {
   const std::string file = dir + "/proxy_password";
   std::ofstream(file) << kPassword << "\n";
   fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write);
-  auto l = parse_config("global:\n  http:\n    proxy_url: http://exporter@proxy:3128\n    proxy_password_file: proxy_password\n" +
-                            kAccount,
-                        dir + "/config.yml", env_of({}));
+  auto l = parse_config(
+      "global:\n  http:\n    proxy_url: http://exporter@proxy:3128\n    proxy_password_file: proxy_password\n" +
+          kAccount,
+      dir + "/config.yml", env_of({}));
   EXPECT_EQ(only(l).proxy, (Proxy{"proxy", 3128, "exporter", kPassword}));
   EXPECT_TRUE(l.warnings.empty());
   // Readable by others: warned about, as the API key files are.
   fs::permissions(file, fs::perms::group_read, fs::perm_options::add);
-  l = parse_config("global:\n  http:\n    proxy_url: http://exporter@proxy:3128\n    proxy_password_file: proxy_password\n" +
-                       kAccount,
-                   dir + "/config.yml", env_of({}));
+  l = parse_config(
+      "global:\n  http:\n    proxy_url: http://exporter@proxy:3128\n    proxy_password_file: proxy_password\n" +
+          kAccount,
+      dir + "/config.yml", env_of({}));
   ASSERT_EQ(l.warnings.size(), 1u);
   EXPECT_NE(l.warnings[0].find("global.http.proxy_password_file: " + file + " is accessible by group or others"),
             std::string::npos)
       << l.warnings[0];
   // Empty: an error naming the file.
   std::ofstream(file, std::ios::trunc) << "\n";
-  auto problems = problems_of("global:\n  http:\n    proxy_url: http://exporter@proxy:3128\n    proxy_password_file: " +
-                              file + "\n" + kAccount);
+  auto problems =
+      problems_of("global:\n  http:\n    proxy_url: http://exporter@proxy:3128\n    proxy_password_file: " + file +
+                  "\n" + kAccount);
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0], "config.yml:4: global.http.proxy_password_file: " + file + " is empty");
   fs::remove_all(dir);

@@ -63,10 +63,12 @@ TEST(ConfigRobustness, MalformedYamlIsAConfigError) {
       {"unknown alias", "accounts: *nope\n"},
       {"merge key", "base: &b {enabled: false}\naccounts:\n  - <<: *b\n"},
       {"NUL bytes", std::string("accounts:\0\0\n  - name: x\n", 25)},
-      {"scalar where map expected", "accounts:\n  - name: x\n    api_key: k\n    secret_key: s\n    invitee_assets: yes\n"},
+      {"scalar where map expected",
+       "accounts:\n  - name: x\n    api_key: k\n    secret_key: s\n    invitee_assets: yes\n"},
       {"map where list expected", "accounts:\n  name: x\n"},
       {"bad utf-8", "accounts:\n  - name: \xff\xfe\n"},
-      {"thousands of bad accounts", [] {
+      {"thousands of bad accounts",
+       [] {
          std::string s = "accounts:\n";
          for (int i = 0; i < 5000; ++i) s += "  - " + std::to_string(i) + "\n";
          return s;
@@ -101,7 +103,8 @@ TEST(ConfigRobustness, MegabyteOfGarbageNeverCrashes) {
   while (deep_maps.size() < kSize) deep_maps += "{a: ";
   expect_config_error(deep_maps, "deep flow maps");
   std::string deep_block;
-  for (int i = 0; deep_block.size() < kSize; ++i) deep_block += std::string(static_cast<size_t>(i % 2000), ' ') + "- \n";
+  for (int i = 0; deep_block.size() < kSize; ++i)
+    deep_block += std::string(static_cast<size_t>(i % 2000), ' ') + "- \n";
   expect_config_error(deep_block, "deep block lists");
 }
 
@@ -133,7 +136,8 @@ TEST(ConfigRobustness, SecretsNeverAppearInAnyMessage) {
       acct + "    api_key: " + K + "\n    secret_key: " + S + "\n    base_url: " + S + "\n",
       acct + "    api_key: " + K + "\n    secret_key: " + S + "\n    invitee_assets: {page_size: " + S + ", quotes: [" +
           K + "]}\n",
-      "global: {time_zone: " + S + ", nick_name: " + K + "}\n" + acct + "    api_key: " + K + "\n    secret_key: " + S + "\n",
+      "global: {time_zone: " + S + ", nick_name: " + K + "}\n" + acct + "    api_key: " + K + "\n    secret_key: " + S +
+          "\n",
       // Warnings only.
       acct + "    api_key: " + K + "\n    secret_key: " + S +
           "\n    base_url: http://10.1.1.1\n    invitee_assets: {enabled: false}\n    sub_accounts: {enabled: false}\n",

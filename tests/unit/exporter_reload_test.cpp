@@ -103,8 +103,9 @@ TEST_F(ExporterReloadFile, ABadFileKeepsTheRunningConfigurationAndSaysWhy) {
   write(kGood);
   ASSERT_TRUE(exp_.reload(path_.string()).ok);
   clock_.advance(std::chrono::seconds(5));
-  write("accounts:\n  - name: main\n    api_key: AK-0123456789\n    secret_key: SK-0123456789\n"
-        "    invitee_assets: {page_size: 5000}\n");
+  write(
+      "accounts:\n  - name: main\n    api_key: AK-0123456789\n    secret_key: SK-0123456789\n"
+      "    invitee_assets: {page_size: 5000}\n");
   const auto r = exp_.reload(path_.string());
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.message.find("invitee_assets.page_size"), std::string::npos) << r.message;

@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <set>
 
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include "collect/account.h"
 #include "common/timefmt.h"
@@ -61,9 +61,12 @@ class Funnel : public ::testing::Test, protected testing::AccountFixture {
     a.invitee_trade_volume.page_size = 10;
     config::GlobalConfig g;
     g.time_zone_offset_seconds = kOffset;
-    return std::make_unique<AccountCollector>(a, derive_client_settings(g, a), gate_, clock_, [this] { return sim_.transport(); });
+    return std::make_unique<AccountCollector>(a, derive_client_settings(g, a), gate_, clock_,
+                                              [this] { return sim_.transport(); });
   }
-  std::vector<testing::SimTransport::FunnelRequest> lists() const { return sim_.funnel_requests(facts::kInviteeListPath); }
+  std::vector<testing::SimTransport::FunnelRequest> lists() const {
+    return sim_.funnel_requests(facts::kInviteeListPath);
+  }
   std::vector<testing::SimTransport::FunnelRequest> volumes() const {
     return sim_.funnel_requests(facts::kInviteeVolumePath);
   }
@@ -98,15 +101,17 @@ TEST_F(Funnel, RegistrationsAreWalkedOnceFromSinceThenOnlyTheNewOnes) {
   ASSERT_EQ(sent.size(), 4u) << "three full pages of 10, then the empty fourth";
   for (const auto& r : sent) {
     EXPECT_EQ(*sim::find_param(r.query, "startTime"), "2017-01-01 00:00:00") << "never CoinW's default month";
-    EXPECT_EQ(*sim::find_param(r.query, "endTime"), "2026-12-02 10:00:00") << "a day ahead: registerTime's zone is unknown";
+    EXPECT_EQ(*sim::find_param(r.query, "endTime"), "2026-12-02 10:00:00")
+        << "a day ahead: registerTime's zone is unknown";
   }
   auto s = scrape(*c);
   EXPECT_EQ(s.at(kAllTime), 30);
   EXPECT_EQ(s.at(windowed("coinw_invitees_registered", "today")), 0);
   EXPECT_EQ(count_prefix(s, "coinw_invitee_registration_timestamp_seconds{"), 30u);
   const auto first = data_.signups().front();
-  EXPECT_EQ(s.at("coinw_invitee_registration_timestamp_seconds{account=\"main\",uid=\"" + std::to_string(first.uid) + "\"}"),
-            static_cast<double>(first.registered));
+  EXPECT_EQ(
+      s.at("coinw_invitee_registration_timestamp_seconds{account=\"main\",uid=\"" + std::to_string(first.uid) + "\"}"),
+      static_cast<double>(first.registered));
 
   clock_.advance(5min);
   refresh(*c);
@@ -142,7 +147,8 @@ TEST_F(Funnel, ASignUpDuringPagingIsNeitherLostNorCountedTwice) {
   s = scrape(*c);
   EXPECT_EQ(s.at(kAllTime), 31) << "the next walk found the late sign-up";
   EXPECT_EQ(count_prefix(s, "coinw_invitee_registration_timestamp_seconds{"), 31u);
-  EXPECT_TRUE(s.count("coinw_invitee_registration_timestamp_seconds{account=\"main\",uid=\"" + std::to_string(late) + "\"}"));
+  EXPECT_TRUE(
+      s.count("coinw_invitee_registration_timestamp_seconds{account=\"main\",uid=\"" + std::to_string(late) + "\"}"));
 }
 
 TEST_F(Funnel, ARangeRefusedAsTooLongIsWalkedMonthByMonth) {
@@ -245,7 +251,7 @@ TEST_F(Funnel, MidnightInANonUtcZoneClosesTheDayAndFetchesItOnceAfterTheGrace) {
   refresh(*c);
   const int64_t uid = data_.signups().front().uid;
   data_.book_trade(uid, day("2026-12-01"), 10 * kUnit);  // late on the 1st
-  clock_.set_wall(local("2026-12-02 00:02:00"));           // 16:02 UTC: a new day only in +08:00
+  clock_.set_wall(local("2026-12-02 00:02:00"));         // 16:02 UTC: a new day only in +08:00
   clock_.advance(config::TradeVolumeConfig{}.open_day_refresh_interval);
   data_.book_trade(uid, day("2026-12-02"), 3 * kUnit);
   refresh(*c);
@@ -254,7 +260,8 @@ TEST_F(Funnel, MidnightInANonUtcZoneClosesTheDayAndFetchesItOnceAfterTheGrace) {
   EXPECT_DOUBLE_EQ(s.at(windowed("coinw_invitees_window_trade_volume", "month")),
                    volume(day("2026-12-01"), day("2026-12-02")));
   auto sent = volumes();
-  EXPECT_EQ(days_of(sent.back()), std::pair(day("2026-12-01"), day("2026-12-02"))) << "yesterday is open within the grace";
+  EXPECT_EQ(days_of(sent.back()), std::pair(day("2026-12-01"), day("2026-12-02")))
+      << "yesterday is open within the grace";
   clock_.set_wall(local("2026-12-02 01:03:00"));  // past the hour of grace
   clock_.advance(config::TradeVolumeConfig{}.open_day_refresh_interval);
   const size_t before = volumes().size();

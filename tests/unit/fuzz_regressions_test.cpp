@@ -18,8 +18,7 @@ TEST(FuzzRegression, MaskedNickNameStaysBoundedForStrayContinuationBytes) {
   const auto label = collect::nick_name_label(hostile, config::NickNamePolicy::masked);
   EXPECT_LE(label.size(), collect::kMaxLabelBytes);
   EXPECT_EQ(label, "\xc3\x80\x80\x80***");
-  EXPECT_EQ(collect::nick_name_label("\xf0\x9f\x9a\x80rocket", config::NickNamePolicy::masked),
-            "\xf0\x9f\x9a\x80***");
+  EXPECT_EQ(collect::nick_name_label("\xf0\x9f\x9a\x80rocket", config::NickNamePolicy::masked), "\xf0\x9f\x9a\x80***");
 }
 
 std::optional<std::string> no_env(const std::string&) { return std::nullopt; }

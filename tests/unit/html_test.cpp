@@ -23,7 +23,11 @@ TEST(Html, HeadingAnchorsAreGitHubs) {
   EXPECT_EQ(heading_anchor("CoinwSubAccountFrozen"), "coinwsubaccountfrozen");
   EXPECT_EQ(heading_anchor("Severity, routing & `info`"), "severity-routing--info");
   EXPECT_EQ(heading_anchor("snake_case-and-dash 2"), "snake_case-and-dash-2");
-  EXPECT_EQ(heading_anchor("\xc3\x9c" "ber Blick"), "\xc3\x9c" "ber-blick") << "non-ASCII bytes are kept";
+  EXPECT_EQ(heading_anchor("\xc3\x9c"
+                           "ber Blick"),
+            "\xc3\x9c"
+            "ber-blick")
+      << "non-ASCII bytes are kept";
 }
 
 TEST(Markdown, HeadingsParagraphsAndRepeatedAnchors) {
@@ -59,8 +63,7 @@ TEST(Markdown, LinksOnlyToSafeTargets) {
             "<p><a href=\"https://example.com/a?b=1&amp;c=2\">web</a> <a href=\"#coinwdatastale\">here</a> "
             "<a href=\"alerting.md\">doc</a> "
             "<a href=\"http://127.0.0.1:9866/metrics\">http://127.0.0.1:9866/metrics</a></p>\n");
-  for (const char* bad : {"javascript:alert`1`", "JAVASCRIPT:void", "data:text/html,x", "vbscript:x",
-                          "https://a b"})
+  for (const char* bad : {"javascript:alert`1`", "JAVASCRIPT:void", "data:text/html,x", "vbscript:x", "https://a b"})
     EXPECT_EQ(markdown_to_html(std::string("[click](") + bad + ")"), "<p>click</p>\n") << bad;
   EXPECT_EQ(markdown_to_html("[x](\"onmouseover=\"y)"), "<p><a href=\"&quot;onmouseover=&quot;y\">x</a></p>\n")
       << "a quote cannot leave the attribute";

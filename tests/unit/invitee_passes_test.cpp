@@ -45,7 +45,8 @@ class InviteePasses : public ::testing::Test, protected testing::AccountFixture 
     a.sub_accounts.enabled = false;
     config::GlobalConfig g;
     g.time_zone_offset_seconds = kOffset;
-    return std::make_unique<AccountCollector>(a, derive_client_settings(g, a), gate_, clock_, [this] { return sim_.transport(); });
+    return std::make_unique<AccountCollector>(a, derive_client_settings(g, a), gate_, clock_,
+                                              [this] { return sim_.transport(); });
   }
   static config::InviteeAssetsConfig with_windows(std::vector<WindowKind> kinds) {
     config::InviteeAssetsConfig ia;
@@ -278,8 +279,8 @@ TEST_F(InviteePasses, AWatchedInviteeIsFreshWithinItsInterval) {
   ia.watch.min_refresh_interval = 15s;
   auto c = make(ia);
   refresh(*c);
-  const std::string series = "coinw_invitee_total_deposit{account=\"main\",quote=\"usdt\",uid=\"" +
-                             std::to_string(uid_of(7)) + "\"}";
+  const std::string series =
+      "coinw_invitee_total_deposit{account=\"main\",quote=\"usdt\",uid=\"" + std::to_string(uid_of(7)) + "\"}";
   const double before = scrape(*c).at(series);
   move_at(7, "2026-12-01 10:00:05", true, 250 * kUnit);
   clock_.advance(15s);

@@ -47,7 +47,7 @@ TEST(ParseInviteePage, OnlyAnUnreadableUidSkipsARow) {
   ASSERT_TRUE(r) << r.error().message;
   const auto& p = r.value();
   ASSERT_EQ(p.rows.size(), 5u);
-  EXPECT_EQ(p.invalid_rows, 4u);  // uid -5, "abc", missing, a row that is not an object
+  EXPECT_EQ(p.invalid_rows, 4u);    // uid -5, "abc", missing, a row that is not an object
   EXPECT_EQ(p.rows[0].uid, 2001u);  // uid as string, amounts as numbers, unknown fields
   EXPECT_DOUBLE_EQ(*p.rows[0].total_deposit, 100.5);
   EXPECT_EQ(p.rows[1].uid, 2002u);  // every optional field missing
@@ -89,9 +89,8 @@ TEST(ParseInviteePage, TenPercentIsTheDriftThreshold) {
     for (int i = 0; i < bad + good; ++i)
       list += (i ? "," : "") + std::string(R"({"uid":)") + std::to_string(i + 1) + R"(,"totalDeposit":)" +
               (i < bad ? R"("")" : R"("1")") + "}";
-    return parse_invitee_page(200, R"({"code":"0","data":{"total":)" + std::to_string(bad + good) +
-                                       R"(,"list":[)" + list + "]}}",
-                              0);
+    return parse_invitee_page(
+        200, R"({"code":"0","data":{"total":)" + std::to_string(bad + good) + R"(,"list":[)" + list + "]}}", 0);
   };
   EXPECT_FALSE(page_with(1, 9).value().format.drifted()) << "exactly 10% is tolerated";
   EXPECT_TRUE(page_with(2, 9).value().format.drifted());
@@ -114,9 +113,9 @@ TEST(ParseInviteePage, TotalAsNumberOrDigits) {
 }
 
 TEST(ParseInviteePage, NullDataIsAnEmptyListOnlyWithoutACount) {
-  for (const char* body : {R"({"code":"0","msg":"success","data":null})",
-                           R"({"code":"0","data":{"total":0,"list":null}})",
-                           R"({"code":"0","data":{"total":"0"}})", R"({"code":"0","data":{}})"}) {
+  for (const char* body :
+       {R"({"code":"0","msg":"success","data":null})", R"({"code":"0","data":{"total":0,"list":null}})",
+        R"({"code":"0","data":{"total":"0"}})", R"({"code":"0","data":{}})"}) {
     auto r = parse_invitee_page(200, body, 0);
     ASSERT_TRUE(r) << body;
     EXPECT_TRUE(r.value().rows.empty()) << body;
@@ -287,7 +286,6 @@ TEST(ParseSubAccounts, SuccessFalseOrFailedTrueIsAnErrorWhateverTheCode) {
   EXPECT_TRUE(parse_sub_accounts(200, R"({"code":"200","data":[],"success":true,"failed":false})"));
   EXPECT_TRUE(parse_sub_accounts(200, R"({"code":"200","data":[]})")) << "the flags are optional";
 }
-
 
 }  // namespace
 }  // namespace coinw::api

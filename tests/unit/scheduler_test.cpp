@@ -18,8 +18,13 @@ class ScriptedPass final : public Pass {
  public:
   ScriptedPass(std::string name, Priority priority, int pages, Duration due_after, Duration interval,
                std::vector<std::string>& log, int& budget)
-      : Pass(std::move(name), "usdt"), priority_(priority), pages_(pages), due_after_(due_after), interval_(interval),
-        log_(log), budget_(budget) {}
+      : Pass(std::move(name), "usdt"),
+        priority_(priority),
+        pages_(pages),
+        due_after_(due_after),
+        interval_(interval),
+        log_(log),
+        budget_(budget) {}
 
   std::optional<Want> wants(const Now& now) const override {
     if (page_ > 0) return Want{priority_, false};
@@ -77,9 +82,12 @@ class SchedulerTest : public ::testing::Test {
   Scheduler::Outcome run(Scheduler& s, int requests, Duration ago = 0s) {
     budget_ = requests;
     const Scheduler::Hooks hooks{[](size_t, bool, const Now&) {}, [](size_t, const api::ApiError&) {}};
-    return s.run(client_, clock_, [&] { return clock_.now() + 1h; }, hooks, clock_.now() - ago);
+    return s.run(
+        client_, clock_, [&] { return clock_.now() + 1h; }, hooks, clock_.now() - ago);
   }
-  size_t count(const std::string& name) const { return static_cast<size_t>(std::count(log_.begin(), log_.end(), name)); }
+  size_t count(const std::string& name) const {
+    return static_cast<size_t>(std::count(log_.begin(), log_.end(), name));
+  }
 
   testing::FakeClock clock_;
   ratelimit::RateGate gate_{clock_};
@@ -204,8 +212,8 @@ TEST_F(SchedulerTest, ANewScrapeEndsARunBetweenTwoRequests) {
   const Scheduler::Hooks hooks{[](size_t, bool, const Now&) {}, [](size_t, const api::ApiError&) {}};
   // The run decides with the scrape time it was given: a newer scrape ends it,
   // so the next run starts from that one.
-  const auto o = s.run(client_, clock_, [&] { return clock_.now() + 1h; }, hooks, clock_.now(),
-                       [&] { return ++asked > 2; });
+  const auto o = s.run(
+      client_, clock_, [&] { return clock_.now() + 1h; }, hooks, clock_.now(), [&] { return ++asked > 2; });
   EXPECT_TRUE(o.more);
   EXPECT_EQ(count("list"), 2u);
   run(s, 100);

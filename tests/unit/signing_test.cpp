@@ -91,10 +91,8 @@ TEST(FuturesSigning, EmptyVolumeBodyIsSignedAsBraces) {
 }
 
 TEST(FuturesSigning, RegistrationListVector) {
-  const QueryParams q{{"endTime", "2026-12-04 00:00:00"},
-                      {"pageNo", "1"},
-                      {"pageSize", "1000"},
-                      {"startTime", "2020-01-01 00:00:00"}};
+  const QueryParams q{
+      {"endTime", "2026-12-04 00:00:00"}, {"pageNo", "1"}, {"pageSize", "1000"}, {"startTime", "2020-01-01 00:00:00"}};
   EXPECT_EQ(futures_sign("testsecret", 1700000000000, "GET", "/api/v3/patener/openapi/v1/partner/invitation/user/list",
                          q, ""),
             "JeZ31AAWBWClZvD3iWjyak5kVCWuBV1qRPIeE/ouYm0=");

@@ -90,7 +90,8 @@ TEST(SimInviteeBody, WindowIsInclusiveToTheSecondInTheSimulatorsZone) {
   const int64_t first = *parse_coinw_time("2026-03-01 00:00:00", kPlus8);
   const int64_t last = *parse_coinw_time("2026-03-31 23:59:59", kPlus8);
   ASSERT_EQ(first, *parse_coinw_time("2026-02-28 16:00:00", 0));
-  for (auto [t, units] : {std::pair{first - 1, 1}, std::pair{first, 20}, std::pair{last, 300}, std::pair{last + 1, 4000}})
+  for (auto [t, units] :
+       {std::pair{first - 1, 1}, std::pair{first, 20}, std::pair{last, 300}, std::pair{last + 1, 4000}})
     ASSERT_TRUE(d.add_movement(Quote::usdt, uid, {t, true, units}));
   ASSERT_TRUE(d.add_movement(Quote::usdt, uid, {first + 3600, false, 7}));
 
@@ -108,8 +109,8 @@ TEST(SimInviteeBody, WindowIsInclusiveToTheSecondInTheSimulatorsZone) {
   EXPECT_EQ(row["totalWithdrawal"], "0.00000007");
   // The same window read in UTC starts eight hours later: the first second's deposit drops out.
   auto utc = std::get<InviteeQuery>(parse_invitee_query(
-      {{"endTime", "2026-03-31 23:59:59"}, {"startTime", "2026-03-01 00:00:00"}, {"uid", std::to_string(uid)}}, 20,
-      100, 0));
+      {{"endTime", "2026-03-31 23:59:59"}, {"startTime", "2026-03-01 00:00:00"}, {"uid", std::to_string(uid)}}, 20, 100,
+      0));
   row = json::parse(invitee_assets_body(d, utc, {}))["data"]["list"][0];
   EXPECT_EQ(row["totalDeposit"], "0.00004300");
 }

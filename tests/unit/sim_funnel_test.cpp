@@ -30,7 +30,8 @@ TEST_F(SimFunnel, WithoutARangeTheListIsTheCurrentMonthOnly) {
 }
 
 TEST_F(SimFunnel, NewestSignUpFirstAndLongRangesRefusedWhenLimited) {
-  const api::QueryParams wide{{"startTime", "2017-01-01 00:00:00"}, {"endTime", "2026-12-02 00:00:00"}, {"pageSize", "5000"}};
+  const api::QueryParams wide{
+      {"startTime", "2017-01-01 00:00:00"}, {"endTime", "2026-12-02 00:00:00"}, {"pageSize", "5000"}};
   auto q = std::get<RegistrationQuery>(parse_registration_query(wide, 0, kNow, 0));
   EXPECT_EQ(q.page_size, 1000) << "capped at the documented maximum";
   auto list = nlohmann::json::parse(registration_list_body(data_, q, r_))["data"]["list"];
@@ -47,7 +48,8 @@ TEST_F(SimFunnel, TheVolumeBodyIsRequiredAndItsDatesDefaultToThirtyDays) {
   auto q = std::get<VolumeQuery>(parse_volume_body("{}", 0, kNow));
   EXPECT_EQ(q.last_day, local_day(kNow, 0));
   EXPECT_EQ(q.last_day - q.first_day + 1, 30);
-  q = std::get<VolumeQuery>(parse_volume_body(R"({"pageNo":"2","pageSize":10,"startTime":"2026-11-01","endTime":"2026-11-30"})", 0, kNow));
+  q = std::get<VolumeQuery>(
+      parse_volume_body(R"({"pageNo":"2","pageSize":10,"startTime":"2026-11-01","endTime":"2026-11-30"})", 0, kNow));
   EXPECT_EQ(q.page_no, 2);
   EXPECT_TRUE(std::holds_alternative<ParamError>(parse_volume_body(R"({"startTime":"2026-11-31"})", 0, kNow)));
   EXPECT_TRUE(std::holds_alternative<ParamError>(parse_volume_body(R"({"pageNo":1.5})", 0, kNow)));
@@ -62,7 +64,8 @@ TEST_F(SimFunnel, VolumeRowsAreNewestDayFirstAndMatchTheDataset) {
   const auto& list = body["data"]["list"];
   ASSERT_GT(list.size(), 10u) << "the anchor makes some invitees trade";
   EXPECT_EQ(body["data"]["total"], list.size());
-  for (size_t i = 1; i < list.size(); ++i) EXPECT_GE(list[i - 1]["time"].get<std::string>(), list[i]["time"].get<std::string>());
+  for (size_t i = 1; i < list.size(); ++i)
+    EXPECT_GE(list[i - 1]["time"].get<std::string>(), list[i]["time"].get<std::string>());
   const auto& first = list[0];
   const int32_t day = parse_coinw_date(first["time"].get<std::string>()).value();
   EXPECT_EQ(parse_amount(first["volume"].get<std::string>()), data_.volumes().at({day, first["uid"].get<int64_t>()}));
@@ -78,8 +81,7 @@ TEST_F(SimFunnel, ClosedDaysOnlyLeavesTodayOut) {
   auto days = [&] {
     std::set<std::string> out;
     const auto body = nlohmann::json::parse(volume_list_body(data_, q, r_));
-    for (const auto& row : body["data"]["list"])
-      out.insert(row["time"].get<std::string>());
+    for (const auto& row : body["data"]["list"]) out.insert(row["time"].get<std::string>());
     return out;
   };
   EXPECT_TRUE(days().count("2026-12-01"));

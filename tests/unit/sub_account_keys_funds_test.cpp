@@ -55,7 +55,8 @@ TEST(ApiKeyParse, TheKeyLeavesMaskedAndTheIpListOnlyCounted) {
 
 TEST(ApiKeyParse, UnreadableRowsAreCountedAndSkipped) {
   const auto r = api::parse_sub_account_api_keys(
-      200, api_key_body(R"({"userCode":"u1","apiKey":")" + kKey + R"(","readonlyFlag":2},)"
+      200, api_key_body(R"({"userCode":"u1","apiKey":")" + kKey +
+                        R"(","readonlyFlag":2},)"
                         R"({"userCode":"u2"},{"userCode":"u3","apiKey":"ab"},)"
                         R"({"userCode":"u4","apiKey":"ffffeeeeddddccccbbbbaaaa99998888","readonlyFlag":1})"));
   ASSERT_TRUE(r);
@@ -239,7 +240,8 @@ TEST_F(SubAccountAssets, FiftySubAccountsTimesThreeCoinsKeepToTheSharedLimit) {
               static_cast<double>(units) / kUnit)
         << "summed exactly";
   EXPECT_EQ(scraped_.at("coinw_sub_account_pass_requests_total{account=\"main\",pass=\"funds\"}"), 150);
-  EXPECT_TRUE(scraped_.count("coinw_sub_account_pass_last_complete_timestamp_seconds{account=\"main\",pass=\"funds\"}"));
+  EXPECT_TRUE(
+      scraped_.count("coinw_sub_account_pass_last_complete_timestamp_seconds{account=\"main\",pass=\"funds\"}"));
   for (const auto& cmd : commands())
     EXPECT_TRUE(std::find(facts::kReadOnlySpotCommands.begin(), facts::kReadOnlySpotCommands.end(), cmd) !=
                 facts::kReadOnlySpotCommands.end())
@@ -252,8 +254,8 @@ TEST_F(SubAccountAssets, ASubAccountGoesOnlyAfterTwoCompletePassesWithoutIt) {
   auto& subs = const_cast<std::vector<sim::SubAccount>&>(data_.sub_accounts());
   const sim::SubAccount gone = subs.back();
   subs.pop_back();
-  const std::string series = "coinw_sub_account_transferable{account=\"main\",uid=\"" +
-                             std::to_string(gone.spot_uid) + "\",coin=\"USDT\"}";
+  const std::string series =
+      "coinw_sub_account_transferable{account=\"main\",uid=\"" + std::to_string(gone.spot_uid) + "\",coin=\"USDT\"}";
   clock_.advance(10min);
   refresh(*c);
   EXPECT_TRUE(scrape(*c).count(series)) << "one pass without it is not enough";
@@ -276,7 +278,8 @@ TEST_F(SubAccountAssets, AFormatChangeKeepsTheLastValuesAndSetsSuccessZero) {
   EXPECT_EQ(scraped_.at("coinw_collector_success{account=\"main\",collector=\"sub_account_funds\"}"), 0);
   size_t kept = 0;
   for (const auto& [series, v] : before)
-    if (series.starts_with("coinw_sub_account_api_key_read_only{") || series.starts_with("coinw_sub_account_transferable{") ||
+    if (series.starts_with("coinw_sub_account_api_key_read_only{") ||
+        series.starts_with("coinw_sub_account_transferable{") ||
         series.starts_with("coinw_sub_accounts_transferable{")) {
       EXPECT_EQ(scraped_.at(series), v) << series;
       ++kept;

@@ -26,7 +26,10 @@ TEST(RepairJsonText, ValidTextIsLeftAloneWithoutACopy) {
 
 TEST(RepairJsonText, InvalidUtf8BecomesReplacementCharacters) {
   size_t n = 0;
-  EXPECT_EQ(repaired("a\xFF" "b", &n), "a" + kFffd + "b");
+  EXPECT_EQ(repaired("a\xFF"
+                     "b",
+                     &n),
+            "a" + kFffd + "b");
   EXPECT_EQ(n, 1u);
   EXPECT_EQ(repaired("\xC0\xAF", &n), kFffd + kFffd) << "overlong: C0 is never valid";
   EXPECT_EQ(n, 2u);

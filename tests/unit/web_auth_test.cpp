@@ -67,7 +67,7 @@ TEST(WebBasicAuth, MalformedHeaders) {
   BasicAuth auth({{"alice", bcrypt("pw")}});
   EXPECT_TRUE(auth.check("basic " + basic("alice:pw").substr(6))) << "the scheme is case-insensitive";
   for (const std::string& bad : {std::string(), std::string("Basic"), std::string("Bearer abc"),
-                                std::string("Basic !!!"), basic("alicepw"), basic("alice:pw:x"), basic(":pw")})
+                                 std::string("Basic !!!"), basic("alicepw"), basic("alice:pw:x"), basic(":pw")})
     EXPECT_FALSE(auth.check(bad)) << bad;
 }
 

@@ -66,7 +66,8 @@ TEST(WebConfigParse, ErrorsNameFileLineAndKey) {
       {"tls_server_config:\n  cert_file: a\n  key_file: b\n  min_version: TLS11\n",
        ":4: tls_server_config.min_version: must be TLS12 or TLS13, got 'TLS11'"},
       {"tls_server_config:\n  cert_file: a\n  key_file: b\n  client_auth_type: RequestClientCert\n",
-       ":4: tls_server_config.client_auth_type: must be RequireAndVerifyClientCert or NoClientCert, got 'RequestClientCert'"},
+       ":4: tls_server_config.client_auth_type: must be RequireAndVerifyClientCert or NoClientCert, got "
+       "'RequestClientCert'"},
       {"tls_server_config:\n  cert_file: a\n  key_file: b\n  client_auth_type: RequireAndVerifyClientCert\n",
        "needs client_ca_file"},
       {"tls_server_config:\n  cert_file: a\n  key_file: b\n  client_ca_file: c\n  client_auth_type: NoClientCert\n",
@@ -74,7 +75,8 @@ TEST(WebConfigParse, ErrorsNameFileLineAndKey) {
       {"tls_server_config:\n  cert_file: [a]\n  key_file: b\n", ":2: tls_server_config.cert_file: must be a string"},
       {"tls_server_config: 3\n", ":1: tls_server_config: must be a map, got a scalar"},
       {"- a\n", "/etc/coinw/web.yml:1: must be a map, got a list"},
-      {"basic_auth_users:\n  a: " + kHash + "\n  a: " + kHash + "\n", ":3: basic_auth_users.a: duplicate key (first at line 2)"},
+      {"basic_auth_users:\n  a: " + kHash + "\n  a: " + kHash + "\n",
+       ":3: basic_auth_users.a: duplicate key (first at line 2)"},
       {"basic_auth_users:\n  \"a:b\": " + kHash + "\n", "basic_auth_users.a:b: user name must not contain ':'"},
       {"basic_auth_users: {\n", "/etc/coinw/web.yml:"},
   };
@@ -107,7 +109,8 @@ TEST(WebConfigParse, ExporterToolkitTlsKeys) {
       "  client_allowed_sans: [prometheus.example, 10.0.0.1]\n",
       "web.yml");
   EXPECT_EQ(cfg.max_tls_version, TlsVersion::tls13);
-  EXPECT_EQ(cfg.cipher_suites, std::vector<std::string>{"ECDHE-RSA-AES128-GCM-SHA256"}) << "TLS 1.3 suites change nothing";
+  EXPECT_EQ(cfg.cipher_suites, std::vector<std::string>{"ECDHE-RSA-AES128-GCM-SHA256"})
+      << "TLS 1.3 suites change nothing";
   EXPECT_EQ(cfg.curves, (std::vector<std::string>{"X25519", "P-256"}));
   EXPECT_FALSE(cfg.prefer_server_cipher_suites);
   EXPECT_EQ(cfg.client_allowed_sans, (std::vector<std::string>{"prometheus.example", "10.0.0.1"}));
@@ -124,17 +127,18 @@ TEST(WebConfigParse, EveryProblemAtOnceInLineOrder) {
         "/etc/coinw/web.yml");
     FAIL();
   } catch (const WebConfigError& e) {
-    EXPECT_EQ(e.problems, (std::vector<std::string>{
-                              "/etc/coinw/web.yml:2: tls_server_config: client_allowed_sans needs client certificates "
-                              "(client_ca_file)",
-                              "/etc/coinw/web.yml:2: tls_server_config: max_version is below min_version",
-                              "/etc/coinw/web.yml:6: tls_server_config.cipher_suites[0]: unsupported value "
-                              "\"TLS_RSA_WITH_RC4_128_SHA\"",
-                              "/etc/coinw/web.yml:7: tls_server_config.curve_preferences[0]: unsupported value "
-                              "\"CurveP224\"",
-                              "/etc/coinw/web.yml:10: basic_auth_users.bob: not a bcrypt hash (expected $2a$, $2b$ or $2y$)",
-                              "/etc/coinw/web.yml:12: http_server_config.http2: must be true or false, got 'maybe'",
-                          }));
+    EXPECT_EQ(e.problems,
+              (std::vector<std::string>{
+                  "/etc/coinw/web.yml:2: tls_server_config: client_allowed_sans needs client certificates "
+                  "(client_ca_file)",
+                  "/etc/coinw/web.yml:2: tls_server_config: max_version is below min_version",
+                  "/etc/coinw/web.yml:6: tls_server_config.cipher_suites[0]: unsupported value "
+                  "\"TLS_RSA_WITH_RC4_128_SHA\"",
+                  "/etc/coinw/web.yml:7: tls_server_config.curve_preferences[0]: unsupported value "
+                  "\"CurveP224\"",
+                  "/etc/coinw/web.yml:10: basic_auth_users.bob: not a bcrypt hash (expected $2a$, $2b$ or $2y$)",
+                  "/etc/coinw/web.yml:12: http_server_config.http2: must be true or false, got 'maybe'",
+              }));
   }
 }
 

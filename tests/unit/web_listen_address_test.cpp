@@ -17,9 +17,9 @@ TEST(WebListenAddress, AcceptsExporterForms) {
 }
 
 TEST(WebListenAddress, RejectsMalformed) {
-  for (const char* bad : {"", "9866", ":", "127.0.0.1:", ":65536", ":-1", ":+80", ":98x", ":000009866",
-                          "::1:9866", "[::1]", "[::1:9866", "::1]:9866", "[]:9866", "[127.0.0.1]:80",
-                          "local host:80", " :80", ":80 "})
+  for (const char* bad :
+       {"", "9866", ":", "127.0.0.1:", ":65536", ":-1", ":+80", ":98x", ":000009866", "::1:9866", "[::1]", "[::1:9866",
+        "::1]:9866", "[]:9866", "[127.0.0.1]:80", "local host:80", " :80", ":80 "})
     EXPECT_FALSE(parse_listen_address(bad)) << bad;
 }
 

@@ -46,9 +46,7 @@ TEST(WindowStage, EventsThatMakeNoSenseChangeNothing) {
   EXPECT_EQ(next_stage(S::walking, E::restored_final), S::walking);
 }
 
-TEST(WindowStage, ARestoredFinalPassNeedsNoRequest) {
-  EXPECT_EQ(next_stage(S::idle, E::restored_final), S::final);
-}
+TEST(WindowStage, ARestoredFinalPassNeedsNoRequest) { EXPECT_EQ(next_stage(S::idle, E::restored_final), S::final); }
 
 TEST(WindowStage, WalkingStagesAreThoseWithAPassRunning) {
   EXPECT_TRUE(walking(S::walking));
