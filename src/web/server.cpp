@@ -299,8 +299,9 @@ void WebServer::Impl::route(httplib::Server& srv) {
   srv.Get("/probe", [this](const httplib::Request& req, httplib::Response& res) {
     scrape("/probe", handlers.probe, slots, req, res);
   });
-  for (const auto& [path, page] : {std::pair{"/", &h.landing_page}, std::pair{"/runbook", &h.runbook}})
-    srv.Get(path, [path, page](const httplib::Request&, httplib::Response& res) {
+  // Named copies: clang 14 cannot capture structured bindings.
+  for (const auto& route : {std::pair{"/", &h.landing_page}, std::pair{"/runbook", &h.runbook}})
+    srv.Get(route.first, [path = route.first, page = route.second](const httplib::Request&, httplib::Response& res) {
       if (!*page) return plain(res, 404, "Not Found\n");
       guarded(path, res, [&] { res.set_content((*page)(), kHtml); });
     });
