@@ -41,8 +41,12 @@ run() {
   ctest --test-dir "$build" --output-on-failure -j"$(nproc)" -LE "$excluded" "$@"
 }
 
+# UBSan checks a vptr it has not seen by probing the memory through a pipe
+# (sanitizer_common's IsAccessibleMemoryRange); the out-of-descriptors tests take
+# every descriptor on purpose, so there it fails and reports "invalid vptr" for a
+# valid object. TSan runs them.
 if [[ $mode == asan || $mode == all ]]; then
-  run build-asan address,undefined "$@"
+  run build-asan address,undefined -E '^WebStage\.OutOfDescriptors' "$@"
 fi
 if [[ $mode == tsan || $mode == all ]]; then
   run build-tsan thread "$@"
