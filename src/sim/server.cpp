@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "api/client.h"
 #include "api/signing.h"
 #include "common/coinw_facts.h"
 #include "common/timefmt.h"
@@ -23,20 +24,11 @@ namespace {
 
 constexpr const char* kJson = "application/json";
 
-enum class Endpoint {
-  invitee_assets,
-  sub_account_list,
-  invitee_list,
-  invitee_volume,
-  sub_account_apikey,
-  sub_account_transfer_available,
-};
+// The client's table: names (its `endpoint` label, /admin/arrivals, --deny) and families.
+using api::Endpoint;
 
 // The spot endpoints (the sub-account commands) share their limits and envelopes.
-bool is_spot(Endpoint ep) {
-  return ep == Endpoint::sub_account_list || ep == Endpoint::sub_account_apikey ||
-         ep == Endpoint::sub_account_transfer_available;
-}
+bool is_spot(Endpoint ep) { return api::info(ep).family == api::Family::spot; }
 
 // The spot endpoints by command; any other command is refused.
 std::optional<Endpoint> spot_endpoint(std::string_view command) {
@@ -45,12 +37,7 @@ std::optional<Endpoint> spot_endpoint(std::string_view command) {
   if (command == facts::kTransferAvailableCommand) return Endpoint::sub_account_transfer_available;
   return std::nullopt;
 }
-// As the client's `endpoint` label, /admin/arrivals and --deny name them.
-const char* endpoint_name(Endpoint e) {
-  constexpr const char* names[] = {"invitee_assets", "sub_account_list",   "invitee_list",
-                                   "invitee_volume", "sub_account_apikey", "sub_account_transfer_available"};
-  return names[static_cast<int>(e)];
-}
+std::string endpoint_name(Endpoint e) { return std::string(api::to_string(e)); }
 // Arrivals kept for /admin/arrivals; beyond this many the oldest half goes.
 constexpr size_t kMaxArrivals = 100000;
 
