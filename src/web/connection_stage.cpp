@@ -104,6 +104,7 @@ struct ConnectionStage::Impl {
   std::condition_variable job_ready;
   std::deque<Slot*> jobs, done;
   bool stop_requested = false, workers_stop = false;
+  bool newest_next = true;  // under a backlog, which end of jobs is served next
 
   void run();
   void work();
@@ -328,11 +329,17 @@ void ConnectionStage::Impl::work() {
       job_ready.wait(lock, [&] { return !jobs.empty() || workers_stop; });
       if (jobs.empty()) return;
       // First come, first served; but with more requests waiting than there are
-      // workers, the newest first, so that a scrape that has just arrived meets
-      // its deadline instead of every request waiting out a flood's backlog.
-      const bool backlog = jobs.size() > limits.workers;
-      s = backlog ? jobs.back() : jobs.front();
-      if (backlog)
+      // workers, the newest and the oldest in turn: the newest so that a scrape
+      // that has just arrived meets its deadline instead of waiting out a
+      // flood's backlog, the oldest so that nothing starves (newest only left
+      // some of 200 steady scrapers unanswered for over 10 s).
+      bool newest = false;
+      if (jobs.size() > limits.workers)
+        newest = std::exchange(newest_next, !newest_next);
+      else
+        newest_next = true;
+      s = newest ? jobs.back() : jobs.front();
+      if (newest)
         jobs.pop_back();
       else
         jobs.pop_front();

@@ -8,7 +8,8 @@
 // queued. When descriptors or connection slots run out, the connection that
 // has waited longest without progress makes room (idle, half-sent or not
 // reading); with nothing to close, accepting pauses briefly instead of spinning.
-// Under a backlog of whole requests, the newest is served first.
+// Under a backlog of whole requests, the newest and the oldest are served in
+// turn.
 #include <openssl/ssl.h>
 
 #include <chrono>
