@@ -12,13 +12,6 @@ namespace {
 
 using api::FailureReason;
 
-// CoinW's code, or the HTTP status when the body had none; never its message,
-// which may echo an address or an account.
-std::string refusal_text(const api::ApiError& e) {
-  std::string out = e.code.empty() ? "HTTP " + std::to_string(e.http_status) : "code " + e.code;
-  return out + " (" + std::string(api::to_string(e.reason)) + ")";
-}
-
 // Our transport's own words (never CoinW's, never credentials).
 std::string transport_text(const api::ApiError& e) {
   return std::string(api::to_string(e.reason)) + ": " + e.message.substr(0, 160);
@@ -43,6 +36,11 @@ const char* kPaused =
     "global.rate_limits.pause_after_rate_limit (30 s).";
 
 }  // namespace
+
+std::string refusal_text(const api::ApiError& e) {
+  std::string out = e.code.empty() ? "HTTP " + std::to_string(e.http_status) : "code " + e.code;
+  return out + " (" + std::string(api::to_string(e.reason)) + ")";
+}
 
 bool transport_failure(FailureReason r) {
   return r == FailureReason::timeout || r == FailureReason::network || r == FailureReason::tls ||
@@ -85,7 +83,7 @@ Finding decide_access(const Need& need, const std::optional<api::ApiError>& erro
   switch (e.reason) {
     case FailureReason::permission:
       f.exporter = "the collector fails on every refresh (coinw_collector_success 0, reason=\"permission\").";
-      f.setting = need.grant + ", or set " + need.disable + ": false.";
+      f.setting = need.grant + ", or set " + need.disable + ".";
       break;
     case FailureReason::auth:
       f.exporter = "the collector fails on every refresh (reason=\"auth\").";
@@ -285,9 +283,12 @@ Finding decide_amounts(const std::map<std::string, size_t>& kinds, const AmountS
   }
   f.seen = subject.fields + ": " + kinds_text(kinds) + ".";
   const bool only_strings = kinds.size() == 1 && kinds.begin()->first == "string";
-  if (!only_strings) f.verdict = kinds.count("other") ? Verdict::fail : Verdict::note;
-  f.exporter = kinds.count("other") ? subject.unreadable : "reads decimal strings and JSON numbers; " + subject.missing;
-  if (kinds.count("other")) f.setting = "none can help: report this output.";
+  const bool unreadable = std::any_of(kinds.begin(), kinds.end(), [](const auto& k) {
+    return k.first != "string" && k.first != "number" && k.first != "null" && k.first != "absent";
+  });
+  if (!only_strings) f.verdict = unreadable ? Verdict::fail : Verdict::note;
+  f.exporter = unreadable ? subject.unreadable : "reads decimal strings and JSON numbers; " + subject.missing;
+  if (unreadable) f.setting = "none can help: report this output.";
   return f;
 }
 

@@ -15,13 +15,16 @@ namespace coinw::check {
 
 // A failure of the path to CoinW (timeout, network, TLS, proxy), not CoinW's answer.
 bool transport_failure(api::FailureReason r);
+// CoinW's code, or the HTTP status when the body had none; never its message,
+// which may echo an address or an account.
+std::string refusal_text(const api::ApiError& e);
 
 // What a collector needs of the key, in words for its findings.
 struct Need {
   std::string probe;     // "invitee_assets.access"
   std::string endpoint;  // what it calls, as a user reads it
   std::string grant;     // how to give the key what it lacks
-  std::string disable;   // the setting that turns the collector off
+  std::string disable;   // the setting that turns the collector off: "invitee_assets.enabled: false"
 };
 
 // The first request of a collector: may the key use its endpoint at all?
@@ -93,6 +96,18 @@ std::optional<Finding> decide_list_range(const RangeProbe& p);
 
 // The days (in global.time_zone) of the volume rows answered for yesterday and today.
 Finding decide_open_day(const std::vector<int32_t>& days, int32_t today);
+
+// The sub-accounts' API keys (decide_sub_accounts.cpp): the four 0/1 flags'
+// JSON kinds, strings as their patterns (`"9"`), and apiWhiteList's kinds, over
+// the keys answered.
+Finding decide_key_fields(const std::map<std::string, size_t>& flags, const std::map<std::string, size_t>& whitelist);
+
+// One listed sub-account's transferable amount of the first configured coin;
+// a bad request there points at the coin.
+Finding decide_funds_access(const std::string& coin, const std::optional<api::ApiError>& error);
+// The same sub-account asked for a coin that exists nowhere: refused, or
+// answered with an amount (0, most likely), which a misspelt coin would get too.
+Finding decide_unknown_coin(const std::optional<api::ApiError>& error, std::optional<double> amount);
 
 // CoinW's clock less ours, from each answer's Date header.
 Finding decide_skew(const std::vector<double>& skews);

@@ -17,6 +17,11 @@ constexpr std::array<std::string_view, 4> kAmountFields = {"totalDeposit", "tota
 constexpr std::array<std::string_view, 2> kTimeFields = {"updateTime", "firstDepositTime"};
 constexpr std::array<std::string_view, 1> kRegisterTime = {"registerTime"};
 constexpr std::array<std::string_view, 1> kVolume = {"volume"};
+constexpr std::array<std::string_view, 4> kKeyFlags = {"readonlyFlag", "apiWhiteListFlag", "spotTradeFlag",
+                                                       "contractTradeFlag"};
+constexpr std::array<std::string_view, 1> kWhiteList = {"apiWhiteList"};
+// In the form of CoinW's coin codes, and listed by no exchange.
+constexpr const char* kNoSuchCoin = "NOSUCHCOIN0";
 constexpr int64_t kDay = 86400;
 // As the registrations collector: a range reaches a day past now, whatever
 // CoinW's zone (its first walk's range is the one asked).
@@ -34,6 +39,9 @@ std::optional<api::ApiError> error_of(const api::Result<T>& r) {
   return r ? std::nullopt : std::optional(r.error());
 }
 
+// An answer the parser refused as changed: its raw body still shows what changed.
+bool format_change(const api::ApiError& e) { return e.reason == api::FailureReason::unexpected_format; }
+
 api::InviteeQuery page_query(const Session& s, int page_size) {
   api::InviteeQuery q;
   q.quote = s.quote();
@@ -46,7 +54,7 @@ void invitee_access(Session& s) {
   s.saw(error_of(r));
   s.add(decide_access(
       {"invitee_assets.access", "the affiliate invitee-assets endpoint",
-       "give the key the Affiliate permission on CoinW (a master account's key)", "invitee_assets.enabled"},
+       "give the key the Affiliate permission on CoinW (a master account's key)", "invitee_assets.enabled: false"},
       error_of(r)));
   if (r) s.invitee_page = std::move(r.value());
 }
@@ -142,10 +150,10 @@ void registrations_access(Session& s) {
     s.saw(error_of(month));
     refused = p.month_error = error_of(month);
   }
-  s.add(decide_access(
-      {"invitee_registrations.access", "the affiliate sign-up list",
-       "give the key the Affiliate permission on CoinW (a master account's key)", "invitee_registrations.enabled"},
-      refused));
+  s.add(decide_access({"invitee_registrations.access", "the affiliate sign-up list",
+                       "give the key the Affiliate permission on CoinW (a master account's key)",
+                       "invitee_registrations.enabled: false"},
+                      refused));
   if (auto f = decide_list_range(p)) s.add(std::move(*f));
 }
 
@@ -163,10 +171,10 @@ void volume_access(Session& s) {
   api::VolumeQuery q{1, kFunnelPageSize, today - 1, today};
   auto r = s.client.invitee_volume(q, s.deadline());
   s.saw(error_of(r));
-  s.add(decide_access(
-      {"invitee_trade_volume.access", "the affiliate trading-volume list",
-       "give the key the Affiliate permission on CoinW (a master account's key)", "invitee_trade_volume.enabled"},
-      error_of(r)));
+  s.add(decide_access({"invitee_trade_volume.access", "the affiliate trading-volume list",
+                       "give the key the Affiliate permission on CoinW (a master account's key)",
+                       "invitee_trade_volume.enabled: false"},
+                      error_of(r)));
   if (!r) return;
   std::vector<int32_t> days;
   for (const auto& row : r.value().rows) days.push_back(row.day);
@@ -186,22 +194,78 @@ void volume_format(Session& s) {
 void sub_accounts_access(Session& s) {
   auto r = s.client.sub_accounts(s.deadline());
   s.saw(error_of(r));
+  s.add(decide_access(
+      {"sub_accounts.access", "the sub-account list",
+       "use a master account's API key (sub-accounts cannot list sub-accounts)", "sub_accounts.enabled: false"},
+      error_of(r)));
+  if (r) s.sub_accounts = std::move(r.value());
+}
+
+void api_keys_access(Session& s) {
+  auto r = s.client.sub_account_api_keys(s.deadline());
+  s.saw(error_of(r));
   s.add(
-      decide_access({"sub_accounts.access", "the sub-account list",
-                     "use a master account's API key (sub-accounts cannot list sub-accounts)", "sub_accounts.enabled"},
+      decide_access({"sub_accounts.api_keys.access", "the sub-accounts' API-key list",
+                     "use a master account's API key (the sub-account list's)", "sub_accounts.api_keys.enabled: false"},
                     error_of(r)));
+  if (!r && !format_change(r.error())) return;  // a changed format: its fields say how
+  std::map<std::string, size_t> flags, whitelist;
+  for (auto body : s.recorder.bodies(facts::kPrivateSpotPath, facts::kSubAccountApiKeyCommand)) {
+    // As time fields: strings come as patterns ("9" or "a"), so "1" and "Y" differ.
+    for (const auto& [k, n] : inspect_body(body, {}, kKeyFlags, 0).times) flags[k] += n;
+    for (const auto& [k, n] : inspect_body(body, kWhiteList, {}, 0).amounts) whitelist[k] += n;
+  }
+  s.add(decide_key_fields(flags, whitelist));
+}
+
+// The first listed sub-account and the first configured coin, as the collector's first request.
+void funds_access(Session& s) {
+  if (!s.sub_accounts) return;  // the list's own finding says why
+  if (s.sub_accounts->rows.empty()) {
+    s.add({"sub_accounts.funds.access", Verdict::open, "CoinW lists no sub-account: there is nothing to ask about.",
+           "the funds collector sends nothing until a sub-account exists.", ""});
+    return;
+  }
+  const uint64_t uid = s.sub_accounts->rows.front().uid;
+  const auto& coin = s.account.sub_accounts.funds.coins.front();
+  auto r = s.client.transfer_available(uid, coin, s.deadline());
+  s.saw(error_of(r));
+  s.add(decide_funds_access(coin, error_of(r)));
+  if (r)
+    s.funds_uid = uid;
+  else if (!format_change(r.error()))
+    return;
+  std::map<std::string, size_t> kinds;
+  for (auto body : s.recorder.bodies(facts::kPrivateSpotPath, facts::kTransferAvailableCommand))
+    ++kinds[inspect_body(body, {}, {}, 0).data_kind];
+  s.add(decide_amounts(kinds, {"sub_accounts.funds.amount", "the transferable amount (data)",
+                               "a null or absent amount is a format change: that pair is counted and skipped.",
+                               "counts each such answer as a format change and keeps the last amount."}));
+}
+
+void funds_unknown_coin(Session& s) {
+  if (!s.funds_uid) return;
+  auto r = s.client.transfer_available(*s.funds_uid, kNoSuchCoin, s.deadline());
+  s.saw(error_of(r));
+  s.add(decide_unknown_coin(error_of(r), r ? std::optional(r.value().amount) : std::nullopt));
 }
 
 void code_type(Session& s) {
   std::map<std::string, std::set<std::string>> kinds;
   bool answered = false;
-  for (auto [path, name] :
-       {std::pair{facts::kInviteeAssetsPath, "invitee_assets"}, std::pair{facts::kPrivateSpotPath, "sub_account_list"},
-        std::pair{facts::kInviteeListPath, "invitee_list"}, std::pair{facts::kInviteeVolumePath, "invitee_volume"}})
-    for (auto body : s.recorder.bodies(path)) {
+  struct Source {
+    std::string_view path, command, name;
+  };
+  for (auto [path, command, name] :
+       {Source{facts::kInviteeAssetsPath, {}, "invitee_assets"},
+        Source{facts::kPrivateSpotPath, facts::kSubAccountListCommand, "sub_account_list"},
+        Source{facts::kInviteeListPath, {}, "invitee_list"}, Source{facts::kInviteeVolumePath, {}, "invitee_volume"},
+        Source{facts::kPrivateSpotPath, facts::kSubAccountApiKeyCommand, "sub_account_apikey"},
+        Source{facts::kPrivateSpotPath, facts::kTransferAvailableCommand, "sub_account_transfer_available"}})
+    for (auto body : s.recorder.bodies(path, command)) {
       answered = true;
       const auto kind = inspect_body(body, {}, {}, 0).code_kind;
-      if (!kind.empty()) kinds[name].insert(kind);
+      if (!kind.empty()) kinds[std::string(name)].insert(kind);
     }
   if (answered) s.add(decide_code_kinds(kinds));
 }
@@ -241,6 +305,13 @@ const std::array<Probe, kProbeCount> kProbes = {{
      invitee_format},
     {"sub_accounts.access", Needs::sub_accounts, 1, "whether the key has the permissions each collector needs",
      sub_accounts_access},
+    {"sub_accounts.api_keys.access", Needs::api_keys, 1,
+     "whether the key may list the sub-accounts' API keys; the types of the key flags and of apiWhiteList",
+     api_keys_access},
+    {"sub_accounts.funds.access", Needs::funds, 1,
+     "whether the key may ask a sub-account's transferable funds; the type of the amount", funds_access},
+    {"sub_accounts.funds.unknown_coin", Needs::funds, 1, "whether an unknown coin is an error or 0",
+     funds_unknown_coin},
     {"invitee_registrations.access", Needs::registrations, 2,
      "whether the key may use the sign-up list; the longest range /user/list accepts", registrations_access},
     {"invitee_registrations.times", Needs::registrations, 0, "the zone and format of registerTime",
@@ -262,6 +333,8 @@ bool applies(const Probe& p, const config::AccountConfig& a) {
   switch (p.needs) {
     case Needs::invitee_assets: return a.invitee_assets.enabled;
     case Needs::sub_accounts: return a.sub_accounts.enabled;
+    case Needs::api_keys: return a.sub_accounts.enabled && a.sub_accounts.api_keys.enabled;
+    case Needs::funds: return a.sub_accounts.enabled && !a.sub_accounts.funds.coins.empty();
     case Needs::registrations: return a.invitee_registrations.enabled;
     case Needs::trade_volume: return a.invitee_trade_volume.enabled;
     case Needs::any: return true;

@@ -26,7 +26,9 @@ struct Session {
   std::vector<Finding> findings;
 
   // What the rows share.
-  std::optional<api::InviteePage> invitee_page;  // the access row's page, when it succeeded
+  std::optional<api::InviteePage> invitee_page;     // the access row's page, when it succeeded
+  std::optional<api::SubAccountList> sub_accounts;  // the list, when it was answered
+  std::optional<uint64_t> funds_uid;                // the sub-account whose funds were answered
   std::optional<api::ApiError> first_transport_error;
 
   TimePoint deadline() const { return clock.now() + request_budget; }
@@ -36,7 +38,7 @@ struct Session {
   void saw(const std::optional<api::ApiError>& e);
 };
 
-enum class Needs { invitee_assets, sub_accounts, registrations, trade_volume, any };
+enum class Needs { invitee_assets, sub_accounts, api_keys, funds, registrations, trade_volume, any };
 
 struct Probe {
   std::string_view name;
@@ -46,7 +48,7 @@ struct Probe {
   void (*run)(Session&);
 };
 
-inline constexpr size_t kProbeCount = 13;
+inline constexpr size_t kProbeCount = 16;
 extern const std::array<Probe, kProbeCount> kProbes;
 // The most requests the check sends for one account: the issue allows about 20.
 int max_requests_per_account();

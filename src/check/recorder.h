@@ -13,6 +13,7 @@ namespace coinw::check {
 
 struct Exchange {
   std::string path;                         // without the query
+  std::string command;                      // spot: the query's `command`, which tells its endpoints apart
   std::optional<api::HttpResponse> answer;  // none: the transport failed
 };
 
@@ -29,8 +30,8 @@ class Recorder final : public api::Transport, public api::ClientObserver {
   size_t sent() const { return exchanges_.size(); }
   const std::vector<double>& skews() const { return skews_; }
   bool fallback() const { return fallback_; }
-  // Bodies of every answer from `path`, refusals too.
-  std::vector<std::string_view> bodies(std::string_view path) const;
+  // Bodies of every answer from `path` (and, on the spot path, `command`), refusals too.
+  std::vector<std::string_view> bodies(std::string_view path, std::string_view command = {}) const;
 
  private:
   api::Transport& inner_;

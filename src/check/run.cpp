@@ -27,7 +27,7 @@ AccountReport check_account(const config::GlobalConfig& global, const config::Ac
                      &recorder);
   const Duration budget = 2 * options.spacing + settings.transport.connect_timeout + settings.transport.read_timeout +
                           std::chrono::seconds(5);
-  Session session{global, account, client, recorder, clock, budget, {}, {}, {}};
+  Session session{global, account, client, recorder, clock, budget, {}, {}, {}, {}, {}};
   for (const auto& probe : kProbes)
     if (applies(probe, account)) probe.run(session);
   return {account.name, static_cast<int>(recorder.sent()), std::move(session.findings)};

@@ -14,7 +14,9 @@ std::string kind_of(const json* v) {
   if (v->is_null()) return "null";
   if (v->is_string()) return "string";
   if (v->is_number()) return "number";
-  return "other";
+  if (v->is_boolean()) return "boolean";
+  if (v->is_array()) return "array";
+  return "object";
 }
 
 const json* field(const json& row, std::string_view key) {
@@ -49,6 +51,7 @@ BodyShape inspect_body(std::string_view body, std::span<const std::string_view> 
   if (j.is_discarded() || !j.is_object()) return out;
   out.code_kind = kind_of(field(j, "code"));
   const json* data = field(j, "data");
+  out.data_kind = kind_of(data);
   const json* list = data && data->is_object() ? field(*data, "list") : data;
   if (!list || !list->is_array()) return out;
   out.rows = list->size();

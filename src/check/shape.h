@@ -14,8 +14,10 @@
 namespace coinw::check {
 
 struct BodyShape {
-  std::string code_kind;                  // "string", "number", "absent", "other"; empty: not JSON
-  std::map<std::string, size_t> amounts;  // kind of each amount value: string, number, null, absent, other
+  // Kinds: string, number, boolean, array, object, null, absent.
+  std::string code_kind;                  // empty: not JSON
+  std::string data_kind;                  // of `data` itself (a scalar answer, as transferAvailable's)
+  std::map<std::string, size_t> amounts;  // kind of each amount value
   std::map<std::string, size_t> times;    // pattern of each time value, or its JSON kind
   std::vector<int64_t> instants;          // the times that read in the zone, unix seconds
   size_t rows = 0;

@@ -189,7 +189,8 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
           std::pair{"spot_success_false", &d.spot_success_false}, std::pair{"frozen_flag_two", &d.frozen_flag_two},
           std::pair{"spot_formats_changed", &d.spot_formats_changed}, std::pair{"numeric_code", &d.numeric_code},
           std::pair{"window_active_only", &d.window_active_only}, std::pair{"refuse_over_cap", &d.refuse_over_cap},
-          std::pair{"volume_closed_days_only", &d.volume_closed_days_only}})
+          std::pair{"volume_closed_days_only", &d.volume_closed_days_only},
+          std::pair{"unknown_coin_refused", &d.unknown_coin_refused}})
       if (auto v = parse_flag(req, name, bad)) *slot = *v;
     if (bad) return fail(res, 400, "switches must be 0 or 1");
     if (d.insert_per_page < 0 || d.remove_per_page < 0 || d.empty_answers < 0 || d.formats_after < -1 ||
@@ -213,7 +214,8 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
            {"numeric_code", d.numeric_code},
            {"window_active_only", d.window_active_only},
            {"refuse_over_cap", d.refuse_over_cap},
-           {"volume_closed_days_only", d.volume_closed_days_only}});
+           {"volume_closed_days_only", d.volume_closed_days_only},
+           {"unknown_coin_refused", d.unknown_coin_refused}});
   });
 
   post(srv, "/admin/sign-form", [&sim](const httplib::Request& req, httplib::Response& res) {

@@ -102,7 +102,7 @@ FlagSet flags(Cli& c) {
       [&o](auto& v) { set_sign_form(o, v); }, "raw");
   f.value("deny", "E,E",
           "endpoints the key lacks the permission for (invitee_assets, sub_account_list, invitee_list, "
-          "invitee_volume): code 6003",
+          "invitee_volume, sub_account_apikey, sub_account_transfer_available): code 6003",
           [&o](auto& v) { set_denied(o, v); });
   return f;
 }

@@ -268,6 +268,9 @@ std::variant<std::string, ParamError> transfer_available_body(const Dataset& dat
   const auto s = std::find_if(subs.begin(), subs.end(), [&](const SubAccount& x) { return x.spot_uid == q.sub_uid; });
   if (s == subs.end()) return ParamError{kBadParam, "subUid is not a sub-account of this account"};
   const auto held = s->transferable.find(q.coin);
+  if (r.drift.unknown_coin_refused &&
+      std::none_of(subs.begin(), subs.end(), [&](const SubAccount& x) { return x.transferable.contains(q.coin); }))
+    return ParamError{kBadParam, "coinCode is not a coin this exchange lists"};
   const int64_t units = held == s->transferable.end() ? 0 : held->second;
   json amount = (r.quirks && (mix(r.variant) & kNumericAmount)) ? amount_json(units, true) : amount_json(units, false);
   if (r.drift.spot_formats_changed) amount = {{"amount", format_amount(units)}};

@@ -1,11 +1,13 @@
 #pragma once
 // Settings of the CoinW simulator (see simulator.h); the CLI maps flags onto these.
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "api/client.h"
 #include "api/url.h"
 #include "common/coinw_facts.h"
 
@@ -47,6 +49,7 @@ struct Drift {
   bool refuse_over_cap = false;          // a pageSize above the cap is refused (9016) instead of capped
   int list_max_range_days = 0;           // funnel: /user/list refuses longer ranges with 9016 (0: any range)
   bool volume_closed_days_only = false;  // funnel: the volume list leaves out today's open day
+  bool unknown_coin_refused = false;     // transferAvailable refuses a coin no sub-account holds (else 0)
 };
 
 // "raw" or "encoded", as --sign-form and /admin/sign-form take it.
@@ -86,20 +89,19 @@ struct Options {
   // How far the server's clock is ahead of the real one (negative: behind): its
   // Date header and the futures timestamp check follow it, the dataset does not.
   int clock_skew_s = 0;
-  // Endpoints (invitee_assets, sub_account_list, invitee_list, invitee_volume)
-  // the key lacks the permission for: answered 6003 once the signature checks out.
+  // Endpoints, by their api::to_string names, the key lacks the permission
+  // for: answered 6003 once the signature checks out.
   std::vector<std::string> denied;
 };
 
-// "invitee_assets,sub_account_list" (invitee_list and invitee_volume too) as
-// --deny and /admin/permissions take it
-// (empty: none); nullopt on an unknown name.
+// "invitee_assets,sub_account_list" (any endpoint's api::to_string name) as
+// --deny and /admin/permissions take it (empty: none); nullopt on an unknown name.
 inline std::optional<std::vector<std::string>> parse_denied(std::string_view text) {
   std::vector<std::string> out;
   while (!text.empty()) {
     const auto comma = text.find(',');
     const auto name = text.substr(0, comma);
-    if (name != "invitee_assets" && name != "sub_account_list" && name != "invitee_list" && name != "invitee_volume")
+    if (std::none_of(api::kEndpoints.begin(), api::kEndpoints.end(), [&](const auto& e) { return e.name == name; }))
       return std::nullopt;
     out.emplace_back(name);
     text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);

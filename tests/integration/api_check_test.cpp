@@ -17,10 +17,16 @@ using namespace std::chrono_literals;
 using check::Verdict;
 
 const std::vector<std::string_view> kAffiliate = {"invitee_assets", "invitee_list", "invitee_volume"};
+// One limit of 3 per second for the three sub-account commands (docs/coinw-api.md §8).
+const std::vector<std::string_view> kSpot = {"sub_account_list", "sub_account_apikey",
+                                             "sub_account_transfer_available"};
 
 // Faster than the command's one per second, and still under the simulator's
-// limits (5 and 3 per second) with a request in flight.
-constexpr auto kSpacing = 350ms;
+// limits (5 and 3 per second) with a request in flight: four sub-account
+// requests span 1.35 s.
+constexpr auto kSpacing = 450ms;
+// After a run, as the command waits: the next run's first requests fall in a new second.
+constexpr auto kSettle = 1100ms;
 
 struct Run {
   std::vector<check::AccountReport> reports;
@@ -79,7 +85,7 @@ void deposit_now(sim::Simulator& s) {
 
 Run run(sim::Simulator& s, const config::Config& c) {
   Run r;
-  r.reports = check::check_accounts(c, SystemClock::instance(), {kSpacing, 0ms});
+  r.reports = check::check_accounts(c, SystemClock::instance(), {kSpacing, kSettle});
   r.arrivals = s.arrivals();
   r.counters = s.counters();
   // Every run: what was sent arrived, within the bound, and never too fast.
@@ -87,11 +93,12 @@ Run run(sim::Simulator& s, const config::Config& c) {
   EXPECT_LE(r.reports.at(0).requests, check::max_requests_per_account());
   EXPECT_LE(check::max_requests_per_account(), 20);
   EXPECT_LE(r.busiest_second({"invitee_assets"}), static_cast<size_t>(facts::kInviteeAssetsPerSecond));
-  EXPECT_LE(r.busiest_second({"sub_account_list"}), static_cast<size_t>(facts::kSubAccountListPerSecond));
+  EXPECT_LE(r.busiest_second(kSpot), static_cast<size_t>(facts::kSubAccountListPerSecond));
   // The funnel endpoints share the invitee-assets limit: the three together.
   EXPECT_LE(r.busiest_second(kAffiliate), static_cast<size_t>(facts::kInviteeAssetsPerSecond));
   EXPECT_EQ(r.counters.invitee_assets.violations + r.counters.sub_account_list.violations +
-                r.counters.invitee_list.violations + r.counters.invitee_volume.violations,
+                r.counters.invitee_list.violations + r.counters.invitee_volume.violations +
+                r.counters.sub_account_apikey.violations + r.counters.sub_account_transfer_available.violations,
             0u);
   return r;
 }
@@ -105,6 +112,11 @@ struct Started {
 Run run_variant(sim::Options o) {
   Started s(std::move(o));
   return run(s.sim, config_for(s.sim));
+}
+template <class MakeConfig>
+Run run_variant_with(sim::Options o, MakeConfig make) {
+  Started s(std::move(o));
+  return run(s.sim, make(s.sim));
 }
 
 TEST(ApiCheck, DocumentedCoinwIsUsableAndPaced) {
@@ -294,7 +306,7 @@ TEST(ApiCheck, FunnelAsDocumented) {
   EXPECT_EQ(r.exit_code(), 0);
   EXPECT_EQ(r.sent("invitee_list"), 1u);  // the whole range since 2017 at once
   EXPECT_EQ(r.sent("invitee_volume"), 1u);
-  EXPECT_EQ(r.reports[0].requests, 6);
+  EXPECT_EQ(r.reports[0].requests, 7);  // 3 invitee assets, the sub-account list and key inventory, 2 funnel
   for (auto probe :
        {"invitee_registrations.access", "invitee_registrations.range", "invitee_registrations.times",
         "invitee_trade_volume.access", "invitee_trade_volume.today", "invitee_trade_volume.volume", "code_type"})
@@ -421,12 +433,112 @@ TEST(ApiCheck, UnreachableCoinwFails) {
     c = config_for(s.sim);
   }  // stopped: its port now refuses connections
   c.global.http.connect_timeout = 1000ms;
-  const auto reports = check::check_accounts(c, SystemClock::instance(), {kSpacing, 0ms});
+  const auto reports = check::check_accounts(c, SystemClock::instance(), {kSpacing, kSettle});
   EXPECT_EQ(check::exit_code(reports), 1);
   bool connection_failed = false;
   for (const auto& f : reports[0].findings)
     if (f.probe == "connection") connection_failed = f.verdict == Verdict::fail;
   EXPECT_TRUE(connection_failed);
+}
+
+// The sub-account key inventory and funds collectors (issue 18): funds on for USDT.
+config::Config with_funds(const sim::Simulator& s, std::vector<std::string> coins = {"USDT"}) {
+  auto c = config_for(s);
+  c.accounts[0].sub_accounts.funds.coins = std::move(coins);
+  return c;
+}
+
+TEST(ApiCheck, DocumentedKeyListAndFundsAreUsable) {
+  Started s;
+  const auto r = run(s.sim, with_funds(s.sim));
+  EXPECT_EQ(r.exit_code(), 0);
+  for (auto probe : {"sub_accounts.api_keys.access", "sub_accounts.api_keys.fields", "sub_accounts.funds.access",
+                     "sub_accounts.funds.amount"})
+    EXPECT_EQ(r.verdict(probe), Verdict::ok) << probe << ": " << r.text(probe);
+  EXPECT_EQ(r.verdict("sub_accounts.funds.unknown_coin"), Verdict::note) << r.text("sub_accounts.funds.unknown_coin");
+  EXPECT_NE(r.text("sub_accounts.funds.unknown_coin").find("misspelt coin"), std::string::npos);
+  EXPECT_NE(r.text("code_type").find("sub_account_apikey"), std::string::npos) << r.text("code_type");
+  EXPECT_EQ(r.sent("sub_account_apikey"), 1u);
+  EXPECT_EQ(r.sent("sub_account_transfer_available"), 2u);  // a listed sub-account's USDT, then a coin nobody lists
+}
+
+TEST(ApiCheck, FundsOffByDefaultAndKeysOffWhenDisabled) {
+  Started s;
+  auto c = config_for(s.sim);
+  auto r = run(s.sim, c);
+  EXPECT_EQ(r.sent("sub_account_apikey"), 1u) << "the key inventory is on by default";
+  EXPECT_EQ(r.sent("sub_account_transfer_available"), 0u) << "funds are off until coins are named";
+  EXPECT_EQ(r.find("sub_accounts.funds.access"), nullptr);
+
+  s.sim.reset_counters();
+  c.accounts[0].sub_accounts.api_keys.enabled = false;
+  r = run(s.sim, c);
+  EXPECT_EQ(r.sent("sub_account_apikey"), 0u);
+  EXPECT_EQ(r.find("sub_accounts.api_keys.access"), nullptr);
+}
+
+TEST(ApiCheck, MissingKeyOrFundsPermissionFailsThatCollector) {
+  sim::Options o;
+  o.denied = {"sub_account_apikey"};
+  Started s(o);
+  auto r = run(s.sim, with_funds(s.sim));
+  expect_denied(r, "sub_accounts.api_keys");
+  EXPECT_EQ(r.find("sub_accounts.api_keys.fields"), nullptr) << "nothing to judge in a refusal";
+  EXPECT_EQ(r.verdict("sub_accounts.funds.access"), Verdict::ok);
+
+  s.sim.reset_counters();
+  s.sim.set_denied({"sub_account_transfer_available"});
+  r = run(s.sim, with_funds(s.sim));
+  EXPECT_EQ(r.exit_code(), 1);
+  EXPECT_EQ(r.verdict("sub_accounts.funds.access"), Verdict::fail);
+  EXPECT_NE(r.text("sub_accounts.funds.access").find("6003"), std::string::npos);
+  EXPECT_NE(r.text("sub_accounts.funds.access").find("sub_accounts.funds.coins: []"), std::string::npos)
+      << r.text("sub_accounts.funds.access");
+  EXPECT_EQ(r.sent("sub_account_transfer_available"), 1u) << "no unknown-coin request after a refusal";
+  EXPECT_EQ(r.find("sub_accounts.funds.unknown_coin"), nullptr);
+}
+
+TEST(ApiCheck, RefusedUnknownCoinsMakeAMisspeltCoinVisible) {
+  sim::Options o;
+  o.drift.unknown_coin_refused = true;
+  Started s(o);
+  auto r = run(s.sim, with_funds(s.sim));
+  EXPECT_EQ(r.exit_code(), 0);
+  EXPECT_EQ(r.verdict("sub_accounts.funds.unknown_coin"), Verdict::ok) << r.text("sub_accounts.funds.unknown_coin");
+  EXPECT_NE(r.text("sub_accounts.funds.unknown_coin").find("refused"), std::string::npos);
+
+  s.sim.reset_counters();
+  r = run(s.sim, with_funds(s.sim, {"USTD"}));
+  EXPECT_EQ(r.verdict("sub_accounts.funds.access"), Verdict::change) << r.text("sub_accounts.funds.access");
+  EXPECT_NE(r.text("sub_accounts.funds.access").find("check sub_accounts.funds.coins"), std::string::npos);
+  EXPECT_EQ(r.sent("sub_account_transfer_available"), 1u);
+}
+
+TEST(ApiCheck, ChangedKeyFlagsAndAmountFormsAreNamed) {
+  sim::Options o;
+  o.drift.spot_formats_changed = true;  // flags "Y"/"N", amounts as objects
+  const auto r = run_variant_with(o, [](const sim::Simulator& s) { return with_funds(s); });
+  EXPECT_EQ(r.verdict("sub_accounts.api_keys.access"), Verdict::fail) << "the parser refuses Y/N flags";
+  EXPECT_EQ(r.verdict("sub_accounts.api_keys.fields"), Verdict::note) << r.text("sub_accounts.api_keys.fields");
+  EXPECT_NE(r.text("sub_accounts.api_keys.fields").find("\"a\""), std::string::npos)
+      << "letters masked, and told from digits: " << r.text("sub_accounts.api_keys.fields");
+  EXPECT_NE(r.text("sub_accounts.api_keys.fields").find("report this output"), std::string::npos);
+  EXPECT_EQ(r.verdict("sub_accounts.funds.access"), Verdict::fail) << r.text("sub_accounts.funds.access");
+  EXPECT_EQ(r.verdict("sub_accounts.funds.amount"), Verdict::fail) << r.text("sub_accounts.funds.amount");
+  EXPECT_NE(r.text("sub_accounts.funds.amount").find("1 object"), std::string::npos);
+  EXPECT_EQ(r.find("sub_accounts.funds.unknown_coin"), nullptr);
+  EXPECT_EQ(r.exit_code(), 1);
+}
+
+TEST(ApiCheck, NoKeysOrNoSubAccountsLeaveTheirQuestionsOpen) {
+  sim::Options o;
+  o.drift.empty_key_answers = 1;
+  o.sub_accounts = 0;
+  const auto r = run_variant_with(o, [](const sim::Simulator& s) { return with_funds(s); });
+  EXPECT_EQ(r.exit_code(), 0);
+  EXPECT_EQ(r.verdict("sub_accounts.api_keys.fields"), Verdict::open) << r.text("sub_accounts.api_keys.fields");
+  EXPECT_EQ(r.verdict("sub_accounts.funds.access"), Verdict::open) << r.text("sub_accounts.funds.access");
+  EXPECT_EQ(r.sent("sub_account_transfer_available"), 0u);
 }
 
 }  // namespace

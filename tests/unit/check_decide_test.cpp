@@ -16,7 +16,7 @@ api::ApiError refused(api::FailureReason reason, std::string code) {
   return api::ApiError{reason, "CoinW code " + code + ": some text 12345", code, 200, {}};
 }
 
-const Need kNeed{"x.access", "the endpoint", "grant it", "x.enabled"};
+const Need kNeed{"x.access", "the endpoint", "grant it", "x.enabled: false"};
 
 TEST(CheckDecide, AccessByRefusal) {
   EXPECT_EQ(decide_access(kNeed, std::nullopt).verdict, Verdict::ok);
@@ -144,6 +144,57 @@ TEST(CheckShape, KindsAndPatternsWithoutValues) {
   EXPECT_EQ(shape.instants[0], 1'793'491'200);  // 2026-11-01 00:00:00 UTC
   EXPECT_EQ(inspect_body("<html>", amounts, times, 0).code_kind, "");
   EXPECT_EQ(inspect_body(R"({"code":"200","data":[{"x":1}]})", amounts, times, 0).amounts.at("absent"), 2u);
+}
+
+TEST(CheckShape, DataItselfAndEveryJsonKind) {
+  constexpr std::array<std::string_view, 3> flags = {"a", "b", "c"};
+  const auto keys = inspect_body(R"({"code":"200","data":[{"a":true,"b":[1],"c":{"x":1}}]})", flags, {}, 0);
+  EXPECT_EQ(keys.data_kind, "array");
+  EXPECT_EQ(keys.amounts, (std::map<std::string, size_t>{{"boolean", 1}, {"array", 1}, {"object", 1}}));
+  EXPECT_EQ(inspect_body(R"({"code":"200","data":"12.5"})", {}, {}, 0).data_kind, "string");
+  EXPECT_EQ(inspect_body(R"({"code":"200","data":{"amount":"1"}})", {}, {}, 0).data_kind, "object");
+  EXPECT_EQ(inspect_body(R"({"code":"200"})", {}, {}, 0).data_kind, "absent");
+}
+
+TEST(CheckDecide, AmountsOfAnUnreadableKindFail) {
+  const AmountSubject amounts{"x.amount", "the amount", "missing.", "an object is counted."};
+  EXPECT_EQ(decide_amounts({{"object", 1}}, amounts).verdict, Verdict::fail);
+  EXPECT_EQ(decide_amounts({{"boolean", 1}}, amounts).verdict, Verdict::fail);
+  EXPECT_EQ(decide_amounts({{"null", 1}}, amounts).verdict, Verdict::note);
+}
+
+TEST(CheckDecide, KeyFlagsAsDocumentedReadableOrNot) {
+  EXPECT_EQ(decide_key_fields({}, {}).verdict, Verdict::open) << "no key: nothing to judge";
+  EXPECT_EQ(decide_key_fields({{"number", 8}}, {{"array", 2}}).verdict, Verdict::ok);
+  EXPECT_EQ(decide_key_fields({{"number", 8}}, {{"string", 2}}).verdict, Verdict::ok) << "either shape is read";
+  const auto digits = decide_key_fields({{"\"9\"", 8}}, {{"string", 2}});
+  EXPECT_EQ(digits.verdict, Verdict::note);
+  EXPECT_EQ(digits.setting, "") << "digit strings are read";
+  const auto letters = decide_key_fields({{"\"a\"", 8}}, {{"string", 2}});
+  EXPECT_EQ(letters.verdict, Verdict::note);
+  EXPECT_NE(letters.setting.find("report this output"), std::string::npos) << "\"Y\"/\"N\" are not read";
+  EXPECT_NE(letters.seen.find("8 \"a\""), std::string::npos) << letters.seen;
+}
+
+TEST(CheckDecide, FundsAccessNamesTheCoinOnABadRequest) {
+  const auto bad = decide_funds_access("USTD", refused(api::FailureReason::bad_request, "9016"));
+  EXPECT_EQ(bad.verdict, Verdict::change);
+  EXPECT_NE(bad.seen.find("USTD"), std::string::npos);
+  EXPECT_NE(bad.setting.find("sub_accounts.funds.coins"), std::string::npos);
+  const auto denied = decide_funds_access("USDT", refused(api::FailureReason::permission, "6003"));
+  EXPECT_EQ(denied.verdict, Verdict::fail);
+  EXPECT_NE(denied.setting.find("sub_accounts.funds.coins: []"), std::string::npos) << denied.setting;
+  EXPECT_EQ(decide_funds_access("USDT", std::nullopt).verdict, Verdict::ok);
+}
+
+TEST(CheckDecide, UnknownCoinRefusedOrAnsweredZero) {
+  EXPECT_EQ(decide_unknown_coin(refused(api::FailureReason::bad_request, "9016"), std::nullopt).verdict, Verdict::ok);
+  const auto zero = decide_unknown_coin(std::nullopt, 0.0);
+  EXPECT_EQ(zero.verdict, Verdict::note);
+  EXPECT_NE(zero.exporter.find("shows 0"), std::string::npos);
+  EXPECT_NE(zero.setting.find("spelling"), std::string::npos);
+  EXPECT_EQ(decide_unknown_coin(refused(api::FailureReason::rate_limited, "29001"), std::nullopt).verdict,
+            Verdict::open);
 }
 
 TEST(CheckRender, OneLinePerFindingAndJson) {

@@ -77,5 +77,17 @@ TEST(SimTransfer, BothParametersAreRequiredAndTheUidMustBeASubAccount) {
       << "a coin it does not hold is 0";
 }
 
+TEST(SimTransfer, WithUnknownCoinsRefusedACoinNoSubAccountHoldsIsAParameterError) {
+  const Dataset data(7, 0, 3);
+  const auto& sub = data.sub_accounts().at(1);
+  Rendering r;
+  r.drift.unknown_coin_refused = true;
+  const auto unknown = transfer_available_body(data, TransferQuery{sub.spot_uid, "NOSUCHCOIN0"}, r);
+  ASSERT_TRUE(std::holds_alternative<ParamError>(unknown));
+  EXPECT_EQ(std::get<ParamError>(unknown).code, kBadParam);
+  const auto held = transfer_available_body(data, TransferQuery{sub.spot_uid, "BTC"}, r);
+  EXPECT_TRUE(std::holds_alternative<std::string>(held)) << "a coin some sub-account holds is still answered";
+}
+
 }  // namespace
 }  // namespace coinw::sim
