@@ -179,7 +179,7 @@ Dataset::Dataset(uint64_t seed, int invitees_per_quote, int sub_accounts, std::o
   uint64_t rng = seed ^ kSubStream;
   int64_t spot_uid = 30'000'000 + random_between(rng, 0, 999);
   for (int i = 0; i < sub_accounts; ++i) {
-    SubAccount s{spot_uid, random_code(rng, 10), nick_name(rng, i), false, true, true};
+    SubAccount s{spot_uid, random_code(rng, 10), nick_name(rng, i), false, true, true, {}, {}};
     // Fixed positions guarantee every flag state exists; the rest is random.
     s.frozen = i == 2 || (i > 4 && random_between(rng, 0, 9) == 0);
     s.spot_trade = !(i == 3 || (i > 4 && random_between(rng, 0, 9) == 0));

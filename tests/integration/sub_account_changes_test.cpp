@@ -76,7 +76,7 @@ TEST_F(SubAccountChanges, CountedBetweenPollsFromZero) {
 }
 
 TEST_F(SubAccountChanges, ExpectedStateIsExported) {
-  apply({{static_cast<uint64_t>(uid_), {std::nullopt, false, std::nullopt}}, {42, {true, std::nullopt, true}}});
+  apply({{static_cast<uint64_t>(uid_), {.spot_trade = false}}, {42, {.frozen = true, .contract_trade = true}}});
   const auto s = scrape();
   const std::string l = "{account=\"main\",uid=\"" + std::to_string(uid_) + "\"}";
   EXPECT_EQ(s.at("coinw_sub_account_expected_spot_trade_enabled" + l), 0);
