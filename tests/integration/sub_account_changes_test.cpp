@@ -76,7 +76,10 @@ TEST_F(SubAccountChanges, CountedBetweenPollsFromZero) {
 }
 
 TEST_F(SubAccountChanges, ExpectedStateIsExported) {
-  apply({{static_cast<uint64_t>(uid_), {.spot_trade = false}}, {42, {.frozen = true, .contract_trade = true}}});
+  config::ExpectedSubAccount spot_off, frozen_contract_on;
+  spot_off.spot_trade = false;
+  frozen_contract_on.frozen = frozen_contract_on.contract_trade = true;
+  apply({{static_cast<uint64_t>(uid_), spot_off}, {42, frozen_contract_on}});
   const auto s = scrape();
   const std::string l = "{account=\"main\",uid=\"" + std::to_string(uid_) + "\"}";
   EXPECT_EQ(s.at("coinw_sub_account_expected_spot_trade_enabled" + l), 0);
