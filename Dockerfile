@@ -80,7 +80,8 @@ CMD ["--listen=0.0.0.0:8790"]
 
 FROM runtime AS exporter
 COPY --from=build /src/build/src/app/coinw_exporter /usr/local/bin/
-COPY README.md docs/runbook.md LICENSE /usr/share/doc/coinw-exporter/
+COPY README.md LICENSE /usr/share/doc/coinw-exporter/
+COPY docs/ /usr/share/doc/coinw-exporter/docs/
 RUN ! ldd /usr/local/bin/coinw_exporter /usr/local/bin/coinw_healthcheck | grep "not found"
 LABEL org.opencontainers.image.title="coinw-exporter" \
       org.opencontainers.image.description="Prometheus exporter for CoinW affiliate and sub-account data"

@@ -32,7 +32,9 @@ install(FILES ${coinw_unit} DESTINATION lib/systemd/system)
 install(FILES ${PROJECT_SOURCE_DIR}/deploy/systemd/config.yml DESTINATION /\${COINW_ETC}/coinw-exporter)
 install(FILES ${PROJECT_SOURCE_DIR}/deploy/systemd/coinw-exporter.default
         DESTINATION /\${COINW_ETC}/default RENAME coinw-exporter)
-install(FILES README.md CHANGELOG.md docs/runbook.md DESTINATION ${coinw_doc})
+install(FILES README.md CHANGELOG.md DESTINATION ${coinw_doc})
+# Where the README's links point (docs/...), so they work from the installed copy.
+install(DIRECTORY docs/ DESTINATION ${coinw_doc}/docs FILES_MATCHING PATTERN "*.md")
 install(FILES LICENSE DESTINATION ${coinw_doc} RENAME copyright)
 install(FILES config/example.yml config/alerts.yml config/alertmanager.yml config/prometheus.yml
               config/prometheus-sharded.yml config/prometheus-ha.yml dashboards/coinw-affiliate.json dashboards/coinw-subaccounts.json

@@ -23,7 +23,10 @@ FILES = {
         "./usr/bin/coinw_exporter", "./usr/bin/coinw_healthcheck",
         "./etc/coinw-exporter/config.yml", "./etc/default/coinw-exporter",
         "./usr/lib/systemd/system/coinw-exporter.service",
-        DOC + "copyright", DOC + "README.md", DOC + "runbook.md", DOC + "CHANGELOG.md",
+        DOC + "copyright", DOC + "README.md", DOC + "CHANGELOG.md",
+        # The README's links: docs/ beside it.
+        *(DOC + "docs/" + f for f in ("alerting.md", "coinw-api.md", "configuration.md", "deployment.md",
+                                      "operations.md", "performance.md", "runbook.md", "simulator.md")),
         *(DOC + "examples/" + f for f in ("alerts.yml", "alertmanager.yml", "example.yml", "prometheus.yml", "prometheus-ha.yml",
                                           "prometheus-sharded.yml", "coinw-affiliate.json", "coinw-exporter.json",
                                           "coinw-subaccounts.json")),
