@@ -458,9 +458,13 @@ void Simulator::start() {
     auto params = api::split_query(q == std::string::npos ? "" : std::string_view(req.target).substr(q + 1));
     const std::string* command = find_param(params, "command");
     {
-      // Every command is counted, so tests can prove the exporter sends only read-only ones.
+      // Every command is counted, so tests can prove the exporter sends only read-only ones;
+      // past kMaxSpotCommands names, under one, so made-up names cannot grow the map without end.
       std::lock_guard lock(im.mu);
-      ++im.counters.spot_commands[command ? command->substr(0, 64) : ""];
+      auto& counts = im.counters.spot_commands;
+      std::string name = command ? command->substr(0, 64) : "";
+      if (!counts.contains(name) && counts.size() >= kMaxSpotCommands) name = kOtherSpotCommands;
+      ++counts[name];
     }
     const auto ep = command ? spot_endpoint(*command) : std::nullopt;
     if (!ep) {

@@ -22,6 +22,10 @@ struct EndpointCounters {
   uint64_t violations = 0;  // arrivals over a real limit (injected storms excluded)
 };
 
+// Distinct names in Counters::spot_commands; later new names count under kOtherSpotCommands.
+inline constexpr size_t kMaxSpotCommands = 64;
+inline constexpr const char* kOtherSpotCommands = "(other)";
+
 struct Counters {
   EndpointCounters invitee_assets, sub_account_list, invitee_list, invitee_volume, sub_account_apikey,
       sub_account_transfer_available;

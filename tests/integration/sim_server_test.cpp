@@ -683,5 +683,14 @@ TEST_F(SimSubAccountAssets, CommandsShareOneLimitAndAnyOtherCommandIsRefusedAndC
   EXPECT_EQ(c["endpoints"]["sub_account_apikey"]["requests"], 3);
 }
 
+TEST_F(SimSubAccountAssets, MadeUpCommandsCountUnderOneNameBeyondTheBound) {
+  start(true);
+  for (size_t i = 0; i < kMaxSpotCommands + 10; ++i) command("madeUp_" + std::to_string(i));
+  const json c = sim_->counters().to_json();
+  EXPECT_EQ(c["spot_commands"].size(), kMaxSpotCommands + 1);
+  EXPECT_EQ(c["spot_commands"][kOtherSpotCommands], 10);
+  EXPECT_EQ(c["spot_commands"]["madeUp_0"], 1);
+}
+
 }  // namespace
 }  // namespace coinw::sim
