@@ -18,6 +18,8 @@ bool transport_failure(api::FailureReason r);
 // CoinW's code, or the HTTP status when the body had none; never its message,
 // which may echo an address or an account.
 std::string refusal_text(const api::ApiError& e);
+// What the exporter does after a rate-limit answer, for findings.
+extern const char* const kPaused;
 
 // What a collector needs of the key, in words for its findings.
 struct Need {
