@@ -51,20 +51,29 @@ double per_hour(milliseconds interval) { return 3600.0 / std::chrono::duration<d
 
 // Passes may run back to back at the endpoint's whole rate (they continue
 // between scrapes), so the scrape cadence is not part of the cost. Fixed
-// windows count as open: one still running is refreshed at its interval.
-std::string invitee_cost(const InviteeAssetsConfig& ia) {
+// windows count as open: one still running is refreshed at its interval. The
+// funnel shares the limiter: the open day's volume costs a page per page_size
+// invitees who traded (counted as if all did), and a sign-up walk after the
+// first about one request, whatever the number of invitees.
+std::string invitee_cost(const AccountConfig& a) {
+  const auto& ia = a.invitee_assets;
   const double quotes = static_cast<double>(ia.quotes.size());
   double open = 0;
   for (const auto& w : ia.windows)
     if (w.kind != WindowKind::yesterday && w.kind != WindowKind::previous_month) ++open;
-  const double per_invitee = quotes *
-                             (per_hour(ia.min_refresh_interval) + open * per_hour(ia.window_refresh_interval)) /
-                             static_cast<double>(ia.page_size);
+  double per_invitee = quotes * (per_hour(ia.min_refresh_interval) + open * per_hour(ia.window_refresh_interval)) /
+                       static_cast<double>(ia.page_size);
+  const auto& tv = a.invitee_trade_volume;
+  if (tv.enabled) per_invitee += per_hour(tv.open_day_refresh_interval) / static_cast<double>(tv.page_size);
   const double rate = facts::kInviteeAssetsPerSecond * 3600.0;
   const double watch = static_cast<double>(ia.watch.uids.size()) * quotes * per_hour(ia.watch.min_refresh_interval);
-  const auto fit = static_cast<int64_t>(std::max(0.0, rate - watch) / per_invitee);
+  const double signups = a.invitee_registrations.enabled ? per_hour(a.invitee_registrations.min_refresh_interval) : 0;
+  const auto fit = static_cast<int64_t>(std::max(0.0, rate - watch - signups) / per_invitee);
+  std::string fixed;
+  if (watch > 0) fixed += " + " + std::to_string(std::llround(watch)) + "/h for the watch list";
+  if (signups > 0) fixed += " + " + std::to_string(std::llround(signups)) + "/h for the sign-ups";
   return "; cost " + std::to_string(std::llround(per_invitee * 1000)) + " requests/h per 1,000 invitees" +
-         (watch > 0 ? " + " + std::to_string(std::llround(watch)) + "/h for the watch list" : "") + ", so " +
+         (tv.enabled ? " (the open day's volume included)" : "") + fixed + ", so " +
          std::to_string(static_cast<int64_t>(rate)) + "/h (" + std::to_string(facts::kInviteeAssetsPerSecond) +
          "/s) refreshes up to about " + std::to_string(fit) + " invitees at these intervals";
 }
@@ -98,7 +107,7 @@ std::string describe(const Config& c) {
       if (!ia.watch.uids.empty())
         out += "; watching " + std::to_string(ia.watch.uids.size()) + " uid(s) every " +
                format_duration(ia.watch.min_refresh_interval);
-      out += invitee_cost(ia);
+      out += invitee_cost(a);
     } else {
       out += "; invitee_assets off";
     }

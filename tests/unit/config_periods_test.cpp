@@ -130,5 +130,19 @@ TEST(ConfigPeriods, DescribeSaysHowManyInviteesTheIntervalsFitAtTheWholeRate) {
       << d;
 }
 
+// The funnel shares the invitee limiter: the open day's volume scales with the
+// invitees (a 1,000-row page every 5 minutes per 1,000), a sign-up walk does not.
+TEST(ConfigPeriods, DescribeCountsTheFunnelAgainstTheSameRate) {
+  auto c = parse("      windows: [today, month, previous_month]\n").config;
+  c.accounts[0].invitee_registrations.enabled = true;
+  c.accounts[0].invitee_trade_volume.enabled = true;
+  const std::string d = describe(c);
+  // 840 + 12 per 1,000; 6 sign-up walks an hour (every 10 minutes) come off the 18,000 first.
+  EXPECT_NE(d.find("cost 852 requests/h per 1,000 invitees (the open day's volume included) + 6/h for the "
+                   "sign-ups, so 18000/h (5/s) refreshes up to about 21119 invitees"),
+            std::string::npos)
+      << d;
+}
+
 }  // namespace
 }  // namespace coinw::config
