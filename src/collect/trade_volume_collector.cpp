@@ -21,7 +21,8 @@ using nlohmann::json;
 namespace metric = exposition::metric;
 
 // CoinW's longest volume range is unknown; it answers 30 days by default, so a
-// walk over closed days asks for at most that.
+// walk over closed days asks for at most that, and for half as many after a
+// refusal (TradeVolumeCollector::shorten).
 constexpr int32_t kMaxClosedRun = 30;
 
 int64_t unix_s(WallTime t) { return static_cast<int64_t>(std::floor(unix_seconds(t))); }
@@ -61,6 +62,7 @@ class TradeVolumeCollector::DaysPass final : public Pass {
 
   Step step(api::Client& client, TimePoint send_deadline, Clock& clock) override {
     api::VolumeQuery q;
+    DayRange asked;
     {
       std::lock_guard lock(mu_);
       if (!walk_) begin(Now{clock.now(), clock.wall_now()});
@@ -69,12 +71,19 @@ class TradeVolumeCollector::DaysPass final : public Pass {
       q.page_size = p.page_size;
       q.first_day = walk_->first;
       q.last_day = walk_->last;
+      asked = *walk_;
     }
     auto page = client.invitee_volume(q, send_deadline);
     Step s;
     s.at = Now{clock.now(), clock.wall_now()};
     if (!page) {
-      s.error = page.error();
+      if (open_ || !owner_.shorten(page.error(), asked)) {
+        s.error = page.error();
+        return s;
+      }
+      std::lock_guard lock(mu_);  // the same days again, fewer at a time
+      walk_.reset();
+      rows_.clear();
       return s;
     }
     std::lock_guard lock(mu_);
@@ -124,7 +133,8 @@ TradeVolumeCollector::TradeVolumeCollector(config::TradeVolumeConfig config,
       series_(invitees),
       offset_s_(offset_s),
       open_(std::make_unique<DaysPass>(*this, true)),
-      closed_(std::make_unique<DaysPass>(*this, false)) {}
+      closed_(std::make_unique<DaysPass>(*this, false)),
+      max_closed_run_(kMaxClosedRun) {}
 
 TradeVolumeCollector::~TradeVolumeCollector() = default;
 
@@ -170,8 +180,21 @@ std::optional<TradeVolumeCollector::DayRange> TradeVolumeCollector::closed_days(
         }
   if (!newest) return std::nullopt;
   DayRange run{*newest, *newest};
-  while (run.last - run.first + 1 < kMaxClosedRun && due(run.first - 1)) --run.first;
+  while (run.last - run.first + 1 < max_closed_run_ && due(run.first - 1)) --run.first;
   return run;
+}
+
+bool TradeVolumeCollector::shorten(const api::ApiError& error, DayRange run) {
+  const int32_t days = run.last - run.first + 1;
+  if (error.reason != api::FailureReason::bad_request || days <= 1) return false;
+  int32_t now_at_most = 0;
+  {
+    std::lock_guard lock(mu_);
+    max_closed_run_ = now_at_most = std::min(max_closed_run_, std::max(1, days / 2));
+  }
+  log::warn("CoinW refused a volume range as too long; asking for fewer days at a time",
+            {{"days", std::to_string(days)}, {"now_at_most", std::to_string(now_at_most)}, {"code", error.code}});
+  return true;
 }
 
 bool TradeVolumeCollector::apply(DayRange range, const std::map<std::pair<int32_t, uint64_t>, double>& rows, bool final,

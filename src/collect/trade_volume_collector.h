@@ -53,6 +53,10 @@ class TradeVolumeCollector final : public Collector {
   // merged, never erased, so an empty or short answer loses nothing known.
   // False when a closed run's answer looked like a glitch: its days stay due.
   bool apply(DayRange range, const std::map<std::pair<int32_t, uint64_t>, double>& rows, bool final, WallTime at);
+  // A closed run refused as a bad request is taken as too long (the longest
+  // range is undocumented): runs are halved from then on, down to one day, and
+  // the log says so. False when the refusal cannot be that.
+  bool shorten(const api::ApiError& error, DayRange run);
   bool roll(const Now& now);
   int32_t today() const;
   // Hold mu_:
@@ -69,6 +73,7 @@ class TradeVolumeCollector final : public Collector {
   std::map<int32_t, Day> days_;                  // fetched days the windows need
   std::vector<std::optional<DayRange>> ranges_;  // per window, up to today; none before it starts
   int32_t today_ = 0;
+  int32_t max_closed_run_;  // days per closed run
   std::optional<WallTime> complete_at_;
 };
 

@@ -177,6 +177,7 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
          {std::pair{"total_skew", &d.total_skew}, std::pair{"insert_per_page", &d.insert_per_page},
           std::pair{"remove_per_page", &d.remove_per_page}, std::pair{"empty_answers", &d.empty_answers},
           std::pair{"formats_after", &d.formats_after}, std::pair{"list_max_range_days", &d.list_max_range_days},
+          std::pair{"volume_max_range_days", &d.volume_max_range_days},
           std::pair{"empty_key_answers", &d.empty_key_answers}}) {
       if (!req.has_param(name)) continue;
       auto v = parse_number<int>(req.get_param_value(name));
@@ -194,7 +195,7 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
       if (auto v = parse_flag(req, name, bad)) *slot = *v;
     if (bad) return fail(res, 400, "switches must be 0 or 1");
     if (d.insert_per_page < 0 || d.remove_per_page < 0 || d.empty_answers < 0 || d.formats_after < -1 ||
-        d.list_max_range_days < 0 || d.empty_key_answers < 0)
+        d.list_max_range_days < 0 || d.volume_max_range_days < 0 || d.empty_key_answers < 0)
       return fail(res, 400, "counts must be >= 0 (formats_after: -1 for never)");
     sim.set_drift(d);
     reply(res, 200,
@@ -206,6 +207,7 @@ void register_admin_routes(httplib::Server& srv, Simulator& sim) {
            {"empty_answers", d.empty_answers},
            {"formats_after", d.formats_after},
            {"list_max_range_days", d.list_max_range_days},
+           {"volume_max_range_days", d.volume_max_range_days},
            {"bad_nick_names", d.bad_nick_names},
            {"spot_success_false", d.spot_success_false},
            {"frozen_flag_two", d.frozen_flag_two},

@@ -71,7 +71,8 @@ std::variant<RegistrationQuery, ParamError> parse_registration_query(const api::
   return q;
 }
 
-std::variant<VolumeQuery, ParamError> parse_volume_body(std::string_view body, int offset_s, int64_t now) {
+std::variant<VolumeQuery, ParamError> parse_volume_body(std::string_view body, int offset_s, int64_t now,
+                                                        int max_range_days) {
   // The docs ask for the body even when empty: a request without one is refused.
   const json j = json::parse(body, nullptr, false);
   if (!j.is_object()) return ParamError{kBadParam, "the body must be a JSON object"};
@@ -86,6 +87,8 @@ std::variant<VolumeQuery, ParamError> parse_volume_body(std::string_view body, i
     *slot = *day;
   }
   if (q.first_day > q.last_day) return ParamError{kBadParam, "startTime is after endTime"};
+  if (max_range_days > 0 && q.last_day - q.first_day + 1 > max_range_days)
+    return ParamError{kBadParam, "the date range is too long"};
   bool bad = false;
   const auto uid = body_number(j, "uid", bad);
   const auto page_no = body_number(j, "pageNo", bad), page_size = body_number(j, "pageSize", bad);

@@ -36,8 +36,10 @@ struct VolumeQuery {
   int64_t page_size = kFunnelDefaultPageSize;
 };
 // The POST body; without dates, the past 30 days up to `now`'s day. Numbers may
-// come as JSON numbers or strings of digits; anything else is a 9016.
-std::variant<VolumeQuery, ParamError> parse_volume_body(std::string_view body, int offset_s, int64_t now);
+// come as JSON numbers or strings of digits; anything else is a 9016. More days
+// than `max_range_days` (> 0) are refused with 9016, as for the sign-up list.
+std::variant<VolumeQuery, ParamError> parse_volume_body(std::string_view body, int offset_s, int64_t now,
+                                                        int max_range_days = 0);
 
 // Newest sign-up first, then by uid; rows as data.list, with data.total.
 std::string registration_list_body(const Dataset& data, const RegistrationQuery& q, const Rendering& r);

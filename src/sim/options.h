@@ -48,6 +48,7 @@ struct Drift {
   bool window_active_only = false;       // windowed invitee answers list only invitees with movements in the window
   bool refuse_over_cap = false;          // a pageSize above the cap is refused (9016) instead of capped
   int list_max_range_days = 0;           // funnel: /user/list refuses longer ranges with 9016 (0: any range)
+  int volume_max_range_days = 0;         // funnel: the volume list refuses more days with 9016 (0: any number)
   bool volume_closed_days_only = false;  // funnel: the volume list leaves out today's open day
   bool unknown_coin_refused = false;     // transferAvailable refuses a coin no sub-account holds (else 0)
 };

@@ -231,7 +231,8 @@ struct Simulator::Impl {
       take_drift(r);
       return render(data, std::get<0>(parsed), r);
     };
-    if (!list) return {200, body(parse_volume_body(req.body, offset_s, now), volume_list_body)};
+    if (!list)
+      return {200, body(parse_volume_body(req.body, offset_s, now, drift.volume_max_range_days), volume_list_body)};
     Reply reply{
         200, body(parse_registration_query(params, offset_s, now, drift.list_max_range_days), registration_list_body)};
     for (int i = 0; i < drift.insert_per_page; ++i) data.add_signup(now);

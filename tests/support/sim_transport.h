@@ -86,6 +86,10 @@ class SimTransport {
     std::lock_guard lock(mu_);
     max_range_days_ = days;
   }
+  void volume_max_range_days(int days) {
+    std::lock_guard lock(mu_);
+    volume_max_range_days_ = days;
+  }
   // Every sub-account request (list, keys, transferable), as the server saw it.
   std::vector<SimRequest> spot_requests() const {
     std::lock_guard lock(mu_);
@@ -177,10 +181,11 @@ class SimTransport {
       if (auto* e = std::get_if<sim::ParamError>(&parsed)) return sim::futures_error_body(e->code, e->msg, rendering);
       return body(data_, std::get<0>(parsed), rendering);
     };
-    std::string body = r.path == facts::kInviteeListPath
-                           ? answer(sim::parse_registration_query(r.query, offset_s_, now, max_range_days_),
-                                    sim::registration_list_body)
-                           : answer(sim::parse_volume_body(r.body, offset_s_, now), sim::volume_list_body);
+    std::string body =
+        r.path == facts::kInviteeListPath
+            ? answer(sim::parse_registration_query(r.query, offset_s_, now, max_range_days_),
+                     sim::registration_list_body)
+            : answer(sim::parse_volume_body(r.body, offset_s_, now, volume_max_range_days_), sim::volume_list_body);
     if (after_funnel_) after_funnel_(data_, funnel_sent_.size());
     return api::HttpResponse{200, std::move(body), std::nullopt, std::nullopt};
   }
@@ -195,7 +200,7 @@ class SimTransport {
   std::vector<SimRequest> spot_sent_;
   std::vector<FunnelRequest> funnel_sent_;
   std::function<void(sim::Dataset&, size_t)> after_funnel_;
-  int max_range_days_ = 0;
+  int max_range_days_ = 0, volume_max_range_days_ = 0;
   int empty_answers_ = 0, drops_ = 0, empty_key_answers_ = 0;
   sim::Drift drift_{};
   bool formats_changed_ = false;

@@ -171,6 +171,33 @@ TEST_F(Funnel, ARangeRefusedAsTooLongIsWalkedMonthByMonth) {
   EXPECT_LE(lists().size(), sent.size() + 2) << "afterwards only the days since the last walk";
 }
 
+TEST_F(Funnel, AVolumeRangeRefusedAsTooLongIsAskedInShorterRuns) {
+  sim_.volume_max_range_days(10);
+  auto c = make({WindowKind::previous_month});
+  const auto total = windowed("coinw_invitees_window_trade_volume", "previous_month");
+  // One run of closed days per refresh: the month takes five, of 7 days at most.
+  for (int i = 0; i < 10 && !scrape(*c).count(total); ++i) {
+    clock_.advance(1s);
+    refresh(*c);
+  }
+  const auto s = scrape(*c);
+  ASSERT_TRUE(s.count(total));
+  EXPECT_DOUBLE_EQ(s.at(total), volume(day("2026-11-01"), day("2026-11-30"))) << "every day, in spite of the refusals";
+  EXPECT_EQ(s.at("coinw_collector_success{account=\"main\",collector=\"invitee_trade_volume\"}"), 1)
+      << "a refusal it could work around is no failure of the collector";
+  const auto sent = volumes();
+  ASSERT_GE(sent.size(), 5u);
+  std::vector<int32_t> lengths;
+  for (const auto& r : sent) lengths.push_back(days_of(r).second - days_of(r).first + 1);
+  EXPECT_EQ(lengths[0], 30);
+  EXPECT_EQ(lengths[1], 15) << "halved after the refusal";
+  EXPECT_EQ(lengths[2], 7) << "and again";
+  for (size_t i = 2; i < lengths.size(); ++i) EXPECT_LE(lengths[i], 7) << i;
+  clock_.advance(config::TradeVolumeConfig{}.open_day_refresh_interval);
+  refresh(*c);
+  EXPECT_EQ(volumes().size(), sent.size()) << "the closed days are final (and no window needs today)";
+}
+
 TEST_F(Funnel, FirstDepositsAndTheCohortConversionComeFromTheAssetRows) {
   const int64_t deposited = data_.add_signup(unix_local("2026-12-01 08:00:00"));
   data_.add_signup(unix_local("2026-12-01 09:00:00"));  // signed up, never deposited

@@ -53,6 +53,10 @@ TEST_F(SimFunnel, TheVolumeBodyIsRequiredAndItsDatesDefaultToThirtyDays) {
   EXPECT_EQ(q.page_no, 2);
   EXPECT_TRUE(std::holds_alternative<ParamError>(parse_volume_body(R"({"startTime":"2026-11-31"})", 0, kNow)));
   EXPECT_TRUE(std::holds_alternative<ParamError>(parse_volume_body(R"({"pageNo":1.5})", 0, kNow)));
+  const auto month = R"({"startTime":"2026-11-01","endTime":"2026-11-30"})";
+  EXPECT_TRUE(std::holds_alternative<ParamError>(parse_volume_body(month, 0, kNow, 29)))
+      << "30 days over a 29-day limit";
+  EXPECT_TRUE(std::holds_alternative<VolumeQuery>(parse_volume_body(month, 0, kNow, 30)));
 }
 
 TEST_F(SimFunnel, VolumeRowsAreNewestDayFirstAndMatchTheDataset) {
