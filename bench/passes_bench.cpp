@@ -121,12 +121,12 @@ int main(int argc, char** argv) try {
                                       [&] { return coinw.transport(); });
   const collect::ExposeSettings expose{config::NickNamePolicy::masked, std::chrono::hours(24)};
 
-  const auto interval = std::chrono::duration_cast<Duration>(seconds(args.scrape_interval));
+  const auto scrape_every = std::chrono::duration_cast<Duration>(seconds(args.scrape_interval));
   const TimePoint start = clock.now();
   const TimePoint end = start + std::chrono::duration_cast<Duration>(seconds(args.hours * 3600));
   const TimePoint steady_from = start + 1h;  // after every pass has run once
   std::map<std::string, double> first_complete, requests_at_steady;
-  for (TimePoint scrape = start; scrape < end; scrape += interval) {
+  for (TimePoint scrape = start; scrape < end; scrape += scrape_every) {
     clock.run_until(scrape);
     collector.refresh(clock.now(), expose);  // wakes the refresh; the answer does not matter here
     exposition::FamilySet out;

@@ -674,8 +674,9 @@ TEST_F(SimSubAccountAssets, CommandsShareOneLimitAndAnyOtherCommandIsRefusedAndC
   const auto t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < 3; ++i) limited += command("subAccount_apikey")["code"] == facts::code::kRateLimited;
   limited += command("subAccount_list")["code"] == facts::code::kRateLimited;
-  if (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(900))
+  if (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(900)) {
     EXPECT_EQ(limited, 1) << "the fourth sub-account command within a second, whichever it is";
+  }
   EXPECT_EQ(command("subAccount_transfer", {{"coinCode", "USDT"}})["code"], facts::code::kInternal);
   const json c = sim_->counters().to_json();
   EXPECT_EQ(c["spot_commands"]["subAccount_transfer"], 1);
