@@ -142,9 +142,7 @@ Finding decide_amounts(const std::map<std::string, size_t>& kinds, const AmountS
   }
   f.seen = subject.fields + ": " + kinds_text(kinds) + ".";
   const bool only_strings = kinds.size() == 1 && kinds.begin()->first == "string";
-  const bool unreadable = std::any_of(kinds.begin(), kinds.end(), [](const auto& k) {
-    return k.first != "string" && k.first != "number" && k.first != "null" && k.first != "absent";
-  });
+  const bool unreadable = !only_kinds(kinds, {"string", "number", "null", "absent"});
   if (!only_strings) f.verdict = unreadable ? Verdict::fail : Verdict::note;
   f.exporter = unreadable ? subject.unreadable : "reads decimal strings and JSON numbers; " + subject.missing;
   if (unreadable) f.setting = "none can help: report this output.";

@@ -1,19 +1,8 @@
 // The decisions of the sub-account key and funds probes (docs/coinw-api.md §8).
-#include <algorithm>
-
 #include "check/decide.h"
 #include "check/shape.h"
 
 namespace coinw::check {
-namespace {
-
-bool only(const std::map<std::string, size_t>& kinds, std::initializer_list<std::string_view> allowed) {
-  for (const auto& [kind, n] : kinds)
-    if (std::find(allowed.begin(), allowed.end(), kind) == allowed.end()) return false;
-  return true;
-}
-
-}  // namespace
 
 Finding decide_key_fields(const std::map<std::string, size_t>& flags, const std::map<std::string, size_t>& whitelist) {
   Finding f{"sub_accounts.api_keys.fields", Verdict::ok, "", "", ""};
@@ -31,10 +20,10 @@ Finding decide_key_fields(const std::map<std::string, size_t>& flags, const std:
       "the key, counted in coinw_api_invalid_fields_total. It counts the bound addresses of a list or of one "
       "comma-separated string, and never keeps them.";
   // The docs show numbers for the flags and do not say how the addresses come.
-  const bool documented = only(flags, {"number"}) && only(whitelist, {"array", "string", "null", "absent"});
+  const bool documented = only_kinds(flags, {"number"}) && only_kinds(whitelist, {"array", "string", "null", "absent"});
   if (!documented) {
     f.verdict = Verdict::note;
-    if (!only(flags, {"number", "\"9\"", "boolean"}))
+    if (!only_kinds(flags, {"number", "\"9\"", "boolean"}))
       f.setting =
           "none can help: alerts on a key's flags are blind for the keys whose flags are left out; report "
           "this output.";

@@ -211,9 +211,10 @@ void api_keys_access(Session& s) {
   if (!r && !format_change(r.error())) return;  // a changed format: its fields say how
   std::map<std::string, size_t> flags, whitelist;
   for (auto body : s.recorder.bodies(facts::kPrivateSpotPath, facts::kSubAccountApiKeyCommand)) {
-    // As time fields: strings come as patterns ("9" or "a"), so "1" and "Y" differ.
-    for (const auto& [k, n] : inspect_body(body, {}, kKeyFlags, 0).times) flags[k] += n;
-    for (const auto& [k, n] : inspect_body(body, kWhiteList, {}, 0).amounts) whitelist[k] += n;
+    // The flags as time fields: strings come as patterns ("9" or "a"), so "1" and "Y" differ.
+    const auto shape = inspect_body(body, kWhiteList, kKeyFlags, 0);
+    for (const auto& [k, n] : shape.times) flags[k] += n;
+    for (const auto& [k, n] : shape.amounts) whitelist[k] += n;
   }
   s.add(decide_key_fields(flags, whitelist));
 }

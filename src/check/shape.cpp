@@ -1,5 +1,7 @@
 #include "check/shape.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "common/timefmt.h"
@@ -42,6 +44,12 @@ std::string kinds_text(const std::map<std::string, size_t>& kinds) {
   std::string out;
   for (const auto& [kind, n] : kinds) out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + kind;
   return out.empty() ? "none" : out;
+}
+
+bool only_kinds(const std::map<std::string, size_t>& kinds, std::initializer_list<std::string_view> allowed) {
+  return std::all_of(kinds.begin(), kinds.end(), [&](const auto& k) {
+    return std::find(allowed.begin(), allowed.end(), k.first) != allowed.end();
+  });
 }
 
 BodyShape inspect_body(std::string_view body, std::span<const std::string_view> amount_fields,

@@ -5,6 +5,7 @@
 // nothing identifying survives; times that read in the configured zone are kept
 // as instants for the zone check.
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <span>
 #include <string>
@@ -32,5 +33,7 @@ std::string pattern_of(std::string_view text);
 
 // "12 string, 3 number": a kind count for a finding.
 std::string kinds_text(const std::map<std::string, size_t>& kinds);
+// Every kind counted is one of `allowed` (true for none counted).
+bool only_kinds(const std::map<std::string, size_t>& kinds, std::initializer_list<std::string_view> allowed);
 
 }  // namespace coinw::check
